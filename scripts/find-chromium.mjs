@@ -1,0 +1,23 @@
+// Where the tests' Chromium lives: $CHROMIUM_PATH, Debian's /usr/bin/chromium,
+// or the browser that `npx playwright install chromium` downloaded.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+export function findChromium() {
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    safe(() => chromium.executablePath()),
+  ];
+  return candidates.find((path) => path && existsSync(path));
+}
+
+function safe(read) {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
