@@ -1,0 +1,23 @@
+// The close codes and reasons the gate uses; the client SDK understands them.
+// Reasons name the failure, never the credential.
+export const CLOSE = {
+  /** Missing or invalid credential: the client fetches a fresh one and retries. */
+  unauthorized: { code: 4401, reason: 'unauthorized' },
+  /** No auth frame within `timeout` (message carrier). */
+  authTimeout: { code: 4401, reason: 'auth timeout' },
+  /** `verify` threw `Forbidden`: the client stops. The reason is the error's message. */
+  forbidden: { code: 4403, reason: 'forbidden' },
+  /** The first frame was not an auth message (message carrier). */
+  policy: { code: 1008, reason: 'auth message expected' },
+  /** `verify` failed unexpectedly. */
+  internal: { code: 1011, reason: 'verify failed' },
+  /** The gate is shutting down. */
+  goingAway: { code: 1001, reason: 'server closing' },
+} as const;
+
+/** Cuts `reason` to the 123 bytes a close frame can carry, on a character boundary. */
+export function closeReason(reason: string): string {
+  let cut = reason;
+  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
+  return cut;
+}

@@ -1,0 +1,110 @@
+// Reading the credential that came with the upgrade request, carrier by
+// carrier. Nothing here validates a token; it only finds one, and reports a
+// request that carries an ambiguous or malformed one as invalid rather than
+// guessing.
+import type { IncomingMessage } from 'node:http';
+import { decodeBase64Url } from '../utils/base64url.ts';
+import type { Carrier } from './types.ts';
+
+export interface CredentialSettings {
+  carriers: ReadonlySet<Carrier>;
+  param: string;
+  prefix: string;
+  cookie: string;
+}
+
+export type Extracted =
+  | { kind: 'none' }
+  | { kind: 'found'; carrier: Carrier; token: string; username?: string }
+  | { kind: 'invalid'; carrier: Carrier; reason: string };
+
+type Probe = (req: IncomingMessage, settings: CredentialSettings, offered: readonly string[]) => Extracted;
+
+// The SPEC's precedence when a request carries several credentials.
+const PRECEDENCE: ReadonlyArray<[Carrier, Probe]> = [
+  ['header', fromBearerHeader],
+  ['basic', fromBasicHeader],
+  ['subprotocol', fromSubprotocol],
+  ['query', fromQuery],
+  ['cookie', fromCookie],
+];
+
+/** The first credential found among the enabled upgrade carriers. */
+export function extractCredential(req: IncomingMessage, settings: CredentialSettings, offered: readonly string[]): Extracted {
+  for (const [carrier, probe] of PRECEDENCE) {
+    if (!settings.carriers.has(carrier)) continue;
+    const result = probe(req, settings, offered);
+    if (result.kind !== 'none') return result;
+  }
+  return { kind: 'none' };
+}
+
+function found(carrier: Carrier, token: string): Extracted {
+  return token === '' ? { kind: 'invalid', carrier, reason: 'empty credential' } : { kind: 'found', carrier, token };
+}
+
+function authorization(req: IncomingMessage, scheme: string): string | undefined {
+  const match = /^([A-Za-z]+) +(.*)$/.exec(req.headers.authorization ?? '');
+  return match && match[1].toLowerCase() === scheme ? match[2].trim() : undefined;
+}
+
+function fromBearerHeader(req: IncomingMessage): Extracted {
+  const token = authorization(req, 'bearer');
+  return token === undefined ? { kind: 'none' } : found('header', token);
+}
+
+function fromBasicHeader(req: IncomingMessage): Extracted {
+  const encoded = authorization(req, 'basic');
+  if (encoded === undefined) return { kind: 'none' };
+  // Standard base64 (RFC 7617), UTF-8 as Chromium sends it.
+  const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return { kind: 'invalid', carrier: 'basic', reason: 'malformed basic credential' };
+  const result = found('basic', decoded.slice(colon + 1));
+  return result.kind === 'found' ? { ...result, username: decoded.slice(0, colon) } : result;
+}
+
+function fromSubprotocol(_req: IncomingMessage, { prefix }: CredentialSettings, offered: readonly string[]): Extracted {
+  const entries = offered.filter((entry) => entry.startsWith(prefix));
+  if (entries.length === 0) return { kind: 'none' };
+  if (entries.length > 1) return { kind: 'invalid', carrier: 'subprotocol', reason: 'several token subprotocols' };
+  const token = decodeBase64Url(entries[0].slice(prefix.length));
+  return token === undefined
+    ? { kind: 'invalid', carrier: 'subprotocol', reason: 'malformed token subprotocol' }
+    : found('subprotocol', token);
+}
+
+function fromQuery(req: IncomingMessage, { param }: CredentialSettings): Extracted {
+  let values: string[];
+  try {
+    values = new URL(req.url ?? '/', 'http://gate.invalid').searchParams.getAll(param);
+  } catch {
+    return { kind: 'none' };
+  }
+  if (values.length === 0) return { kind: 'none' };
+  if (values.length > 1) return { kind: 'invalid', carrier: 'query', reason: 'repeated query parameter' };
+  return found('query', values[0]);
+}
+
+function fromCookie(req: IncomingMessage, { cookie }: CredentialSettings): Extracted {
+  const raw = cookieValue(req.headers.cookie, cookie);
+  if (raw === undefined) return { kind: 'none' };
+  try {
+    return found('cookie', decodeURIComponent(raw));
+  } catch {
+    return { kind: 'invalid', carrier: 'cookie', reason: 'malformed cookie' };
+  }
+}
+
+// The first cookie of that name wins: browsers list the most specific path
+// first, and RFC 6265 gives servers no better way to choose.
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
+    const value = pair.slice(eq + 1).trim();
+    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  }
+  return undefined;
+}

@@ -1,0 +1,149 @@
+// The auth gate: everything between an HTTP `upgrade` event and a socket the
+// app can trust. Order matters and is the point of this file:
+//   1. refuse at the HTTP level what a browser must never get through
+//      (malformed handshake, foreign Origin, an unselectable subprotocol);
+//   2. find the credential and run `verify` BEFORE the upgrade completes, so a
+//      single-use ticket is only spent on a handshake that will succeed;
+//   3. accept the upgrade and close with 4401/4403 on failure: a browser
+//      cannot read an HTTP 401, but it can read a close code.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE } from './closeCodes.ts';
+import { extractCredential } from './credentials.ts';
+import { Emitter } from './emitter.ts';
+import { isWebSocketHandshake, offeredProtocols, selectProtocol } from './handshake.ts';
+import { authenticateByMessage } from './messageCarrier.ts';
+import { createOriginCheck, originOf } from './origin.ts';
+import { runVerify, type Outcome } from './outcome.ts';
+import { refuseUpgrade } from './refuse.ts';
+import { resolveSettings } from './settings.ts';
+import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, UpgradeListener } from './types.ts';
+
+// How long `close()` waits for peers to answer the close frame.
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Creates the gate in front of a WebSocket endpoint: checks `Origin`, reads
+ * the credential from the carriers you allow, calls your `verify`, and hands
+ * you only authenticated sockets. Needs the `ws` package.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createAuthGate, createTicketStore } from 'authsocket/server';
+ *
+ * const tickets = createTicketStore({ ttl: 30_000 });
+ * const gate = createAuthGate({
+ *   origins: ['https://app.example.com'],
+ *   verify: (ticket) => tickets.redeem(ticket),      // user id, or null → 4401
+ * });
+ * const server = createServer(app);
+ * gate.attach(server);
+ * gate.on('connection', (socket, userId) => {
+ *   socket.on('message', (data) => socket.send(`${userId}: ${data}`));
+ * });
+ * server.listen(8080);
+ * ```
+ */
+export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<User> {
+  const settings = resolveSettings(options);
+  const originAllowed = createOriginCheck(options.origins);
+  const { verify } = options;
+  const events = new Emitter<AuthGateEvents<User>>();
+  const selectedProtocol = new WeakMap<IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: settings.maxPayload,
+    handleProtocols: (_offered, req) => selectedProtocol.get(req) ?? false,
+  });
+  let closing = false;
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A peer that resets while `verify` runs must not crash the process.
+    socket.on('error', () => socket.destroy());
+    admit(req, socket, head).catch(() => socket.destroy());
+  }
+
+  async function admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const origin = originOf(req);
+    const refuse = (status: number, reason: string, headers?: Record<string, string>) => {
+      events.emit('refused', { status, reason, origin, req });
+      refuseUpgrade(socket, status, headers);
+    };
+
+    if (closing) return refuse(503, 'gate closed');
+    if (!isWebSocketHandshake(req)) return refuse(400, 'not a websocket handshake');
+    if (!(await originAllowed(req).catch(() => false))) return refuse(403, 'origin not allowed');
+
+    const offered = offeredProtocols(req);
+    if (offered === undefined) return refuse(400, 'malformed subprotocol header');
+    const protocol = selectProtocol(offered, settings.protocols, settings.prefix);
+    // Selecting nothing would make the client fail the handshake anyway; saying
+    // so now keeps `verify` from spending a ticket on it.
+    if (offered.length > 0 && protocol === undefined) {
+      const onlyTokens = offered.every((entry) => entry.startsWith(settings.prefix));
+      return refuse(400, onlyTokens ? 'only a token subprotocol offered' : 'no acceptable subprotocol');
+    }
+    if (protocol !== undefined) selectedProtocol.set(req, protocol);
+
+    const credential = extractCredential(req, settings, offered);
+    if (credential.kind === 'none') {
+      if (settings.carriers.has('basic')) {
+        // Chromium sends a URL's user:pass only after this challenge (deprecated carrier).
+        return refuse(401, 'basic challenge', { 'WWW-Authenticate': `Basic realm="${settings.realm}", charset="UTF-8"` });
+      }
+      if (settings.carriers.has('message')) {
+        return upgrade(req, socket, head, (ws) =>
+          authenticateByMessage(ws, req, { verify, timeout: settings.timeout, settle: (s, outcome) => settle(s, req, outcome, 'message') }));
+      }
+      return upgrade(req, socket, head, (ws) => settle(ws, req, { kind: 'refused', ...CLOSE.unauthorized }, undefined, 'no credential'));
+    }
+    if (credential.kind === 'invalid') {
+      const { carrier, reason } = credential;
+      return upgrade(req, socket, head, (ws) => settle(ws, req, { kind: 'refused', ...CLOSE.unauthorized }, carrier, reason));
+    }
+    const { carrier, token, username } = credential;
+    const outcome = await runVerify(verify, token, req, username === undefined ? { carrier } : { carrier, username });
+    upgrade(req, socket, head, (ws) => settle(ws, req, outcome, carrier));
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, onSocket: (ws: WebSocket) => void): void {
+    if (socket.destroyed || !socket.writable) return; // the client left while we were busy
+    if (closing) return void refuseUpgrade(socket, 503);
+    wss.handleUpgrade(req, socket, head, onSocket);
+  }
+
+  // `detail` says more than the close reason, for the `refused` event only.
+  function settle(ws: WebSocket, req: IncomingMessage, outcome: Outcome<User>, carrier?: Carrier, detail?: string): void {
+    if (outcome.kind === 'accepted') return events.emit('connection', ws, outcome.user, req);
+    if (outcome.error !== undefined) events.emit('error', outcome.error, req);
+    events.emit('refused', { code: outcome.code, reason: detail ?? outcome.reason, carrier, origin: originOf(req), req });
+    ws.close(outcome.code, outcome.reason);
+  }
+
+  return {
+    handleUpgrade,
+    attach(server) {
+      const listener: UpgradeListener = (req, socket, head) => handleUpgrade(req, socket, head);
+      server.on('upgrade', listener);
+      return () => void server.off('upgrade', listener);
+    },
+    on: (event, listener) => events.on(event, listener),
+    off: (event, listener) => events.off(event, listener),
+    get clients() {
+      return wss.clients;
+    },
+    async close() {
+      closing = true;
+      const sockets = [...wss.clients];
+      await Promise.all(sockets.map((ws) => new Promise<void>((resolve) => {
+        if (ws.readyState === ws.CLOSED) return resolve();
+        const grace = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+        ws.once('close', () => { clearTimeout(grace); resolve(); });
+        ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
+      })));
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

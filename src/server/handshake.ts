@@ -1,0 +1,41 @@
+// Checks on the upgrade request that must pass before `verify` runs: a
+// single-use ticket redeemed for a handshake that then fails would be lost.
+import type { IncomingMessage } from 'node:http';
+
+// RFC 7230 `token`: what a subprotocol name may be made of.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/** True when `ws` would accept this request as a WebSocket handshake. */
+export function isWebSocketHandshake(req: IncomingMessage): boolean {
+  const version = req.headers['sec-websocket-version'];
+  return (
+    req.method === 'GET' &&
+    req.headers.upgrade?.toLowerCase() === 'websocket' &&
+    KEY.test(req.headers['sec-websocket-key'] ?? '') &&
+    (version === '13' || version === '8')
+  );
+}
+
+/**
+ * The offered subprotocols in order, `[]` when none, or `undefined` when the
+ * header is malformed (empty entry, bad characters, a duplicate).
+ */
+export function offeredProtocols(req: IncomingMessage): string[] | undefined {
+  const header = req.headers['sec-websocket-protocol'];
+  if (header === undefined) return [];
+  const entries = header.split(',').map((entry) => entry.trim());
+  const valid = entries.every((entry) => TOKEN.test(entry)) && new Set(entries).size === entries.length;
+  return valid ? entries : undefined;
+}
+
+/**
+ * The subprotocol to select: the first of the gate's `protocols` the client
+ * offered, else `authsocket` (the client's default) if offered. Never a
+ * token entry: echoing it would put the credential in the response.
+ */
+export function selectProtocol(offered: readonly string[], preferred: readonly string[], prefix: string): string | undefined {
+  const candidates = offered.filter((entry) => !entry.startsWith(prefix));
+  return preferred.find((protocol) => candidates.includes(protocol))
+    ?? (candidates.includes('authsocket') ? 'authsocket' : undefined);
+}

@@ -1,0 +1,19 @@
+// `authsocket/server`: the Node-only half of authsocket. Never imported by the
+// browser bundle.
+export { createAuthGate } from './gate.ts';
+export { Forbidden } from './Forbidden.ts';
+export { createTicketStore } from './tickets.ts';
+export { createRedisTicketStore } from './redisTicketStore.ts';
+export type { TicketStore, TicketStoreOptions } from './tickets.ts';
+export type { RedisCommands, RedisTicketStoreOptions } from './redisTicketStore.ts';
+export type {
+  AuthGate,
+  AuthGateEvents,
+  AuthGateOptions,
+  Carrier,
+  OriginPolicy,
+  Refusal,
+  UpgradeListener,
+  Verify,
+  VerifyContext,
+} from './types.ts';

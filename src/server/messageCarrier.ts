@@ -1,0 +1,56 @@
+// The first-message carrier on an accepted socket: wait for the auth frame,
+// verify it, answer, and only then hand the socket over. Frames that arrive
+// while `verify` runs are held and replayed after the hand-over, so the app
+// sees every message in order.
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import { AUTH_ERROR, AUTH_OK, readAuthFrame } from './authMessage.ts';
+import { CLOSE } from './closeCodes.ts';
+import { runVerify, type Outcome } from './outcome.ts';
+import type { Verify } from './types.ts';
+
+// A client that floods frames before its ack is misbehaving; the SDK sends none.
+const MAX_HELD_FRAMES = 64;
+
+export interface MessageAuthHooks<User> {
+  verify: Verify<User>;
+  timeout: number;
+  /** Called once with the verdict; the socket is still open on success. */
+  settle(ws: WebSocket, outcome: Outcome<User>): void;
+}
+
+export function authenticateByMessage<User>(ws: WebSocket, req: IncomingMessage, hooks: MessageAuthHooks<User>): void {
+  const held: Array<[RawData, boolean]> = [];
+  let waiting = true;
+
+  const refuse = (close: { code: number; reason: string }) => {
+    ws.off('message', onMessage);
+    hooks.settle(ws, { kind: 'refused', ...close });
+  };
+  const timer = setTimeout(() => refuse(CLOSE.authTimeout), hooks.timeout);
+  ws.once('close', () => clearTimeout(timer));
+
+  async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
+    if (!waiting) {
+      if (held.length < MAX_HELD_FRAMES) held.push([data, isBinary]);
+      else refuse(CLOSE.policy);
+      return;
+    }
+    waiting = false;
+    clearTimeout(timer);
+    const token = readAuthFrame(data, isBinary);
+    if (token === undefined) return refuse(CLOSE.policy);
+
+    ws.pause(); // back-pressure while verify runs
+    const outcome = await runVerify(hooks.verify, token, req, { carrier: 'message' });
+    ws.off('message', onMessage);
+    if (ws.readyState === ws.OPEN) {
+      ws.send(outcome.kind === 'accepted' ? AUTH_OK : AUTH_ERROR);
+      hooks.settle(ws, outcome);
+      if (outcome.kind === 'accepted') for (const [frame, binary] of held) ws.emit('message', frame, binary);
+    }
+    ws.resume(); // also lets a closing handshake complete
+  }
+
+  ws.on('message', onMessage);
+}

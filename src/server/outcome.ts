@@ -1,0 +1,32 @@
+// Running the app's `verify` and turning whatever it does into one of the
+// gate's outcomes. Errors are kept whole for the app's `error` event but
+// never copied into a close reason.
+import type { IncomingMessage } from 'node:http';
+import { CLOSE, closeReason } from './closeCodes.ts';
+import { Forbidden } from './Forbidden.ts';
+import type { Verify, VerifyContext } from './types.ts';
+
+export type Outcome<User> =
+  | { kind: 'accepted'; user: User }
+  | { kind: 'refused'; code: number; reason: string; error?: unknown };
+
+export async function runVerify<User>(
+  verify: Verify<User>,
+  token: string,
+  req: IncomingMessage,
+  context: VerifyContext,
+): Promise<Outcome<User>> {
+  if (token === '') return { kind: 'refused', ...CLOSE.unauthorized };
+  try {
+    const user = await verify(token, req, context);
+    if (user === null || user === undefined || user === false) return { kind: 'refused', ...CLOSE.unauthorized };
+    return { kind: 'accepted', user };
+  } catch (error) {
+    // `name` too: with both the ESM and CJS builds loaded there are two classes.
+    if (error instanceof Forbidden || (error as Error | null)?.name === 'Forbidden') {
+      const message = (error as Error).message;
+      return { kind: 'refused', code: CLOSE.forbidden.code, reason: closeReason(message || CLOSE.forbidden.reason) };
+    }
+    return { kind: 'refused', ...CLOSE.internal, error };
+  }
+}

@@ -1,0 +1,73 @@
+// Single-use tickets: a short-lived random string the page fetches over your
+// normal authenticated HTTP API and hands to the socket. A ticket in a URL or a
+// proxy log is worthless once used or after `ttl`.
+import { isTicket, newTicket, ticketKey } from './ticketFormat.ts';
+
+/**
+ * Where tickets live. Implement it over a shared store (see
+ * `createRedisTicketStore`) to run several server instances.
+ */
+export interface TicketStore<Subject = string> {
+  /** A new ticket for `subject`, valid once, for the store's `ttl`. */
+  issue(subject: Subject): Promise<string>;
+  /** The ticket's subject the first time, `null` after that, when expired, or for junk. */
+  redeem(ticket: string): Promise<Subject | null>;
+}
+
+export interface TicketStoreOptions {
+  /** Milliseconds a ticket stays valid. Keep it short: seconds, not minutes. */
+  ttl: number;
+  /** Clock in ms, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * An in-memory {@link TicketStore}: for one server process. Tickets are 32
+ * random bytes (base64url), single use, and expire after `ttl` ms.
+ *
+ * @example
+ * ```ts
+ * const tickets = createTicketStore<string>({ ttl: 30_000 });
+ *
+ * // behind your normal HTTP auth:
+ * app.post('/ws-ticket', requireLogin, async (req, res) => {
+ *   res.json({ ticket: await tickets.issue(req.user.id) });
+ * });
+ *
+ * // in the gate:
+ * createAuthGate({ origins, verify: (ticket) => tickets.redeem(ticket) });
+ * ```
+ */
+export function createTicketStore<Subject = string>(options: TicketStoreOptions): TicketStore<Subject> {
+  const { ttl, now = Date.now } = options ?? ({} as TicketStoreOptions);
+  if (!(Number.isFinite(ttl) && ttl > 0)) throw new TypeError('createTicketStore: `ttl` must be a positive number of ms');
+  const entries = new Map<string, { subject: Subject; expiresAt: number }>();
+  let nextSweep = now() + ttl;
+
+  // Unredeemed tickets would pile up; a sweep at most once per `ttl` keeps the
+  // map bounded by the tickets issued within two `ttl`s, with no timer to keep
+  // the process alive.
+  function sweep(time: number): void {
+    if (time < nextSweep) return;
+    for (const [key, entry] of entries) if (entry.expiresAt <= time) entries.delete(key);
+    nextSweep = time + ttl;
+  }
+
+  return {
+    async issue(subject) {
+      const time = now();
+      sweep(time);
+      const ticket = newTicket();
+      entries.set(ticketKey(ticket), { subject, expiresAt: time + ttl });
+      return ticket;
+    },
+    async redeem(ticket) {
+      if (!isTicket(ticket)) return null;
+      const key = ticketKey(ticket);
+      const entry = entries.get(key);
+      if (!entry) return null;
+      entries.delete(key);
+      return entry.expiresAt > now() ? entry.subject : null;
+    },
+  };
+}

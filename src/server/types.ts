@@ -1,0 +1,120 @@
+// Public types of `authsocket/server`. Kept apart from the code so that the
+// shape of the API can be read in one place.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+
+/**
+ * Where a gate looks for the credential.
+ *
+ * - `header`: `Authorization: Bearer <token>` (Node clients; browsers cannot send it).
+ * - `subprotocol`: a `Sec-WebSocket-Protocol` entry `prefix + base64url(token)`.
+ * - `query`: the `param` query parameter of the upgrade URL.
+ * - `cookie`: the `cookie` cookie sent with the upgrade request.
+ * - `message`: the first frame `{ "type": "auth", "token": "…" }` after the upgrade.
+ * - `basic`: **deprecated**, opt-in only: HTTP Basic credentials from `ws://user:pass@host`.
+ */
+export type Carrier = 'header' | 'basic' | 'subprotocol' | 'query' | 'cookie' | 'message';
+
+/** What `verify` learns besides the token: which carrier brought it. */
+export interface VerifyContext {
+  carrier: Carrier;
+  /** The user name of a `basic` credential (the token is its password). */
+  username?: string;
+}
+
+/**
+ * Your credential check. Return the authenticated user (any value except
+ * `null`, `undefined` or `false`) to let the connection in; return a falsy
+ * value to refuse it with 4401; throw {@link Forbidden} to refuse it with 4403.
+ * Any other thrown error closes the socket with 1011.
+ */
+export type Verify<User> = (
+  token: string,
+  req: IncomingMessage,
+  context: VerifyContext,
+) => User | null | undefined | false | Promise<User | null | undefined | false>;
+
+/**
+ * Which page origins may open a socket: an exact allowlist of origins
+ * (`'https://app.example.com'`), or a predicate. Requests without an `Origin`
+ * header (most non-browser clients) are refused unless the predicate accepts
+ * `undefined`.
+ */
+export type OriginPolicy =
+  | readonly string[]
+  | ((origin: string | undefined, req: IncomingMessage) => boolean | Promise<boolean>);
+
+export interface AuthGateOptions<User> {
+  /** Which carriers to accept. Default `['subprotocol', 'query', 'cookie', 'message', 'header']`. */
+  carriers?: readonly Carrier[];
+  /** Required: allowed page origins (see {@link OriginPolicy}). */
+  origins: OriginPolicy;
+  /** Required: your credential check (see {@link Verify}). */
+  verify: Verify<User>;
+  /** Application subprotocols, in order of preference. The token entry is never selected. */
+  protocols?: readonly string[];
+  /** Query parameter of the `query` carrier. Default `'access_token'`. */
+  param?: string;
+  /** Subprotocol entry prefix of the `subprotocol` carrier. Default `'base64url.bearer.'`. */
+  prefix?: string;
+  /** Cookie name of the `cookie` carrier. Default `'ws_token'`. */
+  cookie?: string;
+  /** Milliseconds to wait for the first-message auth frame. Default `10000`. */
+  timeout?: number;
+  /**
+   * Largest frame accepted, in bytes (bigger frames close the socket with 1009).
+   * Applies for the socket's whole life. Default 1 MiB (`ws` alone allows 100 MiB).
+   */
+  maxPayload?: number;
+  /** Realm of the `basic` carrier's `WWW-Authenticate` challenge. Default `'authsocket'`. */
+  realm?: string;
+}
+
+/**
+ * Why a gate turned a request or socket away. Carries no credential, so it is
+ * safe to log; `req.url` may hold a query token, so do not log that.
+ */
+export interface Refusal {
+  /** HTTP status when refused before the upgrade (400, 401, 403). */
+  status?: number;
+  /** WebSocket close code when refused after the upgrade (1008, 1009, 1011, 4401, 4403). */
+  code?: number;
+  /** Short machine-friendly reason, e.g. `'origin not allowed'`, `'auth timeout'`. */
+  reason: string;
+  /** The carrier whose credential was refused, when one was found. */
+  carrier?: Carrier;
+  /** The request's `Origin` header. */
+  origin?: string;
+  req: IncomingMessage;
+}
+
+/** Event listeners of an {@link AuthGate}. */
+export interface AuthGateEvents<User> {
+  /** An authenticated socket: the only way sockets reach your app. */
+  connection: (socket: WebSocket, user: User, req: IncomingMessage) => void;
+  /** A request or socket was turned away (for metrics and logs). */
+  refused: (refusal: Refusal) => void;
+  /** `verify` threw something other than {@link Forbidden}; the socket was closed with 1011. */
+  error: (error: unknown, req: IncomingMessage) => void;
+}
+
+/** The gate in front of your WebSocket endpoint. Create it with `createAuthGate`. */
+export interface AuthGate<User> {
+  /**
+   * Handles every `upgrade` event of `server`.
+   * @returns a function that detaches the gate again.
+   */
+  attach(server: { on(event: 'upgrade', listener: UpgradeListener): unknown;
+                   off(event: 'upgrade', listener: UpgradeListener): unknown }): () => void;
+  /** Handles one upgrade request, for servers that route upgrades themselves. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  on<E extends keyof AuthGateEvents<User>>(event: E, listener: AuthGateEvents<User>[E]): () => void;
+  off<E extends keyof AuthGateEvents<User>>(event: E, listener: AuthGateEvents<User>[E]): void;
+  /** Every open socket the gate accepted (authenticated or still authenticating). */
+  readonly clients: ReadonlySet<WebSocket>;
+  /** Closes every socket with 1001 and stops accepting upgrades. */
+  close(): Promise<void>;
+}
+
+export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
