@@ -1,0 +1,125 @@
+// A throwaway redis-server for tests (127.0.0.1, random port, no persistence)
+// and the smallest RESP client that can talk to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { within } from './server-timeout.ts';
+
+export interface TestRedis {
+  port: number;
+  /** A new connection; each one is a separate "server instance" in tests. */
+  client(): Promise<RespClient>;
+  stop(): Promise<void>;
+}
+
+export interface RespClient {
+  command(args: string[]): Promise<unknown>;
+  close(): void;
+}
+
+export const REDIS_BIN = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(REDIS_BIN, [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let log = '';
+  await within(new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      log += chunk;
+      if (log.includes('Ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${log}`)));
+    child.once('error', reject);
+  }), 10_000, 'redis-server start');
+  const clients: RespClient[] = [];
+  return {
+    port,
+    async client() {
+      const client = await connectResp(port);
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const client of clients) client.close();
+      child.kill('SIGTERM');
+      await within(exited, 5_000, 'redis-server stop').catch(() => child.kill('SIGKILL'));
+    },
+  };
+}
+
+async function connectResp(port: number): Promise<RespClient> {
+  const socket: Socket = connect(port, '127.0.0.1');
+  await within(new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  }), 5_000, 'redis connect');
+  const pending: Array<{ resolve(value: unknown): void; reject(error: Error): void }> = [];
+  let buffer = Buffer.alloc(0);
+  socket.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const parsed = parseReply(buffer, 0);
+      if (!parsed) return;
+      buffer = buffer.subarray(parsed.end);
+      const waiter = pending.shift();
+      if (parsed.value instanceof Error) waiter?.reject(parsed.value);
+      else waiter?.resolve(parsed.value);
+    }
+  });
+  socket.on('error', (error) => { for (const waiter of pending.splice(0)) waiter.reject(error); });
+  return {
+    command(args) {
+      const parts = [`*${args.length}\r\n`, ...args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`)];
+      return within(new Promise((resolve, reject) => {
+        pending.push({ resolve, reject });
+        socket.write(parts.join(''));
+      }), 5_000, `redis ${args[0]}`);
+    },
+    close: () => void socket.destroy(),
+  };
+}
+
+// RESP2: simple string, error, integer, bulk string, array. Returns undefined
+// until a whole reply is buffered.
+function parseReply(buffer: Buffer, start: number): { value: unknown; end: number } | undefined {
+  const lineEnd = buffer.indexOf('\r\n', start);
+  if (lineEnd < 0) return undefined;
+  const type = String.fromCharCode(buffer[start]);
+  const line = buffer.toString('utf8', start + 1, lineEnd);
+  const next = lineEnd + 2;
+  switch (type) {
+    case '+': return { value: line, end: next };
+    case '-': return { value: new Error(line), end: next };
+    case ':': return { value: Number(line), end: next };
+    case '$': {
+      const length = Number(line);
+      if (length < 0) return { value: null, end: next };
+      if (buffer.length < next + length + 2) return undefined;
+      return { value: buffer.toString('utf8', next, next + length), end: next + length + 2 };
+    }
+    case '*': {
+      const count = Number(line);
+      if (count < 0) return { value: null, end: next };
+      const items: unknown[] = [];
+      let end = next;
+      for (let i = 0; i < count; i++) {
+        const item = parseReply(buffer, end);
+        if (!item) return undefined;
+        items.push(item.value);
+        end = item.end;
+      }
+      return { value: items, end };
+    }
+    default: throw new Error(`unexpected RESP type ${JSON.stringify(type)}`);
+  }
+}
