@@ -9,6 +9,8 @@ export const CLOSE = {
   forbidden: { code: 4403, reason: 'forbidden' },
   /** The first frame was not an auth message (message carrier). */
   policy: { code: 1008, reason: 'auth message expected' },
+  /** Too many frames arrived before the auth frame was answered (message carrier). */
+  flood: { code: 1008, reason: 'too many frames before auth' },
   /** `verify` failed unexpectedly. */
   internal: { code: 1011, reason: 'verify failed' },
   /** The gate is shutting down. */

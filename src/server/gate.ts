@@ -20,7 +20,8 @@ import { refuseUpgrade } from './refuse.ts';
 import { resolveSettings } from './settings.ts';
 import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, UpgradeListener } from './types.ts';
 
-// How long `close()` waits for peers to answer the close frame.
+// How long a refused socket, or any socket at `close()`, may take to answer
+// our close frame before it is cut (ws alone waits 30 s: a slowloris gift).
 const CLOSE_GRACE_MS = 2_000;
 
 /**
@@ -111,7 +112,13 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, onSocket: (ws: WebSocket) => void): void {
     if (socket.destroyed || !socket.writable) return; // the client left while we were busy
     if (closing) return void refuseUpgrade(socket, 503);
-    wss.handleUpgrade(req, socket, head, onSocket);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // `ws` emits 'error' for protocol violations (oversized or malformed
+      // frames) and then closes the socket. Without a listener that event
+      // would throw and take the whole server down, so one is always there.
+      ws.on('error', () => {});
+      onSocket(ws);
+    });
   }
 
   // `detail` says more than the close reason, for the `refused` event only.
@@ -119,7 +126,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     if (outcome.kind === 'accepted') return events.emit('connection', ws, outcome.user, req);
     if (outcome.error !== undefined) events.emit('error', outcome.error, req);
     events.emit('refused', { code: outcome.code, reason: detail ?? outcome.reason, carrier, origin: originOf(req), req });
-    ws.close(outcome.code, outcome.reason);
+    void closeWithin(ws, outcome.code, outcome.reason);
   }
 
   return {
@@ -137,13 +144,21 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     async close() {
       closing = true;
       const sockets = [...wss.clients];
-      await Promise.all(sockets.map((ws) => new Promise<void>((resolve) => {
-        if (ws.readyState === ws.CLOSED) return resolve();
-        const grace = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
-        ws.once('close', () => { clearTimeout(grace); resolve(); });
-        ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
-      })));
+      await Promise.all(sockets.map((ws) => closeWithin(ws, CLOSE.goingAway.code, CLOSE.goingAway.reason)));
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Closes with `code`, and cuts the connection if the peer does not answer in time. */
+function closeWithin(ws: WebSocket, code: number, reason: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (ws.readyState === ws.CLOSED) return resolve();
+    const grace = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+    ws.once('close', () => {
+      clearTimeout(grace);
+      resolve();
+    });
+    ws.close(code, reason);
+  });
 }

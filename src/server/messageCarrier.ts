@@ -33,7 +33,7 @@ export function authenticateByMessage<User>(ws: WebSocket, req: IncomingMessage,
   async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
     if (!waiting) {
       if (held.length < MAX_HELD_FRAMES) held.push([data, isBinary]);
-      else refuse(CLOSE.policy);
+      else refuse(CLOSE.flood);
       return;
     }
     waiting = false;

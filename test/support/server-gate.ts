@@ -150,3 +150,12 @@ export function upgradeRequest(path: string, headers: string[] = [], origin: str
     '',
   ].join('\r\n');
 }
+
+/** A masked client text frame, for raw exchanges that write many frames in one go. */
+export function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  if (payload.length > 125) throw new Error('maskedTextFrame: short frames only');
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const masked = payload.map((byte, i) => byte ^ mask[i % 4]);
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+}
