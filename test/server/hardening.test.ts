@@ -160,7 +160,7 @@ test('many silent sockets at once are all closed by the timeout', async () => {
 });
 
 test('a client that resets the TCP connection while verify runs does not hurt the server', async () => {
-  const slow = await startGate({ verify: (token) => new Promise((resolve) => setTimeout(() => resolve(token), 100)) });
+  const slow = await startGate<string>({ verify: (token) => new Promise<string>((resolve) => setTimeout(() => resolve(token), 100)) });
   try {
     await Promise.all(Array.from({ length: 20 }, () => rawExchange(slow.port, upgradeRequest('/?access_token=good'), 20)));
     await within(new Promise((resolve) => setTimeout(resolve, 150)), 1_000, 'verify settles'); // let the verifies finish
