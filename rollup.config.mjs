@@ -5,7 +5,7 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
-const transpile = () => esbuild({ target: 'es2020', tsconfig: 'tsconfig.json' });
+const transpile = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' });
 // Runtime dependencies stay imports in ESM/CJS so that bundlers can dedupe them.
 const external = (id) => /^(reconnecting-websocket|js-cookie|ws)$/.test(id) || id.startsWith('node:');
 
@@ -29,7 +29,7 @@ export default [
       name: 'AuthSocket',
       exports: 'default',
       sourcemap: true,
-      plugins: [terser({ ecma: 2020, compress: { passes: 2 } })],
+      plugins: [terser({ ecma: 2020, module: false, compress: { passes: 2 } })],
     },
   },
   {

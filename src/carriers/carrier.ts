@@ -1,0 +1,44 @@
+import type { AuthOptions, CarrierName, WebSocketConstructorLike } from '../types.ts';
+
+/** What one connection attempt opens: the URL, subprotocols and (Node only) headers. */
+export interface AttemptPlan {
+  url: string;
+  protocols: string[];
+  headers?: Record<string, string>;
+}
+
+/** The credential-free target every attempt starts from. */
+export interface AttemptTarget {
+  url: URL;
+  protocols: readonly string[];
+}
+
+/** For carriers that authenticate after open: the auth frame and how to read the answer. */
+export interface InBandAuth {
+  /** The auth frame; a string goes out as is, anything else through the codec. */
+  frame(token: string): unknown;
+  /** Reads a server message while an ack is awaited. */
+  verdict(message: unknown): 'ack' | 'reject' | undefined;
+  /** ms to wait for the verdict. */
+  timeout: number;
+}
+
+/**
+ * How a credential travels. A carrier prepares each attempt, may authenticate
+ * in-band after open, and cleans up once the handshake settled.
+ */
+export interface Carrier {
+  readonly name: CarrierName;
+  prepare(token: string, target: AttemptTarget): AttemptPlan;
+  /** The attempt's handshake settled (opened or failed): undo what `prepare` left behind. */
+  settle?(): void;
+  /** Present when the server expects the credential in the first message. */
+  inBand?: InBandAuth;
+}
+
+/** What a carrier may check at construction time. */
+export interface CarrierContext {
+  auth: AuthOptions<any, any>;
+  url: URL;
+  WebSocket: WebSocketConstructorLike | undefined;
+}

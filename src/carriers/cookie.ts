@@ -1,0 +1,49 @@
+import Cookies from 'js-cookie';
+import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { isLoopbackHost, isWithinDomain } from '../utils/url.ts';
+import type { Carrier, CarrierContext } from './carrier.ts';
+
+/**
+ * Credential as a cookie, written right before each attempt and removed once
+ * its handshake settled. Setup refuses what a browser would silently drop.
+ */
+export function createCookieCarrier({ auth, url }: CarrierContext): Carrier {
+  if (typeof document === 'undefined' || typeof location === 'undefined') {
+    throw new AuthSocketError('UNSUPPORTED_CARRIER', "auth.via 'cookie' needs a browser page; in Node use 'header' or 'query'.");
+  }
+  const options = auth.cookie ?? {};
+  const name = options.name ?? 'ws_token';
+  const pageHost = location.hostname;
+  const attributes = {
+    path: options.path ?? '/',
+    domain: options.domain,
+    sameSite: options.sameSite ?? 'Strict',
+    secure: options.secure ?? location.protocol === 'https:',
+  };
+
+  if (attributes.sameSite === 'None' && !attributes.secure) {
+    throw new AuthSocketError('INVALID_OPTIONS', "cookie.sameSite 'None' needs cookie.secure: browsers drop a SameSite=None cookie without Secure.");
+  }
+  if (attributes.secure && location.protocol !== 'https:' && !isLoopbackHost(pageHost)) {
+    throw new AuthSocketError('INVALID_OPTIONS', 'cookie.secure on a plain http page: browsers drop Secure cookies set there (except on localhost); serve the page over https.');
+  }
+  const reachable = attributes.domain === undefined
+    ? url.hostname === pageHost
+    : isWithinDomain(pageHost, attributes.domain) && isWithinDomain(url.hostname, attributes.domain);
+  if (!reachable) {
+    throw new AuthSocketError(
+      'COOKIE_SCOPE',
+      `A cookie set on ${pageHost} does not reach ${url.hostname}; connect to ${pageHost}, set auth.cookie.domain to a domain both share, or use another carrier.`,
+    );
+  }
+
+  const removal = { path: attributes.path, domain: attributes.domain };
+  return {
+    name: 'cookie',
+    prepare: (token, { url: target, protocols }) => {
+      Cookies.set(name, token, attributes);
+      return { url: target.href, protocols: [...protocols] };
+    },
+    settle: () => Cookies.remove(name, removal),
+  };
+}

@@ -1,0 +1,778 @@
+import type { AttemptPlan, AttemptTarget, Carrier } from '../carriers/carrier.ts';
+import { createCarrier } from '../carriers/index.ts';
+import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import type {
+  AuthOptions,
+  AuthSocketEvents,
+  AuthSocketOptions,
+  Codec,
+  Frame,
+  HeartbeatOptions,
+  StandardSchemaResult,
+  StandardSchemaV1,
+  State,
+  WebSocketConstructorLike,
+} from '../types.ts';
+import { SecretRedactor } from '../utils/redact.ts';
+import { toSocketUrl } from '../utils/url.ts';
+import { wait } from '../utils/wait.ts';
+import { backoffDelay } from './backoff.ts';
+import { isOffline, untilOnline, watchBrowserSignals } from './browserSignals.ts';
+import { jsonCodec } from './codec.ts';
+import { fetchCredential, type FetchedCredential } from './credential.ts';
+import { Emitter } from './emitter.ts';
+import { Heartbeat } from './heartbeat.ts';
+import {
+  checkAuthSource,
+  checkHeartbeat,
+  checkMaxFailures,
+  checkProtocols,
+  checkQueueMax,
+  checkTransportSecurity,
+  resolveReconnect,
+  type ResolvedReconnect,
+} from './options.ts';
+import { PendingQueue } from './pendingQueue.ts';
+import { StateMachine } from './stateMachine.ts';
+import { type Ending, Transport } from './transport.ts';
+
+/** Close codes by which a server says "this credential is not good (any more)". */
+const AUTH_FAILURE_CODES = new Set([4401, 1008]);
+/** The server says "forbidden": a new token will not help. */
+const FORBIDDEN = 4403;
+/** Our own "give this socket up and retry at once" (heartbeat timeout, `reconnect()`). */
+const RETRY_NOW = 4000;
+/** For carriers without an ack, a connection that stays open this long counts as accepted. */
+const CONFIRM_AFTER = 2000;
+/** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */
+const REFRESH_LEAD = 60_000;
+
+type Verdict = 'ack' | 'reject' | 'timeout' | 'ended';
+
+/** One self-reconnecting connection and what its current attempt is waiting for. */
+interface Link {
+  transport: Transport;
+  credential?: FetchedCredential | undefined;
+  confirmed: boolean;
+  confirmTimer?: ReturnType<typeof setTimeout> | undefined;
+  /** Settles the pending in-band auth (an ack is awaited). */
+  verdictWait?: { timer: ReturnType<typeof setTimeout>; settle(verdict: Verdict): void } | undefined;
+  /** For a make-before-break candidate: settles `reauthenticate()`. */
+  candidate?: { resolve(): void; reject(error: AuthSocketError): void; attempted: boolean };
+}
+
+/** Everything that lives from `open()` to `close()` (or giving up). */
+interface Session {
+  abort: AbortController;
+  primary: Link;
+  candidate?: Link | undefined;
+  /** Attempts made in this session (1 for the first). */
+  attempt: number;
+  /** Consecutive failed attempts: the backoff exponent. */
+  retries: number;
+  authFailures: number;
+  /** Consecutive attempts that never opened, for the `CONNECTION_FAILED` hint. */
+  unopened: number;
+  nextDelay: number;
+  backoff?: ReturnType<typeof wait> | undefined;
+  heartbeat?: Heartbeat | undefined;
+  refreshTimer?: ReturnType<typeof setTimeout> | undefined;
+  reauthentication?: Promise<void> | undefined;
+  suspended: boolean;
+  detachBrowser: () => void;
+}
+
+/**
+ * A WebSocket client that authenticates every connection with a fresh
+ * credential, reconnects with jittered backoff, and queues what you send until
+ * the server has accepted the credential.
+ *
+ * @typeParam In - messages the server sends (after decoding)
+ * @typeParam Out - messages you send (before encoding)
+ *
+ * @example
+ * ```ts
+ * type ServerMsg = { type: 'chat'; text: string };
+ * type ClientMsg = { type: 'say'; text: string };
+ *
+ * const socket = new AuthSocket<ServerMsg, ClientMsg>('wss://api.example.com/ws', {
+ *   auth: { via: 'subprotocol', token: () => fetch('/ws-ticket').then((r) => r.text()) },
+ * });
+ * socket.on('message', (msg) => console.log(msg.text));
+ * socket.send({ type: 'say', text: 'hello' }); // queued until authenticated
+ * ```
+ */
+export class AuthSocket<In = unknown, Out = In> {
+  /** The error class, also reachable as `AuthSocket.AuthSocketError` from the CDN build. */
+  static readonly AuthSocketError = AuthSocketError;
+  /** The default codec (JSON over text frames), for wrapping in your own. */
+  static readonly jsonCodec = jsonCodec;
+
+  /** The socket's URL, normalised to `ws:`/`wss:`. Never contains the credential. */
+  readonly url: string;
+
+  readonly #target: AttemptTarget;
+  readonly #auth: AuthOptions<In, Out> | undefined;
+  readonly #carrier: Carrier | undefined;
+  readonly #maxFailures: number;
+  readonly #reconnect: ResolvedReconnect;
+  readonly #heartbeat: HeartbeatOptions<In, Out> | undefined;
+  readonly #codec: Codec<In, Out>;
+  readonly #validate: StandardSchemaV1<unknown, In> | undefined;
+  readonly #WebSocket: WebSocketConstructorLike;
+  readonly #debugSink: ((line: string) => void) | undefined;
+  readonly #events = new Emitter<AuthSocketEvents<In>>();
+  readonly #machine = new StateMachine((change) => {
+    this.#log(`state ${change.from} → ${change.to}`);
+    this.#events.emit('state', change);
+  });
+  readonly #pendingQueue: PendingQueue;
+  readonly #redactor = new SecretRedactor();
+  #session: Session | undefined;
+  /** Incoming messages waiting for an asynchronous validator, kept in order. */
+  #deliveries: Promise<void> | undefined;
+
+  /**
+   * @param url - `ws:`/`wss:` (or `http:`/`https:`, converted; a relative path resolves against the page)
+   * @throws {@link AuthSocketError} `INVALID_URL`, `INVALID_OPTIONS`, `INSECURE_TRANSPORT`, `UNSUPPORTED_CARRIER` or `COOKIE_SCOPE`
+   */
+  constructor(url: string | URL, options: AuthSocketOptions<In, Out> = {}) {
+    const socketUrl = toSocketUrl(url);
+    this.url = socketUrl.href;
+    this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
+    this.#reconnect = resolveReconnect(options.reconnect);
+    checkHeartbeat(options.heartbeat);
+    this.#heartbeat = options.heartbeat;
+    this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
+    this.#codec = options.codec ?? jsonCodec;
+    this.#validate = options.validate;
+    const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+    if (!WebSocketClass) {
+      throw new AuthSocketError('INVALID_OPTIONS', "No WebSocket here: pass options.WebSocket (in Node: import { WebSocket } from 'ws').");
+    }
+    this.#WebSocket = WebSocketClass;
+    this.#debugSink = options.debug === true ? (line) => console.debug(line) : options.debug || undefined;
+
+    this.#auth = options.auth;
+    this.#maxFailures = checkMaxFailures(options.auth?.maxFailures);
+    if (options.auth) {
+      checkAuthSource(options.auth.token);
+      checkTransportSecurity(socketUrl, true, options.allowInsecure);
+      this.#carrier = createCarrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket });
+      if (options.auth.refresh === 'in-place' && !this.#carrier.inBand) {
+        throw new AuthSocketError('INVALID_OPTIONS', "auth.refresh 'in-place' needs auth.via 'message'; other carriers refresh by reconnecting.");
+      }
+    }
+    // Start on the next microtask so that listeners added right after `new` see every event.
+    if (!options.startClosed) queueMicrotask(() => this.#machine.state === 'idle' && this.open());
+  }
+
+  /** The lifecycle state. */
+  get state(): State {
+    return this.#machine.state;
+  }
+
+  /**
+   * Sends now if open, else queues in order until the server accepted the credential.
+   * @throws {@link AuthSocketError} `QUEUE_FULL` when the queue is full (nothing is dropped silently)
+   * @example
+   * ```ts
+   * socket.send({ type: 'say', text: 'hi' });
+   * ```
+   */
+  send(msg: Out): void {
+    const frame = this.#codec.encode(msg);
+    const link = this.#session?.primary;
+    if (this.state === 'open' && this.#pendingQueue.size === 0 && link?.transport.send(frame)) return;
+    this.#pendingQueue.push(frame);
+  }
+
+  /**
+   * Starts connecting: after `startClosed: true`, after `close()`, or after giving up.
+   * @example
+   * ```ts
+   * const socket = new AuthSocket(url, { startClosed: true, auth });
+   * loginButton.onclick = () => socket.open();
+   * ```
+   */
+  open(): void {
+    if (this.state !== 'idle' && this.state !== 'closed') return;
+    const abort = new AbortController();
+    const session: Session = {
+      abort,
+      primary: undefined!,
+      attempt: 0,
+      retries: 0,
+      authFailures: 0,
+      unopened: 0,
+      nextDelay: 0,
+      suspended: false,
+      detachBrowser: () => {},
+    };
+    this.#session = session;
+    this.#machine.moveTo('connecting');
+    session.detachBrowser = this.#watchBrowser(session);
+    session.primary = this.#createLink(session);
+  }
+
+  /**
+   * Closes for good: no reconnect, queued messages dropped (the `close` event says how many).
+   * @param code - 1000 or 3000–4999
+   * @example
+   * ```ts
+   * socket.close(1000, 'logged out');
+   * ```
+   */
+  close(code = 1000, reason = ''): void {
+    if (code !== 1000 && !(code >= 3000 && code <= 4999)) {
+      throw new AuthSocketError('INVALID_OPTIONS', `close() takes code 1000 or 3000–4999; got ${code}.`);
+    }
+    if (new TextEncoder().encode(reason).length > 123) {
+      throw new AuthSocketError('INVALID_OPTIONS', 'close() reason must be at most 123 bytes of UTF-8.');
+    }
+    if (this.state === 'closed' && this.#pendingQueue.size === 0) return;
+    this.#endSession(code, reason);
+    const dropped = this.#pendingQueue.drop();
+    this.#machine.moveTo('closed');
+    this.#log(`closed by the application (${code}); ${dropped} queued message(s) dropped`);
+    this.#events.emit('close', { code, reason, wasClean: true, willReconnect: false, dropped });
+  }
+
+  /**
+   * Drops the current connection (if any) and connects again at once with a fresh credential.
+   * @example
+   * ```ts
+   * socket.reconnect(); // e.g. after the user switched accounts
+   * ```
+   */
+  reconnect(): void {
+    const session = this.#session;
+    if (!session || this.state === 'idle' || this.state === 'closed') return this.open();
+    session.nextDelay = 0;
+    session.backoff?.wake();
+    session.primary.transport.drop(RETRY_NOW, 'reconnect requested');
+  }
+
+  /**
+   * Re-authenticates now with a fresh credential, on the live connection
+   * (`auth.refresh: 'in-place'`) or on a new one switched to once authenticated
+   * (`'reconnect'`, the default). Runs on its own shortly before a token expires.
+   * @example
+   * ```ts
+   * await socket.reauthenticate(); // e.g. after the user's role changed
+   * ```
+   */
+  reauthenticate(): Promise<void> {
+    const session = this.#session;
+    if (!this.#auth) return Promise.reject(new AuthSocketError('INVALID_OPTIONS', 'reauthenticate() needs options.auth.'));
+    if (!session || this.state !== 'open') {
+      return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.state}); the next connection fetches a fresh credential anyway.`));
+    }
+    session.reauthentication ??= (this.#auth.refresh === 'in-place' ? this.#refreshInPlace(session) : this.#refreshByReconnect(session))
+      .finally(() => {
+        session.reauthentication = undefined;
+      });
+    return session.reauthentication;
+  }
+
+  /**
+   * Resolves when the state is `open`; rejects if the socket closes first.
+   * @example
+   * ```ts
+   * await socket.ready();
+   * ```
+   */
+  ready(): Promise<void> {
+    if (this.state === 'open') return Promise.resolve();
+    if (this.state === 'closed') return Promise.reject(new AuthSocketError('CONNECTION_FAILED', 'The socket is closed; call open() first.'));
+    return new Promise((resolve, reject) => {
+      const off = this.on('state', ({ to }) => {
+        if (to === 'open') resolve();
+        else if (to === 'closed') reject(new AuthSocketError('CONNECTION_FAILED', 'The socket closed before it was ready.'));
+        else return;
+        off();
+      });
+    });
+  }
+
+  /**
+   * Listens to an event; returns its own unsubscribe function.
+   * @example
+   * ```ts
+   * const off = socket.on('message', (msg) => render(msg));
+   * off();
+   * ```
+   */
+  on<K extends keyof AuthSocketEvents<In>>(type: K, listener: (payload: AuthSocketEvents<In>[K]) => void): () => void {
+    return this.#events.on(type, listener);
+  }
+
+  /**
+   * Listens to the next occurrence of an event only.
+   * @example
+   * ```ts
+   * socket.once('open', () => console.log('authenticated'));
+   * ```
+   */
+  once<K extends keyof AuthSocketEvents<In>>(type: K, listener: (payload: AuthSocketEvents<In>[K]) => void): () => void {
+    const off = this.#events.on(type, (payload) => {
+      off();
+      listener(payload);
+    });
+    return off;
+  }
+
+  /** Removes a listener added with `on`. */
+  off<K extends keyof AuthSocketEvents<In>>(type: K, listener: (payload: AuthSocketEvents<In>[K]) => void): void {
+    this.#events.off(type, listener);
+  }
+
+  // ── attempts ────────────────────────────────────────────────────────────
+
+  #createLink(session: Session, candidate?: Link['candidate']): Link {
+    const link = { confirmed: false, candidate } as Link;
+    const isPrimary = () => session.primary === link;
+    link.transport = new Transport(
+      {
+        nextAttempt: () => (isPrimary() ? this.#nextAttempt(session, link) : this.#nextCandidateAttempt(session, link)),
+        onOpen: () => (isPrimary() ? this.#onOpen(session, link) : this.#onCandidateOpen(session, link)),
+        onMessage: (data) => this.#onFrame(session, link, data),
+        onEnd: (ending) => (isPrimary() ? this.#onEnd(session, link, ending) : this.#onCandidateEnd(session, link, ending)),
+      },
+      { WebSocket: this.#WebSocket, connectionTimeout: this.#reconnect.connectionTimeout },
+    );
+    return link;
+  }
+
+  /** Backoff wait, offline wait, fresh credential, plan. Resolves `undefined` when the session is over. */
+  async #nextAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined> {
+    const { signal } = session.abort;
+    for (;;) {
+      if (session.nextDelay > 0) {
+        session.backoff = wait(session.nextDelay, signal);
+        await session.backoff.done;
+        session.backoff = undefined;
+      }
+      if (isOffline() && !signal.aborted) {
+        this.#log('offline: waiting for the network before the next attempt');
+        await untilOnline(signal);
+      }
+      if (signal.aborted) return undefined;
+      session.attempt += 1;
+      try {
+        const plan = await this.#planAttempt(link);
+        if (signal.aborted || session.suspended || session.primary !== link) {
+          this.#carrier?.settle?.();
+          return undefined;
+        }
+        this.#machine.moveTo('connecting');
+        this.#log(`attempt ${session.attempt}: connecting to ${this.url}${this.#carrier ? ` via ${this.#carrier.name}` : ''}`);
+        this.#events.emit('connecting', { attempt: session.attempt });
+        return plan;
+      } catch (error) {
+        if (signal.aborted) return undefined;
+        this.#emitError(error);
+        if (!this.#scheduleRetry(session, false)) return undefined;
+      }
+    }
+  }
+
+  async #planAttempt(link: Link): Promise<AttemptPlan> {
+    if (!this.#auth || !this.#carrier) return { url: this.url, protocols: [...this.#target.protocols] };
+    const credential = await fetchCredential(this.#auth.token);
+    this.#redactor.remember(credential.token);
+    link.credential = credential;
+    return this.#carrier.prepare(credential.token, this.#target);
+  }
+
+  #onOpen(session: Session, link: Link): void {
+    this.#carrier?.settle?.();
+    session.unopened = 0;
+    const inBand = this.#carrier?.inBand;
+    if (!inBand) {
+      link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
+      return this.#becomeOpen(session, link);
+    }
+    this.#machine.moveTo('authenticating');
+    this.#authenticateInBand(link, link.credential!.token, (verdict) => {
+      if (verdict === 'ack') {
+        this.#confirm(session, link);
+        this.#becomeOpen(session, link);
+      } else this.#failAuth(link, verdict);
+    });
+  }
+
+  #becomeOpen(session: Session, link: Link): void {
+    this.#machine.moveTo('open');
+    this.#events.emit('open', { attempt: session.attempt });
+    this.#pendingQueue.flush((frame) => link.transport.send(frame));
+    this.#startHeartbeat(session, link);
+    this.#scheduleRefresh(session, link.credential);
+  }
+
+  /** The server accepted this attempt: the failure counters start over. */
+  #confirm(session: Session, link: Link): void {
+    clearTimeout(link.confirmTimer);
+    if (link.confirmed) return;
+    link.confirmed = true;
+    session.authFailures = 0;
+    session.retries = 0;
+  }
+
+  #onFrame(session: Session, link: Link, data: string | ArrayBuffer): void {
+    if (session.primary === link) session.heartbeat?.alive();
+    let msg: In;
+    try {
+      msg = this.#codec.decode(data);
+    } catch (cause) {
+      return this.#emitError(new AuthSocketError('DECODE_FAILED', 'An incoming frame could not be decoded and was skipped; check the server sends what options.codec expects.', { cause }));
+    }
+    if (link.verdictWait) {
+      const verdict = this.#carrier!.inBand!.verdict(msg);
+      if (verdict) return link.verdictWait.settle(verdict);
+    }
+    if (session.primary !== link) return;
+    // In-band carriers are confirmed by the ack, the others by any message.
+    if (!this.#carrier?.inBand) this.#confirm(session, link);
+    if (this.#heartbeat && (this.#heartbeat.isPong ?? isTypePong)(msg)) return;
+    this.#deliver(msg);
+  }
+
+  #onEnd(session: Session, link: Link, ending: Ending): void {
+    this.#resetAttempt(session, link);
+    const { code } = ending;
+    const reason = this.#redactor.redact(ending.reason);
+    this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
+    let giveUp: (() => void) | undefined;
+
+    if (code === FORBIDDEN) giveUp = () => this.#giveUpUnauthorized(code, reason);
+    else if (AUTH_FAILURE_CODES.has(code)) {
+      if (!ending.local) {
+        this.#emitError(new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; retrying with a fresh one.`));
+      }
+      session.authFailures += 1;
+      if (session.authFailures >= this.#maxFailures) giveUp = () => this.#giveUpUnauthorized(code, reason);
+    }
+    if (!ending.opened) this.#countUnopened(session);
+    if (!giveUp && !this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
+
+    this.#events.emit('close', { code, reason, wasClean: ending.wasClean, willReconnect: !giveUp });
+    if (giveUp) return giveUp();
+    // A dead link (heartbeat) or an explicit reconnect() retries at once.
+    this.#scheduleRetry(session, ending.local && code === RETRY_NOW);
+  }
+
+  #countUnopened(session: Session): void {
+    session.unopened += 1;
+    if (session.unopened === this.#reconnect.hintAfter) {
+      this.#emitError(new AuthSocketError(
+        'CONNECTION_FAILED',
+        `${session.unopened} attempts in a row never opened. If the server is up, it may be refusing the upgrade (a browser sees HTTP 401/403 as a network failure): have it accept the upgrade and close with 4401 (bad credential) or 4403 (forbidden) instead. Still retrying.`,
+      ));
+    }
+  }
+
+  /** Schedules the next attempt; `false` (after closing) when there will be none. */
+  #scheduleRetry(session: Session, immediately: boolean): boolean {
+    if (!this.#canRetry(session)) {
+      this.#stopRetrying(session);
+      return false;
+    }
+    const delay = immediately ? 0 : backoffDelay(this.#reconnect, session.retries);
+    session.retries += 1;
+    session.nextDelay = delay;
+    this.#machine.moveTo('reconnecting');
+    this.#log(`attempt ${session.attempt + 1} in ${delay} ms`);
+    this.#events.emit('reconnecting', { attempt: session.attempt + 1, delay });
+    return true;
+  }
+
+  #canRetry(session: Session): boolean {
+    return this.#reconnect.enabled && session.retries < this.#reconnect.maxRetries;
+  }
+
+  #stopRetrying(session: Session): void {
+    if (this.#reconnect.enabled) {
+      this.#emitError(new AuthSocketError('CONNECTION_FAILED', `Gave up after ${session.retries} failed retries (reconnect.maxRetries); call open() to start again.`));
+    }
+    this.#giveUp();
+  }
+
+  #giveUpUnauthorized(code: number, reason: string): void {
+    this.#giveUp();
+    this.#log(`unauthorized: gave up after close code ${code}`);
+    this.#events.emit('unauthorized', { code, reason });
+  }
+
+  /** Stops for good but keeps the queue: `open()` may start again. */
+  #giveUp(): void {
+    this.#endSession(1000, '');
+    this.#machine.moveTo('closed');
+  }
+
+  #endSession(code: number, reason: string): void {
+    const session = this.#session;
+    if (!session) return;
+    this.#session = undefined;
+    session.abort.abort();
+    session.detachBrowser();
+    clearTimeout(session.refreshTimer);
+    for (const link of [session.primary, session.candidate]) {
+      if (!link) continue;
+      this.#resetAttempt(session, link);
+      link.transport.stop(code, reason);
+    }
+    this.#carrier?.settle?.();
+  }
+
+  /** Clears what the current attempt of `link` was waiting for. */
+  #resetAttempt(session: Session, link: Link): void {
+    this.#carrier?.settle?.();
+    clearTimeout(link.confirmTimer);
+    link.confirmed = false;
+    link.verdictWait?.settle('ended');
+    if (session.primary === link) session.heartbeat?.stop();
+  }
+
+  // ── in-band auth and re-authentication ──────────────────────────────────
+
+  /** Sends the auth frame on `link` and reports the server's verdict (or a timeout) once. */
+  #authenticateInBand(link: Link, token: string, onVerdict: (verdict: Verdict) => void): void {
+    const inBand = this.#carrier!.inBand!;
+    link.verdictWait?.settle('ended');
+    const settle = (verdict: Verdict) => {
+      if (link.verdictWait?.settle !== settle) return;
+      clearTimeout(link.verdictWait.timer);
+      link.verdictWait = undefined;
+      onVerdict(verdict);
+    };
+    link.verdictWait = { timer: setTimeout(() => settle('timeout'), inBand.timeout), settle };
+    if (!link.transport.send(this.#toFrame(inBand.frame(token)))) settle('ended');
+  }
+
+  /** A refused or unanswered auth frame is an auth failure: give the socket up with 4401. */
+  #failAuth(link: Link, verdict: Verdict): AuthSocketError {
+    const error = verdict === 'timeout'
+      ? new AuthSocketError('AUTH_TIMEOUT', `The server did not acknowledge the auth message within ${this.#carrier!.inBand!.timeout} ms; retrying with a fresh credential.`)
+      : verdict === 'reject'
+        ? new AuthSocketError('AUTH_REJECTED', 'The server rejected the auth message; retrying with a fresh credential.')
+        : new AuthSocketError('CONNECTION_FAILED', 'The connection ended during authentication.');
+    if (verdict !== 'ended') {
+      this.#emitError(error);
+      link.transport.drop(4401, verdict === 'timeout' ? 'auth timeout' : 'auth rejected');
+    }
+    return error;
+  }
+
+  async #refreshInPlace(session: Session): Promise<void> {
+    const link = session.primary;
+    let credential: FetchedCredential;
+    try {
+      credential = await fetchCredential(this.#auth!.token);
+    } catch (error) {
+      this.#emitError(error);
+      throw error;
+    }
+    this.#redactor.remember(credential.token);
+    if (session.primary !== link || this.state !== 'open') {
+      throw new AuthSocketError('CONNECTION_FAILED', 'The connection changed during re-authentication; the new one used a fresh credential.');
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.#authenticateInBand(link, credential.token, (verdict) => {
+        if (verdict !== 'ack') return reject(this.#failAuth(link, verdict));
+        link.credential = credential;
+        this.#scheduleRefresh(session, credential);
+        this.#events.emit('reauthenticated', { via: 'in-place' });
+        resolve();
+      });
+    });
+  }
+
+  /** Make-before-break: a second connection, switched to once authenticated. */
+  #refreshByReconnect(session: Session): Promise<void> {
+    return new Promise((resolve, reject) => {
+      session.candidate = this.#createLink(session, { resolve, reject, attempted: false });
+    });
+  }
+
+  /** A candidate makes exactly one attempt. */
+  async #nextCandidateAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined> {
+    const candidate = link.candidate!;
+    if (candidate.attempted || session.abort.signal.aborted) return undefined;
+    candidate.attempted = true;
+    try {
+      return await this.#planAttempt(link);
+    } catch (error) {
+      this.#emitError(error);
+      this.#dropCandidate(session, link, error as AuthSocketError);
+      return undefined;
+    }
+  }
+
+  #onCandidateOpen(session: Session, link: Link): void {
+    this.#carrier?.settle?.();
+    if (!this.#carrier?.inBand) return this.#switchTo(session, link);
+    this.#authenticateInBand(link, link.credential!.token, (verdict) => {
+      if (verdict === 'ack') this.#switchTo(session, link);
+      else if (verdict !== 'ended') this.#dropCandidate(session, link, this.#failAuth(link, verdict));
+    });
+  }
+
+  #onCandidateEnd(session: Session, link: Link, ending: Ending): void {
+    link.verdictWait?.settle('ended');
+    const reason = this.#redactor.redact(ending.reason);
+    const error = new AuthSocketError(
+      AUTH_FAILURE_CODES.has(ending.code) || ending.code === FORBIDDEN ? 'AUTH_REJECTED' : 'CONNECTION_FAILED',
+      `Re-authentication failed: the new connection ended with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up.`,
+    );
+    if (!ending.local) this.#emitError(error);
+    this.#dropCandidate(session, link, error);
+  }
+
+  #dropCandidate(session: Session, link: Link, error: AuthSocketError): void {
+    if (session.candidate === link) session.candidate = undefined;
+    link.transport.stop(1000, 'reauthentication failed');
+    link.candidate?.reject(error);
+  }
+
+  #switchTo(session: Session, link: Link): void {
+    const previous = session.primary;
+    this.#resetAttempt(session, previous);
+    session.primary = link;
+    session.candidate = undefined;
+    previous.transport.stop(1000, 'reauthenticated');
+    link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
+    this.#pendingQueue.flush((frame) => link.transport.send(frame));
+    this.#startHeartbeat(session, link);
+    this.#scheduleRefresh(session, link.credential);
+    this.#log('re-authenticated on a new connection; the previous one closed with 1000');
+    this.#events.emit('reauthenticated', { via: 'reconnect' });
+    link.candidate?.resolve();
+  }
+
+  #scheduleRefresh(session: Session, credential: FetchedCredential | undefined): void {
+    clearTimeout(session.refreshTimer);
+    session.refreshTimer = undefined;
+    if (!credential?.expiresAt || credential.expiresAt <= Date.now()) return;
+    const lifetime = credential.expiresAt - credential.fetchedAt;
+    const refreshAt = credential.expiresAt - Math.min(REFRESH_LEAD, lifetime / 10);
+    session.refreshTimer = setTimeout(() => {
+      this.#log('token about to expire: re-authenticating');
+      this.reauthenticate().catch(() => {}); // failures are already on the `error` event
+    }, Math.max(0, refreshAt - Date.now()));
+  }
+
+  // ── liveness and the page ───────────────────────────────────────────────
+
+  #startHeartbeat(session: Session, link: Link): void {
+    session.heartbeat?.stop();
+    const options = this.#heartbeat;
+    if (!options) return;
+    session.heartbeat = new Heartbeat(
+      options.interval,
+      options.timeout,
+      () => link.transport.send(this.#toFrame(options.ping ? options.ping() : '{"type":"ping"}')),
+      () => {
+        this.#log(`no frame within ${options.timeout} ms of a ping: reconnecting`);
+        link.transport.drop(RETRY_NOW, 'heartbeat timeout');
+      },
+    );
+    session.heartbeat.start();
+  }
+
+  #watchBrowser(session: Session): () => void {
+    const checkLink = () => this.state === 'open' && session.heartbeat?.check();
+    return watchBrowserSignals({
+      offline: checkLink,
+      online: () => {
+        this.#log('online: retrying now');
+        session.nextDelay = 0;
+        session.backoff?.wake();
+        checkLink();
+      },
+      visible: (hiddenFor) => {
+        if (this.#heartbeat && hiddenFor > this.#heartbeat.timeout) checkLink();
+      },
+      frozen: () => this.#suspend(session),
+      restored: () => this.#resume(session),
+    });
+  }
+
+  /** Entering the back/forward cache: close cleanly, keep the queue. */
+  #suspend(session: Session): void {
+    if (session.suspended || this.state === 'closed') return;
+    session.suspended = true;
+    for (const link of [session.primary, session.candidate]) {
+      if (!link) continue;
+      this.#resetAttempt(session, link);
+      link.transport.stop(1000, 'page hidden');
+    }
+    clearTimeout(session.refreshTimer);
+    this.#events.emit('close', { code: 1000, reason: 'page hidden', wasClean: true, willReconnect: true });
+    this.#machine.moveTo('reconnecting');
+  }
+
+  #resume(session: Session): void {
+    if (!session.suspended || this.#session !== session) return;
+    session.suspended = false;
+    session.nextDelay = 0;
+    session.primary = this.#createLink(session);
+  }
+
+  // ── plumbing ────────────────────────────────────────────────────────────
+
+  #deliver(msg: In): void {
+    const validate = this.#validate?.['~standard'].validate;
+    if (!validate) return this.#events.emit('message', msg);
+    let result: ReturnType<typeof validate>;
+    try {
+      result = validate(msg);
+    } catch (cause) {
+      return this.#emitError(new AuthSocketError('VALIDATION_FAILED', 'The validator threw on an incoming message; it was skipped.', { cause }));
+    }
+    if (!this.#deliveries && !isPromiseLike(result)) return this.#emitValidated(result);
+    // An asynchronous validator must not reorder messages.
+    const delivery: Promise<void> = (this.#deliveries ?? Promise.resolve())
+      .then(() => result)
+      .then(
+        (settled) => this.#emitValidated(settled),
+        (cause) => this.#emitError(new AuthSocketError('VALIDATION_FAILED', 'The validator rejected on an incoming message; it was skipped.', { cause })),
+      )
+      .finally(() => {
+        if (this.#deliveries === delivery) this.#deliveries = undefined;
+      });
+    this.#deliveries = delivery;
+  }
+
+  #emitValidated(result: StandardSchemaResult<In>): void {
+    if (result.issues) {
+      const detail = result.issues.map((issue) => issue.message).join('; ');
+      return this.#emitError(new AuthSocketError('VALIDATION_FAILED', `An incoming message failed validation and was skipped: ${detail}`));
+    }
+    this.#events.emit('message', result.value);
+  }
+
+  #toFrame(msg: unknown): Frame {
+    return typeof msg === 'string' ? msg : this.#codec.encode(msg as Out);
+  }
+
+  #emitError(error: unknown): void {
+    const failure = error instanceof AuthSocketError
+      ? error
+      : new AuthSocketError('CONNECTION_FAILED', 'Unexpected failure; see error.cause.', { cause: error });
+    failure.message = this.#redactor.redact(failure.message);
+    this.#log(`error ${failure.code}: ${failure.message}`);
+    this.#events.emit('error', failure);
+  }
+
+  #log(line: string): void {
+    this.#debugSink?.(this.#redactor.redact(`[authsocket] ${line}`));
+  }
+}
+
+const isTypePong = (msg: unknown) => typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'pong';
+
+const isPromiseLike = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+

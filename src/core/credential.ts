@@ -1,0 +1,59 @@
+import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import type { Credential } from '../types.ts';
+import { jwtExpiry } from '../utils/jwt.ts';
+
+/** A credential ready for one attempt. */
+export interface FetchedCredential {
+  token: string;
+  /** ms since epoch, from the provider or the JWT's `exp`. */
+  expiresAt: number | undefined;
+  fetchedAt: number;
+}
+
+/** How long a token provider may take before the attempt counts as failed. */
+export const TOKEN_PROVIDER_TIMEOUT = 10_000;
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Calls the user's token provider for one attempt, bounded in time. Throws
+ * `TOKEN_PROVIDER_FAILED` (never with the provider's own message, which may
+ * quote the credential) when it throws, rejects, hangs or returns no token.
+ */
+export async function fetchCredential(
+  source: string | (() => Credential | Promise<Credential>),
+  timeout = TOKEN_PROVIDER_TIMEOUT,
+): Promise<FetchedCredential> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let credential: Credential;
+  try {
+    credential = typeof source === 'string'
+      ? source
+      : await Promise.race([
+          Promise.resolve().then(source),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(TIMED_OUT), timeout);
+          }),
+        ]);
+  } catch (cause) {
+    const late = cause === TIMED_OUT;
+    throw new AuthSocketError(
+      'TOKEN_PROVIDER_FAILED',
+      late
+        ? `The token provider did not answer within ${timeout} ms; the attempt failed and will be retried.`
+        : 'The token provider threw or rejected; the attempt failed and will be retried (see error.cause).',
+      late ? undefined : { cause },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  const token = typeof credential === 'string' ? credential : credential?.token;
+  if (typeof token !== 'string' || token === '') {
+    throw new AuthSocketError(
+      'TOKEN_PROVIDER_FAILED',
+      'The token provider returned no token; return a non-empty string or { token, expiresAt }.',
+    );
+  }
+  const given = typeof credential === 'object' ? credential.expiresAt : undefined;
+  return { token, expiresAt: given ?? jwtExpiry(token), fetchedAt: Date.now() };
+}

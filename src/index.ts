@@ -1,0 +1,28 @@
+/**
+ * authsocket: the authenticated WebSocket client.
+ * @packageDocumentation
+ */
+import { AuthSocket } from './core/AuthSocket.ts';
+
+export { AuthSocket };
+export { AuthSocketError, type AuthSocketErrorCode } from './errors/AuthSocketError.ts';
+export { jsonCodec } from './core/codec.ts';
+export type {
+  AuthOptions,
+  AuthSocketEvents,
+  AuthSocketOptions,
+  CarrierName,
+  CloseInfo,
+  Codec,
+  CookieOptions,
+  Credential,
+  Frame,
+  HeartbeatOptions,
+  ReconnectOptions,
+  StandardSchemaResult,
+  StandardSchemaV1,
+  State,
+  WebSocketConstructorLike,
+  WebSocketLike,
+} from './types.ts';
+export default AuthSocket;
