@@ -20,6 +20,14 @@ export interface RedisCommands {
   command(args: string[]): Promise<unknown>;
 }
 
+/**
+ * Options of `createRedisTicketStore`.
+ *
+ * @example
+ * ```ts
+ * createRedisTicketStore({ redis: { command: (args) => client.sendCommand(args) }, ttl: 30_000, prefix: 'myapp:ticket:' });
+ * ```
+ */
 export interface RedisTicketStoreOptions {
   redis: RedisCommands;
   /** Milliseconds a ticket stays valid. */

@@ -6,6 +6,14 @@ import { isTicket, newTicket, ticketKey } from './ticketFormat.ts';
 /**
  * Where tickets live. Implement it over a shared store (see
  * `createRedisTicketStore`) to run several server instances.
+ *
+ * @example
+ * ```ts
+ * const tickets: TicketStore<string> = createTicketStore({ ttl: 30_000 });
+ * const ticket = await tickets.issue('user-42');
+ * await tickets.redeem(ticket); // 'user-42'
+ * await tickets.redeem(ticket); // null
+ * ```
  */
 export interface TicketStore<Subject = string> {
   /** A new ticket for `subject`, valid once, for the store's `ttl`. */
@@ -14,6 +22,14 @@ export interface TicketStore<Subject = string> {
   redeem(ticket: string): Promise<Subject | null>;
 }
 
+/**
+ * Options of `createTicketStore`.
+ *
+ * @example
+ * ```ts
+ * createTicketStore({ ttl: 30_000 });
+ * ```
+ */
 export interface TicketStoreOptions {
   /** Milliseconds a ticket stays valid. Keep it short: seconds, not minutes. */
   ttl: number;

@@ -13,10 +13,22 @@ import type { WebSocket } from 'ws';
  * - `cookie`: the `cookie` cookie sent with the upgrade request.
  * - `message`: the first frame `{ "type": "auth", "token": "…" }` after the upgrade.
  * - `basic`: **deprecated**, opt-in only: HTTP Basic credentials from `ws://user:pass@host`.
+ *
+ * @example
+ * ```ts
+ * createAuthGate({ carriers: ['subprotocol', 'message'], origins, verify });
+ * ```
  */
 export type Carrier = 'header' | 'basic' | 'subprotocol' | 'query' | 'cookie' | 'message';
 
-/** What `verify` learns besides the token: which carrier brought it. */
+/**
+ * What `verify` learns besides the token: which carrier brought it.
+ *
+ * @example
+ * ```ts
+ * verify: (token, req, { carrier }) => carrier === 'query' ? tickets.redeem(token) : sessions.lookup(token)
+ * ```
+ */
 export interface VerifyContext {
   carrier: Carrier;
   /** The user name of a `basic` credential (the token is its password). */
@@ -27,7 +39,17 @@ export interface VerifyContext {
  * Your credential check. Return the authenticated user (any value except
  * `null`, `undefined` or `false`) to let the connection in; return a falsy
  * value to refuse it with 4401; throw {@link Forbidden} to refuse it with 4403.
- * Any other thrown error closes the socket with 1011.
+ * Any other thrown error closes the socket with 1011 and is reported on the
+ * gate's `error` event.
+ *
+ * @example
+ * ```ts
+ * const verify: Verify<User> = async (token) => {
+ *   const claims = await verifyJwt(token).catch(() => null);   // invalid → null → 4401
+ *   if (claims?.suspended) throw new Forbidden('suspended');   // → 4403, no retry
+ *   return claims && { id: claims.sub };
+ * };
+ * ```
  */
 export type Verify<User> = (
   token: string,
@@ -40,11 +62,32 @@ export type Verify<User> = (
  * (`'https://app.example.com'`), or a predicate. Requests without an `Origin`
  * header (most non-browser clients) are refused unless the predicate accepts
  * `undefined`.
+ *
+ * @example
+ * ```ts
+ * origins: ['https://app.example.com', 'https://admin.example.com']
+ * // or: also let Node services in, which send no Origin
+ * origins: (origin) => origin === undefined || origin === 'https://app.example.com'
+ * ```
  */
 export type OriginPolicy =
   | readonly string[]
   | ((origin: string | undefined, req: IncomingMessage) => boolean | Promise<boolean>);
 
+/**
+ * Options of `createAuthGate`. Only `origins` and `verify` are required; the
+ * rest default to what the authsocket client sends.
+ *
+ * @example
+ * ```ts
+ * const options: AuthGateOptions<{ id: string }> = {
+ *   origins: ['https://app.example.com'],
+ *   verify: (ticket) => tickets.redeem(ticket),
+ *   protocols: ['chat.v1'],
+ *   timeout: 5_000,
+ * };
+ * ```
+ */
 export interface AuthGateOptions<User> {
   /** Which carriers to accept. Default `['subprotocol', 'query', 'cookie', 'message', 'header']`. */
   carriers?: readonly Carrier[];
@@ -74,6 +117,12 @@ export interface AuthGateOptions<User> {
 /**
  * Why a gate turned a request or socket away. Carries no credential, so it is
  * safe to log; `req.url` may hold a query token, so do not log that.
+ *
+ * @example
+ * ```ts
+ * gate.on('refused', ({ status, code, reason, carrier, origin }) =>
+ *   log.info({ status, code, reason, carrier, origin }, 'websocket refused'));
+ * ```
  */
 export interface Refusal {
   /** HTTP status when refused before the upgrade (400, 401, 403). */
@@ -89,7 +138,15 @@ export interface Refusal {
   req: IncomingMessage;
 }
 
-/** Event listeners of an {@link AuthGate}. */
+/**
+ * Event listeners of an {@link AuthGate}.
+ *
+ * @example
+ * ```ts
+ * gate.on('connection', (socket, user, req) => rooms.join(user.id, socket));
+ * gate.on('error', (error) => log.error(error, 'verify failed'));
+ * ```
+ */
 export interface AuthGateEvents<User> {
   /** An authenticated socket: the only way sockets reach your app. */
   connection: (socket: WebSocket, user: User, req: IncomingMessage) => void;
@@ -99,7 +156,18 @@ export interface AuthGateEvents<User> {
   error: (error: unknown, req: IncomingMessage) => void;
 }
 
-/** The gate in front of your WebSocket endpoint. Create it with `createAuthGate`. */
+/**
+ * The gate in front of your WebSocket endpoint. Create it with `createAuthGate`.
+ *
+ * @example
+ * ```ts
+ * const detach = gate.attach(httpServer);            // every upgrade on this server
+ * httpServer.on('upgrade', (req, socket, head) => {   // or route them yourself
+ *   if (req.url?.startsWith('/live')) gate.handleUpgrade(req, socket, head);
+ * });
+ * await gate.close();                                // on shutdown
+ * ```
+ */
 export interface AuthGate<User> {
   /**
    * Handles every `upgrade` event of `server`.
@@ -117,4 +185,12 @@ export interface AuthGate<User> {
   close(): Promise<void>;
 }
 
+/**
+ * An `http.Server` `'upgrade'` listener.
+ *
+ * @example
+ * ```ts
+ * const listener: UpgradeListener = (req, socket, head) => gate.handleUpgrade(req, socket, head);
+ * ```
+ */
 export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
