@@ -63,7 +63,10 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A peer that resets while `verify` runs must not crash the process.
     socket.on('error', () => socket.destroy());
-    admit(req, socket, head).catch(() => socket.destroy());
+    admit(req, socket, head).catch((error) => {
+      events.emit('error', error, req);
+      socket.destroy();
+    });
   }
 
   async function admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -123,7 +126,16 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
 
   // `detail` says more than the close reason, for the `refused` event only.
   function settle(ws: WebSocket, req: IncomingMessage, outcome: Outcome<User>, carrier?: Carrier, detail?: string): void {
-    if (outcome.kind === 'accepted') return events.emit('connection', ws, outcome.user, req);
+    if (outcome.kind === 'accepted') {
+      try {
+        events.emit('connection', ws, outcome.user, req);
+      } catch (error) {
+        // The same fate whichever carrier authenticated: reported, socket closed.
+        events.emit('error', error, req);
+        void closeWithin(ws, CLOSE.internal.code, 'internal error');
+      }
+      return;
+    }
     if (outcome.error !== undefined) events.emit('error', outcome.error, req);
     events.emit('refused', { code: outcome.code, reason: detail ?? outcome.reason, carrier, origin: originOf(req), req });
     void closeWithin(ws, outcome.code, outcome.reason);

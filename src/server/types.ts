@@ -152,7 +152,10 @@ export interface AuthGateEvents<User> {
   connection: (socket: WebSocket, user: User, req: IncomingMessage) => void;
   /** A request or socket was turned away (for metrics and logs). */
   refused: (refusal: Refusal) => void;
-  /** `verify` threw something other than {@link Forbidden}; the socket was closed with 1011. */
+  /**
+   * `verify` threw something other than {@link Forbidden}, or a `connection`
+   * listener threw: the socket was closed with 1011.
+   */
   error: (error: unknown, req: IncomingMessage) => void;
 }
 

@@ -337,3 +337,22 @@ test('attach returns a detach; close() closes sockets with 1001 and refuses new 
   g.server.closeAllConnections();
   await within(new Promise((resolve) => g.server.close(resolve)), 5_000, 'server close');
 });
+
+test('a connection listener that throws: error event, socket closed with 1011, server keeps serving', async () => {
+  const g = await startGate();
+  const errors: unknown[] = [];
+  g.gate.on('error', (error) => errors.push(error));
+  let fail = true;
+  g.gate.on('connection', () => { if (fail) throw new Error('app bug'); });
+  try {
+    const viaQuery = await attempt(g.url('/?access_token=good'));
+    const viaMessage = await attempt(g.url(), { send: [JSON.stringify({ type: 'auth', token: 'good' })] });
+    assert.deepEqual([viaQuery.code, viaMessage.code], [1011, 1011]);
+    assert.deepEqual(errors.map((e) => (e as Error).message), ['app bug', 'app bug']);
+    fail = false;
+    const ok = await attempt(g.url('/?access_token=good'), { closeAfter: 1 });
+    assert.ok(welcomed(ok.messages));
+  } finally {
+    await g.close();
+  }
+});
