@@ -57,6 +57,8 @@ interface Link {
   confirmTimer?: ReturnType<typeof setTimeout> | undefined;
   /** Settles the pending in-band auth (an ack is awaited). */
   verdictWait?: { timer: ReturnType<typeof setTimeout>; settle(verdict: Verdict): void } | undefined;
+  /** Replaced by a re-authenticated connection: its last incoming messages are still delivered. */
+  retired?: boolean;
   /** For a make-before-break candidate: settles `reauthenticate()`. */
   candidate?: { resolve(): void; reject(error: AuthSocketError): void; attempted: boolean };
 }
@@ -123,7 +125,7 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #debugSink: ((line: string) => void) | undefined;
   readonly #events = new Emitter<AuthSocketEvents<In>>();
   readonly #machine = new StateMachine((change) => {
-    this.#log(`state ${change.from} → ${change.to}`);
+    this.#log(`state ${change.from} -> ${change.to}`);
     this.#events.emit('state', change);
   });
   readonly #pendingQueue: PendingQueue;
@@ -431,6 +433,7 @@ export class AuthSocket<In = unknown, Out = In> {
       const verdict = this.#carrier!.inBand!.verdict(msg);
       if (verdict) return link.verdictWait.settle(verdict);
     }
+    if (link.retired) return this.#deliver(msg);
     if (session.primary !== link) return;
     // In-band carriers are confirmed by the ack, the others by any message.
     if (!this.#carrier?.inBand) this.#confirm(session, link);
@@ -640,7 +643,8 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#resetAttempt(session, previous);
     session.primary = link;
     session.candidate = undefined;
-    previous.transport.stop(1000, 'reauthenticated');
+    previous.retired = true;
+    previous.transport.stop(1000, 'reauthenticated', { drain: true });
     link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
     this.#pendingQueue.flush((frame) => link.transport.send(frame));
     this.#startHeartbeat(session, link);

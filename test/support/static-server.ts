@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const types: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.html': 'text/html',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
   '.map': 'application/json',
   '.json': 'application/json',
 };
@@ -35,8 +35,8 @@ export async function startStaticServer(): Promise<StaticServer> {
     const route = routes.get(path);
     if (route) return void (await route(req, res));
     if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      return void res.end('<!doctype html><title>authsocket test</title><body></body>');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end('<!doctype html><meta charset="utf-8"><title>authsocket test</title><body></body>');
     }
     const file = normalize(join(root, path));
     if (!/^\/(dist|test|node_modules)\//.test(path) || !file.startsWith(root)) {
