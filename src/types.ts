@@ -47,6 +47,8 @@ export interface AuthOptions<In = unknown, Out = In> {
    * @defaultValue `'reconnect'`
    */
   refresh?: 'reconnect' | 'in-place';
+  /** User name that goes with the token (`basic`, deprecated). @defaultValue `'token'` */
+  username?: string;
   /** Query parameter name (`query`). @defaultValue `'access_token'` */
   param?: string;
   /** Prefix of the token subprotocol entry (`subprotocol`). @defaultValue `'base64url.bearer.'` */

@@ -1,5 +1,6 @@
 import { AuthSocketError } from '../errors/AuthSocketError.ts';
 import type { CarrierName } from '../types.ts';
+import { createBasicCarrier } from './basic.ts';
 import type { Carrier, CarrierContext } from './carrier.ts';
 import { createCookieCarrier } from './cookie.ts';
 import { createHeaderCarrier } from './header.ts';
@@ -13,6 +14,7 @@ const carriers: Record<CarrierName, (context: CarrierContext) => Carrier> = {
   cookie: createCookieCarrier,
   message: createMessageCarrier,
   header: createHeaderCarrier,
+  basic: createBasicCarrier,
 };
 
 /** The carrier named by `auth.via`, checked against this page and these options. */

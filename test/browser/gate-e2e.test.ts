@@ -1,0 +1,68 @@
+// The client against the real server companion, in Chromium: every browser
+// carrier (and the deprecated basic one) end to end through createAuthGate,
+// refused first with a bad credential, then accepted — and the credential is
+// never seen on either side's observable output.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { Refusal } from '../../src/server/index.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { entries, openClientPage, waitForEvents } from '../support/page.ts';
+import { startGate, type TestGate } from '../support/server-gate.ts';
+import { startStaticServer, type StaticServer } from '../support/static-server.ts';
+
+let browser: Browser;
+let statics: StaticServer;
+let gate: TestGate<string>;
+let basicGate: TestGate<string>;
+const SECRET = 'good-Secret-42';
+
+before(async () => {
+  [browser, statics] = await Promise.all([launchBrowser(), startStaticServer()]);
+  const origins = [statics.origin('localhost'), statics.origin('127.0.0.1')];
+  const verify = async (token: string) => (token === SECRET ? 'alice' : null);
+  gate = await startGate({ origins, verify });
+  basicGate = await startGate({ origins, verify, carriers: ['basic'] });
+});
+after(async () => {
+  await Promise.all([browser?.close(), statics?.close(), gate?.close(), basicGate?.close()]);
+});
+
+describe('client ↔ authsocket/server in Chromium', () => {
+  for (const via of ['subprotocol', 'query', 'cookie', 'message', 'basic'] as const) {
+    test(`${via}: refused with 4401 for a bad credential, then welcomed; nothing leaks`, async () => {
+      const target = via === 'basic' ? basicGate : gate;
+      const refusals: Refusal[] = target.refusals;
+      const refusedBefore = refusals.length;
+      const host = via === 'cookie' ? 'localhost' : '127.0.0.1';
+      const page = await openClientPage(browser, statics, host);
+      const consoleLines: string[] = [];
+      page.on('console', (message) => consoleLines.push(message.text()));
+      await page.evaluate(({ url, via, secret }) => {
+        const w = window as any;
+        w.debugLines = [];
+        let calls = 0;
+        const socket = w.track('s', new w.AuthSocket(url, {
+          auth: { via, token: async () => (++calls === 1 ? 'bad-Secret-41' : secret) },
+          reconnect: { minDelay: 10, maxDelay: 20 },
+          debug: (line: string) => w.debugLines.push(line),
+        }));
+        socket.on('message', (msg: any) => msg.type === 'welcome' && socket.send({ ping: 'pong?' }));
+      }, { url: `ws://${host}:${target.port}/`, via, secret: SECRET });
+      await waitForEvents(page, 's', 'message', 2);
+      const messages = (await entries(page, 's', 'message')).map((e) => e.payload);
+      assert.deepEqual(messages[0], { type: 'welcome', user: 'alice' });
+      assert.deepEqual(messages[1], { type: 'echo', data: '{"ping":"pong?"}' });
+      const closes = await entries(page, 's', 'close');
+      assert.equal(closes[0].payload.code, 4401, 'the bad credential was refused with 4401');
+      assert.ok(refusals.length > refusedBefore, 'the gate reported the refusal');
+      const clientSide = await page.evaluate(() => JSON.stringify({ log: (window as any).logs.s, debug: (window as any).debugLines, url: (window as any).sockets.s.url }));
+      // The refusal carries the app's own `req` (which naturally holds the URL); the rest must be clean.
+      const serverSide = JSON.stringify(refusals.map(({ req: _req, ...refusal }) => refusal));
+      for (const observed of [clientSide, serverSide, consoleLines.join('\n')]) {
+        assert.ok(!observed.includes('Secret-4'), `credential leaked: ${observed.slice(0, 2000)}`);
+      }
+      await page.close();
+    });
+  }
+});
