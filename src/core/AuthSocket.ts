@@ -148,11 +148,6 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
     this.#codec = options.codec ?? jsonCodec;
     this.#validate = options.validate;
-    const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
-    if (!WebSocketClass) {
-      throw new AuthSocketError('INVALID_OPTIONS', "No WebSocket here: pass options.WebSocket (in Node: import { WebSocket } from 'ws').");
-    }
-    this.#WebSocket = WebSocketClass;
     this.#debugSink = options.debug === true ? (line) => console.debug(line) : options.debug || undefined;
 
     this.#auth = options.auth;
@@ -165,6 +160,11 @@ export class AuthSocket<In = unknown, Out = In> {
         throw new AuthSocketError('INVALID_OPTIONS', "auth.refresh 'in-place' needs auth.via 'message'; other carriers refresh by reconnecting.");
       }
     }
+    const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+    if (!WebSocketClass) {
+      throw new AuthSocketError('INVALID_OPTIONS', "No WebSocket here: pass options.WebSocket (in Node: import { WebSocket } from 'ws').");
+    }
+    this.#WebSocket = WebSocketClass;
     // Start on the next microtask so that listeners added right after `new` see every event.
     if (!options.startClosed) queueMicrotask(() => this.#machine.state === 'idle' && this.open());
   }
