@@ -1,0 +1,92 @@
+// Nothing left behind: after close() no timers, no page listeners, no attempts;
+// open() after close() works; 1,000 connect/close cycles keep the heap flat.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
+import { openClientPage, waitForEvents } from '../support/page.ts';
+import { startStaticServer, type StaticServer } from '../support/static-server.ts';
+import { echo, messageAuth, startTestServer, type TestServer } from '../support/ws-server.ts';
+
+let browser: Browser;
+let statics: StaticServer;
+let server: TestServer;
+
+before(async () => {
+  [browser, statics, server] = await Promise.all([launchBrowser(), startStaticServer(), startTestServer(echo)]);
+});
+after(async () => {
+  await Promise.all([browser?.close(), statics?.close(), server?.stop()]);
+});
+
+describe('lifecycle in Chromium', () => {
+  test('close() leaves no timer and no page listener behind; open() afterwards reconnects', async () => {
+    server.handle = messageAuth(() => true);
+    const page = await openClientPage(browser, statics);
+    const leftovers = await page.evaluate(async (url) => {
+      const w = window as any;
+      // Count live timers and window/document listeners created from here on.
+      const timers = new Set<number>();
+      const [st, ct, si, ci] = [setTimeout, clearTimeout, setInterval, clearInterval];
+      w.setTimeout = (fn: () => void, ms?: number, ...rest: unknown[]) => {
+        const id = st(() => { timers.delete(id); fn(); }, ms, ...rest);
+        timers.add(id);
+        return id;
+      };
+      w.clearTimeout = (id: number) => { timers.delete(id); ct(id); };
+      w.setInterval = (fn: () => void, ms?: number) => { const id = si(fn, ms); timers.add(id); return id; };
+      w.clearInterval = (id: number) => { timers.delete(id); ci(id); };
+      let listeners = 0;
+      for (const target of [window, document]) {
+        const add = target.addEventListener.bind(target);
+        const remove = target.removeEventListener.bind(target);
+        target.addEventListener = (...args: Parameters<typeof add>) => { listeners += 1; add(...args); };
+        target.removeEventListener = (...args: Parameters<typeof remove>) => { listeners -= 1; remove(...args); };
+      }
+      const socket = w.track('s', new w.AuthSocket(url, {
+        auth: { via: 'message', token: async () => 'tok', refresh: 'in-place' },
+        heartbeat: { interval: 1000, timeout: 500 },
+      }));
+      await socket.ready();
+      const whileOpen = { timers: timers.size, listeners };
+      socket.close();
+      await new Promise((resolve) => st(resolve, 50));
+      const afterClose = { timers: timers.size, listeners };
+      socket.open();
+      return { whileOpen, afterClose };
+    }, server.url);
+    assert.ok(leftovers.whileOpen.timers > 0 && leftovers.whileOpen.listeners > 0, JSON.stringify(leftovers));
+    assert.deepEqual(leftovers.afterClose, { timers: 0, listeners: 0 });
+    await waitForEvents(page, 's', 'open', 2);
+    await page.evaluate(() => (window as any).sockets.s.close());
+    await page.close();
+  });
+
+  test('1,000 connect/close cycles leave the JS heap flat', async () => {
+    server.handle = echo;
+    const page = await openClientPage(browser, statics);
+    const cdp = await page.context().newCDPSession(page);
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+      return usedSize;
+    };
+    const cycles = (count: number) => page.evaluate(async ({ url, count }) => {
+      const w = window as any;
+      for (let i = 0; i < count; i++) {
+        const socket = new w.AuthSocket(url, { auth: { via: 'query', token: async () => `t${i}` } });
+        await socket.ready();
+        socket.close();
+      }
+    }, { url: server.url, count });
+    await cycles(10);
+    const after10 = await heap();
+    await cycles(1000);
+    const after1000 = await heap();
+    const growth = after1000 - after10;
+    console.log(`heap after 10 cycles: ${after10} B, after 1,010: ${after1000} B, growth ${growth} B`);
+    // Generous bound: a leak of even 1 KB per cycle would show as 1 MB.
+    assert.ok(growth < 1_000_000, `heap grew by ${growth} bytes over 1,000 cycles`);
+    await page.close();
+  });
+});
