@@ -1,0 +1,253 @@
+// The demo page: plain DOM, no framework. Everything authsocket does shows up
+// in the event log; the server's view of each handshake shows up under
+// "What crossed the wire". The credential itself is never printed.
+/* global AuthSocket */
+'use strict';
+
+const $ = (selector) => document.querySelector(selector);
+const clientId = Math.random().toString(36).slice(2, 10);
+const started = performance.now();
+
+const ui = {
+  state: $('#state'),
+  name: $('#name'),
+  lifetime: $('#lifetime'),
+  refresh: $('#refresh'),
+  debug: $('#debug'),
+  tokenStatus: $('#token-status'),
+  chat: $('#chat'),
+  online: $('#online'),
+  input: $('#chat-input'),
+  wire: $('#wire'),
+  log: $('#log'),
+};
+ui.name.value = `tab-${clientId.slice(0, 4)}`;
+
+/** @type {AuthSocket | undefined} */
+let socket;
+let queued = 0;
+let tokenTimer;
+let seq = 0;
+
+// ── the event log ──────────────────────────────────────────────────────────
+function log(event, text, tone = '') {
+  const item = document.createElement('li');
+  item.dataset.event = event;
+  item.dataset.seq = String(++seq);
+  if (tone) item.className = tone;
+  const time = document.createElement('time');
+  time.textContent = `${((performance.now() - started) / 1000).toFixed(2).padStart(6)}s`;
+  const tag = document.createElement('b');
+  tag.textContent = event;
+  item.append(time, ' ', tag, ' ', text);
+  const stick = ui.log.scrollTop + ui.log.clientHeight >= ui.log.scrollHeight - 20;
+  ui.log.append(item);
+  while (ui.log.children.length > 400) ui.log.firstChild.remove();
+  if (stick) ui.log.scrollTop = ui.log.scrollHeight;
+}
+
+// ── the token provider: a fresh single-use ticket before EVERY attempt ─────
+async function fetchTicket() {
+  const lifetime = Number(ui.lifetime.value);
+  const response = await fetch('/api/ticket', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client: clientId, name: ui.name.value, lifetime }),
+  });
+  if (!response.ok) throw new Error(`ticket endpoint answered ${response.status}`);
+  const { token, expiresAt } = await response.json();
+  showToken(expiresAt);
+  // Never log the token: only what it is.
+  log('token', expiresAt
+    ? `fetched a single-use ticket; session expires in ${Math.round((expiresAt - Date.now()) / 1000)} s`
+    : 'fetched a single-use ticket (no expiry)', 'muted');
+  return expiresAt ? { token, expiresAt } : token;
+}
+
+function showToken(expiresAt) {
+  clearInterval(tokenTimer);
+  if (!expiresAt) {
+    ui.tokenStatus.textContent = 'Current token: no expiry.';
+    return;
+  }
+  const lifetime = expiresAt - Date.now();
+  // The client's rule: refresh 60 s before expiry, or at 10 % of the lifetime when shorter.
+  const refreshAt = expiresAt - Math.min(60_000, lifetime / 10);
+  const tick = () => {
+    const left = Math.max(0, (expiresAt - Date.now()) / 1000).toFixed(1);
+    const refreshIn = Math.max(0, (refreshAt - Date.now()) / 1000).toFixed(1);
+    ui.tokenStatus.textContent = `Current token expires in ${left} s; the client re-authenticates in ${refreshIn} s (before the server would close 4401).`;
+  };
+  tick();
+  tokenTimer = setInterval(tick, 200);
+}
+
+// ── the socket ─────────────────────────────────────────────────────────────
+function selectedCarrier() {
+  return document.querySelector('input[name="carrier"]:checked').value;
+}
+
+function connect() {
+  if (socket) {
+    socket.close(1000, 'switching settings');
+    socket = undefined;
+  }
+  const via = selectedCarrier();
+  const refresh = via === 'message' ? ui.refresh.value : 'reconnect';
+  ui.refresh.value = refresh;
+  queued = 0;
+  log('new', `AuthSocket via '${via}', refresh '${refresh}'`, 'strong');
+
+  const current = new AuthSocket(`/ws?client=${clientId}`, {
+    protocols: ['demo.chat.v1'],
+    auth: { via, token: fetchTicket, refresh },
+    reconnect: { minDelay: 500, maxDelay: 4000 },
+    heartbeat: { interval: 4000, timeout: 2000 },
+    debug: ui.debug.checked ? (line) => log('debug', line, 'muted') : false,
+  });
+  socket = current;
+  const mine = (listener) => (payload) => current === socket && listener(payload);
+
+  current.on('state', mine(({ from, to }) => {
+    ui.state.textContent = to;
+    ui.state.dataset.state = to;
+    log('state', `${from} → ${to}`, 'muted');
+  }));
+  current.on('connecting', mine(({ attempt }) => log('connecting', `attempt ${attempt}`)));
+  current.on('open', mine(({ attempt }) => {
+    log('open', `attempt ${attempt}: authenticated${queued ? `; flushing ${queued} queued message(s)` : ''}`, 'good');
+    queued = 0;
+    refreshWire();
+  }));
+  current.on('close', mine(({ code, reason, wasClean, willReconnect, dropped }) => {
+    const parts = [`${code}${reason ? ` "${reason}"` : ''}`, wasClean ? 'clean' : 'not clean', willReconnect ? 'will reconnect' : 'no reconnect'];
+    if (dropped !== undefined) parts.push(`${dropped} queued dropped`);
+    log('close', parts.join(' · '), willReconnect ? 'warn' : 'bad');
+    refreshWire();
+  }));
+  current.on('reconnecting', mine(({ attempt, delay }) => log('reconnecting', `attempt ${attempt} in ${delay} ms (full-jitter backoff)`, 'warn')));
+  current.on('error', mine((error) => {
+    // Our own provider's errors quote no credential, so the demo shows the cause.
+    const cause = error.code === 'TOKEN_PROVIDER_FAILED' && error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+    log('error', `${error.code}: ${error.message}${cause}`, 'bad');
+  }));
+  current.on('unauthorized', mine(({ code, reason }) => {
+    log('unauthorized', `gave up after close ${code}${reason ? ` "${reason}"` : ''}; press Connect to start again`, 'bad');
+    refreshWire();
+  }));
+  current.on('reauthenticated', mine(({ via: how }) => {
+    log('reauthenticated', `via ${how}${how === 'reconnect' ? ': new connection in use, old one closed 1000' : ': new auth frame acknowledged'}`, 'good');
+    refreshWire();
+  }));
+  current.on('message', mine(onMessage));
+}
+
+function onMessage(msg) {
+  switch (msg?.type) {
+    case 'chat': {
+      const item = document.createElement('li');
+      const who = document.createElement('b');
+      who.textContent = `${msg.from}: `;
+      item.append(who, msg.text);
+      ui.chat.append(item);
+      ui.chat.scrollTop = ui.chat.scrollHeight;
+      return;
+    }
+    case 'presence':
+      ui.online.textContent = `online: ${msg.online.join(', ')}`;
+      return;
+    case 'welcome':
+      log('message', `server: welcome ${msg.name}, you came in via ${msg.carrier}; selected protocol ${msg.protocol || '(none)'}`, 'muted');
+      return;
+    default:
+      log('message', JSON.stringify(msg), 'muted');
+  }
+}
+
+function send(text) {
+  if (!socket) return log('send', 'not connected: press Connect', 'warn');
+  const willQueue = socket.state !== 'open';
+  try {
+    socket.send({ type: 'chat', text });
+  } catch (error) {
+    return log('error', `${error.code}: ${error.message}`, 'bad');
+  }
+  if (willQueue) {
+    queued += 1;
+    log('send', `queued while ${socket.state} (${queued} waiting); sent in order after the next open`, 'warn');
+  }
+}
+
+// ── what crossed the wire ──────────────────────────────────────────────────
+let wireRequest = 0;
+function refreshWire() {
+  const request = ++wireRequest;
+  const load = () => fetch(`/api/wire?client=${clientId}`)
+    .then((response) => response.json())
+    .then(({ handshakes }) => request === wireRequest && renderWire(handshakes))
+    .catch(() => {}); // the server may be restarting
+  load();
+  setTimeout(load, 600);
+}
+
+function renderWire(handshakes) {
+  ui.wire.replaceChildren();
+  if (handshakes.length === 0) {
+    ui.wire.innerHTML = '<p class="hint">No handshake yet.</p>';
+    return;
+  }
+  handshakes.slice(0, 3).forEach((record, index) => {
+    const box = document.createElement('div');
+    box.className = index === 0 ? 'handshake latest' : 'handshake';
+    const title = document.createElement('div');
+    title.className = 'handshake-title';
+    title.textContent = `${index === 0 ? 'latest' : 'earlier'} ${record.kind}${record.carrier ? ` · carrier: ${record.carrier}` : ''} · ${new Date(record.at).toLocaleTimeString()}`;
+    const pre = document.createElement('pre');
+    pre.textContent = [...record.lines, `← ${record.result}`].join('\n');
+    box.append(title, pre);
+    ui.wire.append(box);
+  });
+}
+
+// ── controls ───────────────────────────────────────────────────────────────
+for (const button of document.querySelectorAll('[data-action]')) {
+  button.addEventListener('click', async () => {
+    const { action } = button.dataset;
+    log('server', `asked the server to: ${button.textContent}`, 'strong');
+    try {
+      const response = await fetch(`/api/control/${action}?client=${clientId}`, { method: 'POST' });
+      const result = await response.json();
+      if (result.affected === 0) log('server', 'no open connection of this tab to act on', 'warn');
+    } catch {
+      log('server', 'the server did not answer', 'warn');
+    }
+  });
+}
+
+$('#connect').addEventListener('click', connect);
+$('#disconnect').addEventListener('click', () => socket?.close(1000, 'user disconnected'));
+$('#reauth').addEventListener('click', () => {
+  if (!socket) return;
+  log('reauthenticate', 'calling socket.reauthenticate()');
+  socket.reauthenticate().catch((error) => log('reauthenticate', `rejected: ${error.code}: ${error.message}`, 'bad'));
+});
+$('#clear-log').addEventListener('click', () => ui.log.replaceChildren());
+for (const radio of document.querySelectorAll('input[name="carrier"]')) radio.addEventListener('change', connect);
+ui.refresh.addEventListener('change', () => {
+  if (ui.refresh.value === 'in-place' && selectedCarrier() !== 'message') {
+    log('note', "refresh 'in-place' needs the message carrier: switching to it", 'warn');
+    document.querySelector('input[value="message"]').checked = true;
+  }
+  connect();
+});
+ui.debug.addEventListener('change', connect);
+$('#chat-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = ui.input.value.trim();
+  if (!text) return;
+  send(text);
+  ui.input.value = '';
+});
+
+log('page', `tab ${clientId}: loaded dist/authsocket.min.js with a <script> tag (typeof AuthSocket = ${typeof AuthSocket})`, 'muted');
+connect();
