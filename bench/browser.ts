@@ -1,0 +1,238 @@
+// The Chromium sections: throughput, time to authenticated open, reconnect and
+// memory. One browser, one page origin (http://localhost, so that the cookie
+// carrier works), one BenchServer on 127.0.0.1 reached as ws://localhost.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../test/support/browser.ts';
+import { startStaticServer, type StaticServer } from '../test/support/static-server.ts';
+import { BUILD_DIR, ROOT } from './paths.ts';
+import { BenchServer } from './server.ts';
+import { startDelayProxy } from './delay-proxy.ts';
+import { epochNow, log, sleep, summarize, within, type Summary } from './lib.ts';
+
+export const CARRIERS = ['subprotocol', 'query', 'cookie', 'message'] as const;
+export type BrowserCarrier = (typeof CARRIERS)[number];
+export const THROUGHPUT_KINDS = ['native', 'authsocket', 'reconnecting-websocket', 'partysocket'] as const;
+
+export interface BrowserSettings {
+  messages: number;
+  throughputRuns: number;
+  opens: number;
+  reconnectTrials: number;
+  downtime: number;
+  cycles: number;
+  /** One-way delay of the proxy for the second open-time table (ms). */
+  latency: number;
+}
+
+export interface BrowserResults {
+  chromium: string;
+  isolated: boolean;
+  throughput: Array<{ kind: string; msgsPerSec: Summary; ms: Summary; runs: number[] }>;
+  rtt: Summary;
+  /** Raw times are in interleaved round order: index i of each variant is from the same round. */
+  openTimes: Array<{ variant: string; ms: Summary; times: number[] }>;
+  /** The same through the delay proxy (round trip = 2 × latency + loopback). */
+  openTimesDelayed: Array<{ variant: string; ms: Summary; times: number[] }>;
+  rttDelayed: Summary;
+  reconnect: Array<{ carrier: string; acceptToOpen: Summary; attemptToOpen: Summary; listenToOpen: Summary }>;
+  clockError: number;
+  memory: Array<{ kind: string; after10: number; after1000: number; cycles: number }>;
+}
+
+/** Bundles the peers for the page into one IIFE: globals ReconnectingWebSocket and PartySocketWS. */
+async function buildPeers(): Promise<string> {
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const outfile = join(BUILD_DIR, 'peers.js');
+  await build({
+    stdin: {
+      contents: [
+        `import ReconnectingWebSocket from 'reconnecting-websocket';`,
+        `import PartySocketWS from 'partysocket/ws';`,
+        `window.ReconnectingWebSocket = ReconnectingWebSocket;`,
+        `window.PartySocketWS = PartySocketWS;`,
+      ].join('\n'),
+      resolveDir: ROOT,
+      loader: 'js',
+      sourcefile: 'peers.entry.js',
+    },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    outfile,
+    logLevel: 'silent',
+  });
+  return readFileSync(outfile, 'utf8');
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>authsocket bench</title>
+<script src="/dist/authsocket.min.js"></script>
+<script src="/bench/peers.js"></script>
+<script src="/bench/harness.js"></script>`;
+
+async function serveBench(statics: StaticServer): Promise<void> {
+  const peers = await buildPeers();
+  const harness = readFileSync(join(ROOT, 'bench', 'page', 'harness.js'), 'utf8');
+  // Cross-origin isolation gives the page a 5 µs clock instead of 100 µs.
+  const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+  statics.route('/bench.html', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html', ...isolation }).end(PAGE));
+  statics.route('/bench/peers.js', (_req, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(peers));
+  statics.route('/bench/harness.js', (_req, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(harness));
+}
+
+async function openPage(browser: Browser, statics: StaticServer): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  await page.goto(`${statics.origin('localhost')}/bench.html`);
+  await page.waitForFunction(() => (window as any).bench && (window as any).AuthSocket && (window as any).PartySocketWS, null, { timeout: 10_000 });
+  return page;
+}
+
+/** Rotates `list` by `i`, so that no client always runs first (interleaving). */
+const rotate = <T>(list: readonly T[], i: number): T[] => list.map((_, k) => list[(k + i) % list.length]!);
+
+/** Offset of the page's epoch clock from Node's, from the round trip with the smallest delay. */
+async function clockOffset(page: Page): Promise<{ offset: number; error: number }> {
+  let best = { offset: 0, error: Infinity };
+  for (let i = 0; i < 50; i++) {
+    const before = epochNow();
+    const pageEpoch = await page.evaluate(() => (window as any).bench.epoch() as number);
+    const after = epochNow();
+    const error = (after - before) / 2;
+    if (error < best.error) best = { offset: pageEpoch - (before + after) / 2, error };
+  }
+  return best;
+}
+
+export async function runBrowser(settings: BrowserSettings, only: (section: string) => boolean): Promise<BrowserResults> {
+  const browser = await launchBrowser();
+  const statics = await startStaticServer();
+  const server = await new BenchServer().start();
+  const base = `ws://localhost:${server.port}`;
+  const results: BrowserResults = {
+    chromium: browser.version(),
+    isolated: false,
+    throughput: [],
+    rtt: summarize([]),
+    openTimes: [],
+    openTimesDelayed: [],
+    rttDelayed: summarize([]),
+    reconnect: [],
+    clockError: NaN,
+    memory: [],
+  };
+  try {
+    await serveBench(statics);
+    const page = await openPage(browser, statics);
+    results.isolated = await page.evaluate(() => (window as any).bench.isolated() as boolean);
+    const call = <T>(fn: string, ...args: unknown[]) =>
+      page.evaluate(([f, a]) => (window as any).bench[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+
+    if (only('throughput')) {
+      log(`throughput: ${settings.messages} messages × ${settings.throughputRuns} runs × ${THROUGHPUT_KINDS.length} clients, interleaved`);
+      for (const kind of THROUGHPUT_KINDS) await call<number>('throughput', kind, base, Math.min(5_000, settings.messages)); // warm-up
+      const runs = new Map<string, number[]>(THROUGHPUT_KINDS.map((kind) => [kind, []]));
+      for (let run = 0; run < settings.throughputRuns; run++) {
+        for (const kind of rotate(THROUGHPUT_KINDS, run)) runs.get(kind)!.push(await call<number>('throughput', kind, base, settings.messages));
+      }
+      for (const kind of THROUGHPUT_KINDS) {
+        const ms = runs.get(kind)!;
+        results.throughput.push({ kind, ms: summarize(ms), msgsPerSec: summarize(ms.map((t) => (settings.messages * 1000) / t)), runs: ms });
+      }
+    }
+
+    if (only('open')) {
+      const variants = ['native', ...CARRIERS] as const;
+      type Variant = (typeof variants)[number];
+      const measure = async (wsBase: string, what: string) => {
+        log(`open (${what}): ${settings.opens} opens × ${variants.length} variants, interleaved`);
+        const rtt = summarize(await call<number[]>('roundTrip', wsBase, 50));
+        const times = new Map<string, number[]>(variants.map((v) => [v, []]));
+        const once = (v: Variant) => call<number>('openTime', v === 'native' ? 'native' : 'authsocket', wsBase, v === 'native' ? undefined : v);
+        for (let i = 0; i < 5; i++) for (const v of variants) await once(v); // warm-up
+        for (let i = 0; i < settings.opens; i++) {
+          for (const v of rotate(variants, i)) {
+            times.get(v)!.push(await once(v));
+            // Back-to-back opens to one host are throttled by Chromium (~10 ms);
+            // a short idle gap measures the handshake, not the throttle.
+            await sleep(20);
+          }
+        }
+        return { rtt, rows: variants.map((v) => ({ variant: v, ms: summarize(times.get(v)!), times: times.get(v)! })) };
+      };
+      const direct = await measure(base, 'loopback');
+      results.rtt = direct.rtt;
+      results.openTimes = direct.rows;
+      const proxy = await startDelayProxy(server.port, settings.latency);
+      try {
+        const delayed = await measure(`ws://localhost:${proxy.port}`, `+${settings.latency} ms each way`);
+        results.rttDelayed = delayed.rtt;
+        results.openTimesDelayed = delayed.rows;
+      } finally {
+        await proxy.close();
+      }
+    }
+
+    if (only('reconnect')) {
+      log(`reconnect: ${settings.reconnectTrials} server restarts × ${CARRIERS.length} carriers (down ${settings.downtime} ms)`);
+      const clock = await clockOffset(page);
+      results.clockError = clock.error;
+      for (const carrier of CARRIERS) {
+        const acceptToOpen: number[] = [];
+        const listenToOpen: number[] = [];
+        await call('startLive', carrier, base, carrier);
+        for (let trial = 0; trial < settings.reconnectTrials; trial++) {
+          const openedBefore = await call<number>('confirmed', carrier);
+          await server.stop();
+          await sleep(settings.downtime);
+          server.accepts = [];
+          await server.start();
+          const listening = epochNow();
+          let opens: number[];
+          const deadline = Date.now() + 20_000;
+          while ((opens = await call<number[]>('opens', carrier)).length <= openedBefore) {
+            if (Date.now() > deadline) throw new Error(`bench: ${carrier} did not reopen within 20 s`);
+            await sleep(5);
+          }
+          const openedAt = opens[openedBefore]! - clock.offset;
+          const accepted = server.accepts.filter((a) => a.at <= openedAt + clock.error + 1).at(-1);
+          if (accepted) acceptToOpen.push(openedAt - accepted.at);
+          listenToOpen.push(openedAt - listening);
+        }
+        const attemptToOpen = (await call<number[]>('attempts', carrier)).slice(1); // the first open is not a reconnect
+        await call('stopLive', carrier);
+        results.reconnect.push({ carrier, acceptToOpen: summarize(acceptToOpen), attemptToOpen: summarize(attemptToOpen), listenToOpen: summarize(listenToOpen) });
+      }
+    }
+    await page.close();
+
+    if (only('memory')) {
+      for (const kind of ['native', 'authsocket'] as const) {
+        log(`memory: ${kind}, ${settings.cycles} connect/close cycles`);
+        const memPage = await openPage(browser, statics);
+        const cdp = await memPage.context().newCDPSession(memPage);
+        const heap = async () => {
+          for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+          return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+        };
+        const cycles = (count: number) =>
+          within(memPage.evaluate(([k, b, c]) => (window as any).bench.cycles(k, b, c), [kind, base, count] as const), 180_000, `${kind} cycles`);
+        await cycles(10);
+        const after10 = await heap();
+        await cycles(settings.cycles - 10);
+        const after1000 = await heap();
+        results.memory.push({ kind, after10, after1000, cycles: settings.cycles });
+        await cdp.detach();
+        await memPage.close();
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    await statics.close().catch(() => {});
+    await server.stop().catch(() => {});
+  }
+  return results;
+}

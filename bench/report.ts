@@ -1,0 +1,238 @@
+// Renders a run's figures as markdown: the full bench/RESULTS.md and the short
+// summary that goes into bench/README.md. Every number comes from `results`.
+import type { BrowserResults } from './browser.ts';
+import type { GateResults } from './gate.ts';
+import type { SizeRow } from './sizes.ts';
+import type { StormResults } from './storm.ts';
+import { fmt, summarize, table, type Summary } from './lib.ts';
+
+export interface RunInfo {
+  date: string;
+  commit: string;
+  dirty: boolean;
+  cpu: string;
+  memory: string;
+  os: string;
+  node: string;
+  chromium: string;
+  quick: boolean;
+  settings: Record<string, number>;
+  seconds: number;
+}
+
+export interface Results {
+  info: RunInfo;
+  sizes: SizeRow[];
+  browser?: BrowserResults | undefined;
+  storm?: StormResults | undefined;
+  gate?: GateResults | undefined;
+}
+
+/** The issue's targets. */
+export const TARGETS = {
+  iifeGzip: 7_000,
+  throughputRatio: 0.95,
+  extraRoundTrips: { subprotocol: 0, query: 0, cookie: 0, message: 1 } as Record<string, number>,
+  /** "Flat" heap: at most this many bytes retained per connect/close cycle after GC. */
+  bytesPerCycle: 16,
+};
+
+const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+function machine(info: RunInfo): string {
+  return `${info.cpu}, ${info.memory} RAM, ${info.os}; Node ${info.node}${info.chromium ? `; Chromium ${info.chromium}` : ''}`;
+}
+
+function sizeSection(sizes: SizeRow[]): string[] {
+  if (!sizes.length) return [];
+  const ours = sizes[0]!;
+  return [
+    '## Size (min+gzip, gzip -9)',
+    '',
+    'authsocket\'s CDN build as shipped, and an app that imports only `AuthSocket` from the ESM entry; each peer is a one-line entry bundled the same way (`esbuild --bundle --minify`, ESM, browser), gzipped with node:zlib level 9.',
+    '',
+    table(['bundle', 'has', 'minified', 'min+gzip', '× authsocket CDN'], sizes.map((row) => [
+      row.name, row.features, fmt.bytes(row.minified), `**${fmt.bytes(row.gzipped)}**`, fmt.x(row.gzipped / ours.gzipped),
+    ])),
+    '',
+    `Target: CDN build ≤ ${fmt.bytes(TARGETS.iifeGzip)} — ${verdict(ours.gzipped <= TARGETS.iifeGzip)} (${fmt.bytes(ours.gzipped)}). CI budget: scripts/size-budget.mjs.`,
+    '',
+  ];
+}
+
+function throughputSection(b: BrowserResults, info: RunInfo): string[] {
+  if (!b.throughput.length) return [];
+  const native = b.throughput.find((t) => t.kind === 'native')!;
+  const ours = b.throughput.find((t) => t.kind === 'authsocket')!;
+  return [
+    '## Throughput (Chromium, loopback)',
+    '',
+    `${fmt.int(info.settings.messages!)} small JSON messages (\`{"type":"chat","id":n,"text":"hello, world"}\`) sent at once and echoed by one \`ws\` server; time from the first send to the last decoded echo (order checked). Every client encodes with \`JSON.stringify\` and decodes with \`JSON.parse\` (authsocket through its default codec). ${info.settings.throughputRuns} runs per client after a warm-up, clients interleaved (the order rotates each run); a new connection per run, the open not timed.`,
+    '',
+    table(['client', 'messages/s (median)', 'min – max', 'time (median)', 'ratio to native'], b.throughput.map((t) => [
+      t.kind, `**${fmt.int(t.msgsPerSec.median)}**`, fmt.range(t.msgsPerSec, fmt.int), fmt.ms(t.ms.median, 0), fmt.x(t.msgsPerSec.median / native.msgsPerSec.median),
+    ])),
+    '',
+    `Target: authsocket ≥ ${TARGETS.throughputRatio}× native — ${verdict(ours.msgsPerSec.median / native.msgsPerSec.median >= TARGETS.throughputRatio)}.`,
+    '',
+  ];
+}
+
+type OpenRow = { variant: string; ms: Summary; times: number[] };
+
+function openRows(rows: OpenRow[], rtt: number, withVerdict: boolean): string[][] {
+  const native = rows.find((o) => o.variant === 'native')!;
+  return rows.map((o) => {
+    // Paired: round i of this variant against round i of native (interleaved).
+    const delta = summarize(o.times.map((t, i) => t - native.times[i]!)).median;
+    const target = TARGETS.extraRoundTrips[o.variant];
+    const isNative = o.variant === 'native';
+    return [
+      isNative ? 'native WebSocket (query token)' : `authsocket via ${o.variant}`,
+      `**${fmt.ms(o.ms.median, 2)}**`,
+      fmt.range(o.ms, (n) => fmt.ms(n, 2)),
+      isNative ? '–' : fmt.ms(delta, 2),
+      isNative ? '–' : (delta / rtt).toFixed(2),
+      ...(withVerdict ? [target === undefined ? '–' : `+${target}: ${verdict(Math.abs(delta / rtt - target) <= 0.5)}`] : []),
+    ];
+  });
+}
+
+function openSection(b: BrowserResults, info: RunInfo): string[] {
+  if (!b.openTimes.length) return [];
+  const head = ['variant', 'open (median)', 'min – max', 'Δ vs native (median of paired rounds)', 'Δ in RTTs'];
+  return [
+    '## Time to authenticated open (Chromium)',
+    '',
+    `From the constructor to \`open\` (authsocket: authenticated, i.e. after the ack for \`message\`), ${info.settings.opens} opens per variant after 5 warm-up opens, variants interleaved round by round, 20 ms idle between opens (Chromium throttles back-to-back opens to one host by ~10 ms, which would be measured instead). Page on http://localhost (so the cookie carrier works), server ws://localhost. The native baseline carries the token in the query. RTT = median echo time of one small message on an open native socket. Δ is the median over rounds of (variant − native in the same round).`,
+    '',
+    `**With ${info.settings.latency} ms added each way** (bench/delay-proxy.ts, a TCP proxy in front of the same server): RTT **${fmt.ms(b.rttDelayed.median, 2)}** (${fmt.range(b.rttDelayed, (n) => fmt.ms(n, 2))}). Here Δ in RTTs counts the extra round trips an authenticated open costs — the figure the target is about.`,
+    '',
+    table([...head, 'target extra RTTs (±0.5)'], openRows(b.openTimesDelayed, b.rttDelayed.median, true)),
+    '',
+    `**Bare loopback**: RTT ${fmt.ms(b.rtt.median, 2)} (${fmt.range(b.rtt, (n) => fmt.ms(n, 2))}). A round trip here is as small as the client's own JavaScript (credential provider, URL and protocol building, events), so Δ is mostly that work, not round trips.`,
+    '',
+    table(head, openRows(b.openTimes, b.rtt.median, false)),
+    '',
+  ];
+}
+
+function reconnectSection(b: BrowserResults, info: RunInfo): string[] {
+  if (!b.reconnect.length) return [];
+  return [
+    '## Reconnect (Chromium, loopback)',
+    '',
+    `One authsocket per carrier (default reconnect options) is connected; the server is killed (connections destroyed, no close frame), stays down ${info.settings.downtime} ms and listens again on the same port; ${info.settings.reconnectTrials} restarts per carrier. Each open is confirmed by an echo before the next kill, so that every trial starts from a reset backoff.`,
+    '',
+    '- **accept → open**: the server accepting the new upgrade to the page\'s `open` (authenticated). Node\'s and the page\'s clocks are aligned to ±' + fmt.ms(b.clockError, 2) + ', so small values can read slightly negative.',
+    '- **attempt → open**: from the `connecting` event of the attempt that succeeded to `open`, all on the page\'s clock: the handshake plus authentication.',
+    '- **listening → open**: the server listening again to `open`; includes the backoff wait (full jitter, uniform in [0, 500·2ⁿ] ms), so it is wide by design.',
+    '',
+    table(['carrier', 'accept → open (median)', 'min – max', 'attempt → open (median)', 'min – max', 'listening → open (median)', 'min – max'], b.reconnect.map((r) => [
+      r.carrier, `**${fmt.ms(r.acceptToOpen.median, 2)}**`, fmt.range(r.acceptToOpen, (n) => fmt.ms(n, 2)),
+      fmt.ms(r.attemptToOpen.median, 2), fmt.range(r.attemptToOpen, (n) => fmt.ms(n, 2)),
+      fmt.ms(r.listenToOpen.median, 0), fmt.range(r.listenToOpen, (n) => fmt.ms(n, 0)),
+    ])),
+    '',
+  ];
+}
+
+function stormSection(s: StormResults | undefined): string[] {
+  if (!s) return [];
+  const maxCount = Math.max(...s.histogram.map((h) => h.count), 1);
+  const bars = s.histogram.map((h) => `${`${h.from}–${h.to} ms`.padStart(13)} | ${'█'.repeat(Math.round((h.count / maxCount) * 40)).padEnd(40)} ${h.count}`);
+  return [
+    '## Reconnect storm (Node clients)',
+    '',
+    `${s.clients} authsocket clients in one Node process (dist/index.js, Node \`ws\` through \`options.WebSocket\`, half \`header\`, half \`query\`) connected to one server, which is killed and comes back ${s.downtime} ms later. While it was down the clients scheduled ${s.retriesWhileDown} retries. Time from the server listening again to each client's authenticated \`open\`:`,
+    '',
+    `median **${fmt.ms(s.reopen.median, 0)}**, p90 ${fmt.ms(s.reopen.p90, 0)}, min – max ${fmt.range(s.reopen, (n) => fmt.ms(n, 0))}; at most **${s.peak}** of ${s.clients} upgrades reached the server within any ${s.peakWindow} ms.`,
+    '',
+    '```',
+    ...bars,
+    '```',
+    '',
+    'Full jitter (each delay uniform in [0, 500·2ⁿ] ms) spreads the clients over the window instead of bringing them back in one burst.',
+    '',
+  ];
+}
+
+function memorySection(b: BrowserResults): string[] {
+  if (!b.memory.length) return [];
+  return [
+    '## Memory (Chromium)',
+    '',
+    'JS heap used (CDP `HeapProfiler.collectGarbage` ×3, then `Runtime.getHeapUsage`) after 10 connect → open → close cycles and after all cycles, one fresh page per client.',
+    '',
+    table(['client', 'heap after 10 cycles', 'heap after all', 'cycles', 'growth', 'per cycle', `flat (≤ ${TARGETS.bytesPerCycle} B/cycle)`], b.memory.map((m) => {
+      const perCycle = (m.after1000 - m.after10) / (m.cycles - 10);
+      return [m.kind, fmt.bytes(m.after10), fmt.bytes(m.after1000), fmt.int(m.cycles), fmt.bytes(m.after1000 - m.after10), `${perCycle.toFixed(1)} B`, verdict(perCycle <= TARGETS.bytesPerCycle)];
+    })),
+    '',
+  ];
+}
+
+function gateSection(g: GateResults | undefined): string[] {
+  if (!g) return [];
+  if (!g.available) return ['## Server gate', '', `Not measured: ${g.note}.`, ''];
+  const base = g.rows[0]!;
+  return [
+    '## Server gate (authsocket/server, Node)',
+    '',
+    `${fmt.int(g.clients)} concurrent \`ws\` clients per burst, each sending its carrier's credential the way the authsocket client does; a connection counts when the app's welcome message arrives (the gate verified and delivered the socket). The server runs in its own process (backlog 4096); the clients share one Node process, so on a 2-core machine the client side is part of the ceiling — the baseline row (a bare \`ws\` server, no Origin check, no auth) shows it. Median of ${g.rows[0]?.runs.length} bursts after a warm-up burst.`,
+    '',
+    table(['carrier', 'connections/s (median)', 'min – max', 'ratio to bare ws'], g.rows.map((r) => [
+      r.carrier, `**${fmt.int(r.perSec.median)}**`, fmt.range(r.perSec, fmt.int), fmt.x(r.perSec.median / base.perSec.median),
+    ])),
+    '',
+  ];
+}
+
+export function renderResults(results: Results): string {
+  const { info, browser } = results;
+  return [
+    '# authsocket benchmarks',
+    '',
+    `Generated by \`npm run bench\` (bench/run.ts) on ${info.date}, commit ${info.commit}${info.dirty ? ' (with uncommitted changes in src/)' : ''}, in ${info.seconds.toFixed(0)} s${info.quick ? ' — **--quick run: small counts, not representative**' : ''}. Do not edit by hand: run the bench again.`,
+    '',
+    `Machine: ${machine(info)}. Everything on loopback (127.0.0.1); medians with min – max.`,
+    '',
+    ...sizeSection(results.sizes),
+    ...(browser ? throughputSection(browser, info) : []),
+    ...(browser ? openSection(browser, info) : []),
+    ...(browser ? reconnectSection(browser, info) : []),
+    ...stormSection(results.storm),
+    ...(browser ? memorySection(browser) : []),
+    ...gateSection(results.gate),
+  ].join('\n');
+}
+
+/** The short version for bench/README.md. */
+export function renderSummary(results: Results): string {
+  const { info, sizes, browser, storm, gate } = results;
+  const lines = [`Last run: ${info.date.slice(0, 10)}, commit ${info.commit}, ${machine(info)}, ${info.seconds.toFixed(0)} s. Full tables: [RESULTS.md](RESULTS.md).`, ''];
+  const find = (name: string) => sizes.find((s) => s.name.startsWith(name));
+  if (sizes.length) {
+    lines.push(`- Size, min+gzip: CDN build ${fmt.bytes(sizes[0]!.gzipped)}, app importing \`AuthSocket\` ${fmt.bytes(find('authsocket (app')?.gzipped ?? NaN)}; reconnecting-websocket ${fmt.bytes(find('reconnecting')?.gzipped ?? NaN)}, partysocket/ws ${fmt.bytes(find('partysocket')?.gzipped ?? NaN)}, graphql-ws ${fmt.bytes(find('graphql')?.gzipped ?? NaN)}, Phoenix ${fmt.bytes(find('phoenix')?.gzipped ?? NaN)}, socket.io-client ${fmt.bytes(find('socket.io')?.gzipped ?? NaN)}, centrifuge ${fmt.bytes(find('centrifuge')?.gzipped ?? NaN)}.`);
+  }
+  if (browser?.throughput.length) {
+    const native = browser.throughput.find((t) => t.kind === 'native')!.msgsPerSec.median;
+    lines.push(`- Throughput (Chromium, ${fmt.int(info.settings.messages!)} echoed JSON messages): ${browser.throughput.map((t) => `${t.kind} ${fmt.int(t.msgsPerSec.median)}/s (${fmt.x(t.msgsPerSec.median / native)})`).join(', ')}.`);
+  }
+  if (browser?.openTimes.length) {
+    lines.push(`- Time to authenticated open (median of ${info.settings.opens}), loopback: ${browser.openTimes.map((o) => `${o.variant} ${fmt.ms(o.ms.median, 2)}`).join(', ')} (RTT ${fmt.ms(browser.rtt.median, 2)}); with ${info.settings.latency} ms each way: ${browser.openTimesDelayed.map((o) => `${o.variant} ${fmt.ms(o.ms.median, 1)}`).join(', ')} (RTT ${fmt.ms(browser.rttDelayed.median, 1)}).`);
+  }
+  if (browser?.reconnect.length) {
+    lines.push(`- Reconnect, server accept → open: ${browser.reconnect.map((r) => `${r.carrier} ${fmt.ms(r.acceptToOpen.median, 2)}`).join(', ')}.`);
+  }
+  if (storm) lines.push(`- Storm: ${storm.clients} Node clients back within ${fmt.ms(storm.reopen.max, 0)} of the server returning (median ${fmt.ms(storm.reopen.median, 0)}); at most ${storm.peak} upgrades in any ${storm.peakWindow} ms.`);
+  if (browser?.memory.length) {
+    lines.push(`- Memory after ${fmt.int(browser.memory[0]!.cycles)} connect/close cycles vs 10: ${browser.memory.map((m) => `${m.kind} ${m.after1000 - m.after10 >= 0 ? '+' : ''}${fmt.bytes(m.after1000 - m.after10)}`).join(', ')}.`);
+  }
+  if (gate) {
+    lines.push(gate.available
+      ? `- Server gate, ${fmt.int(gate.clients)} concurrent clients: ${gate.rows.map((r) => `${r.carrier.startsWith('plain') ? 'bare ws' : r.carrier} ${fmt.int(r.perSec.median)}/s`).join(', ')}.`
+      : `- Server gate: ${gate.note}.`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,81 @@
+// `npm run bench`: builds, measures, prints the table and writes
+// bench/RESULTS.md (and the "last run" section of bench/README.md) from this
+// run's figures. Flags: --quick (small counts, for trying the harness),
+// --only=sizes,throughput,open,reconnect,memory,storm,gate, --no-build.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release, platform, arch } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './paths.ts';
+import { measureSizes } from './sizes.ts';
+import { runBrowser, type BrowserSettings } from './browser.ts';
+import { runStorm } from './storm.ts';
+import { runGate } from './gate.ts';
+import { log } from './lib.ts';
+import { renderResults, renderSummary, type RunInfo } from './report.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = (section: string) => !onlyArg || onlyArg.includes(section);
+
+const browserSettings: BrowserSettings = quick
+  ? { messages: 5_000, throughputRuns: 2, opens: 10, reconnectTrials: 2, downtime: 300, cycles: 100, latency: 10 }
+  : { messages: 50_000, throughputRuns: 3, opens: 50, reconnectTrials: 8, downtime: 300, cycles: 1_000, latency: 10 };
+const storm = quick ? { clients: 50, downtime: 1_000 } : { clients: 200, downtime: 1_000 };
+const gate = quick ? { clients: 200, runs: 2 } : { clients: 1_000, runs: 5 };
+
+const started = Date.now();
+const git = (...a: string[]) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+
+if (!args.includes('--no-build')) {
+  log('building dist/ (npm run build)');
+  const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) {
+    console.error('bench: npm run build failed; nothing measured');
+    process.exit(1);
+  }
+}
+
+const info: RunInfo = {
+  date: new Date().toISOString(),
+  commit: git('rev-parse', '--short', 'HEAD'),
+  dirty: git('status', '--porcelain', '--', 'src', 'rollup.config.mjs', 'package.json') !== '',
+  cpu: `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`,
+  memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+  os: `${platform()} ${release()} ${arch()}`,
+  node: process.version,
+  chromium: '',
+  quick,
+  settings: { ...browserSettings, stormClients: storm.clients, stormDowntime: storm.downtime, gateClients: gate.clients, gateRuns: gate.runs },
+  seconds: 0,
+};
+
+const sizes = only('sizes') ? (log('sizes: esbuild --bundle --minify, gzip -9'), await measureSizes()) : [];
+const browserSections = ['throughput', 'open', 'reconnect', 'memory'].filter(only);
+const browser = browserSections.length ? await runBrowser(browserSettings, only) : undefined;
+info.chromium = browser?.chromium ?? '';
+const stormResults = only('storm') ? await runStorm(storm.clients, storm.downtime) : undefined;
+const gateResults = only('gate') ? await runGate(gate.clients, gate.runs) : undefined;
+info.seconds = (Date.now() - started) / 1000;
+
+const results = { info, sizes, browser, storm: stormResults, gate: gateResults };
+const markdown = renderResults(results);
+console.log(markdown);
+
+if (quick || onlyArg) {
+  log('--quick/--only run: bench/RESULTS.md and bench/README.md left as they were');
+} else {
+  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), markdown);
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const readmePath = join(ROOT, 'bench', 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = '<!-- last-run:start -->';
+  const end = '<!-- last-run:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from >= 0 && to > from) {
+    writeFileSync(readmePath, `${readme.slice(0, from + start.length)}\n${renderSummary(results)}\n${readme.slice(to)}`);
+  }
+  log(`wrote bench/RESULTS.md, bench/results.json and the last-run section of bench/README.md (${info.seconds.toFixed(0)} s)`);
+}

@@ -1,0 +1,63 @@
+// Size: min+gzip (gzip -9, node:zlib level 9) of authsocket's CDN build, of an
+// app that imports only `AuthSocket` from the ESM entry, and of each peer
+// bundled the same way (a one-line entry, esbuild --bundle --minify).
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { BUILD_DIR, ROOT } from './paths.ts';
+
+export interface SizeRow {
+  name: string;
+  entry: string;
+  features: string;
+  minified: number;
+  gzipped: number;
+}
+
+const dist = (file: string) => JSON.stringify(join(ROOT, 'dist', file));
+
+/** One-line entries: what an app would write to get each client. */
+export const ENTRIES: Array<{ name: string; entry: string; features: string }> = [
+  { name: 'authsocket (app importing AuthSocket)', entry: `export { AuthSocket } from ${dist('index.js')};`, features: 'auth carriers, reconnect, heartbeat, queue' },
+  { name: 'reconnecting-websocket', entry: `export { default } from 'reconnecting-websocket';`, features: 'reconnect, queue' },
+  { name: 'partysocket/ws', entry: `export { default } from 'partysocket/ws';`, features: 'reconnect, queue' },
+  { name: 'graphql-ws createClient', entry: `export { createClient } from 'graphql-ws';`, features: 'reconnect, first-message auth, ping' },
+  { name: 'phoenix Socket', entry: `export { Socket } from 'phoenix';`, features: 'reconnect, heartbeat, channels' },
+  { name: 'socket.io-client io', entry: `export { io } from 'socket.io-client';`, features: 'reconnect, heartbeat, fallback transport' },
+  { name: 'centrifuge Centrifuge', entry: `export { Centrifuge } from 'centrifuge';`, features: 'reconnect, heartbeat, token refresh, pub/sub' },
+];
+
+const gzip = (code: Uint8Array) => gzipSync(code, { level: 9 }).length;
+
+export async function bundleMinified(entry: string, name: string): Promise<Uint8Array> {
+  const result = await build({
+    stdin: { contents: entry, resolveDir: ROOT, loader: 'js', sourcefile: `${name}.entry.js` },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  return result.outputFiles[0]!.contents;
+}
+
+export async function measureSizes(): Promise<SizeRow[]> {
+  const iife = readFileSync(join(ROOT, 'dist', 'authsocket.min.js'));
+  const rows: SizeRow[] = [{
+    name: 'authsocket CDN build (dist/authsocket.min.js)',
+    entry: 'the IIFE from `npm run build`, every dependency inlined',
+    features: 'auth carriers, reconnect, heartbeat, queue',
+    minified: iife.length,
+    gzipped: gzip(iife),
+  }];
+  mkdirSync(join(BUILD_DIR, 'sizes'), { recursive: true });
+  for (const { name, entry, features } of ENTRIES) {
+    const code = await bundleMinified(entry, name);
+    writeFileSync(join(BUILD_DIR, 'sizes', `${name.replace(/[^a-z0-9]+/gi, '-')}.min.js`), code);
+    rows.push({ name, entry, features, minified: code.length, gzipped: gzip(code) });
+  }
+  return rows;
+}
