@@ -100,11 +100,16 @@ export class Transport {
 
   /** Gives the current socket up now (without waiting for its close) and goes on to the next attempt. */
   drop(code: number, reason: string): void {
+    this.#abandon(code, reason, code);
+  }
+
+  /** Ends the attempt as `reportedCode` and closes its socket with `closeCode`. */
+  #abandon(reportedCode: number, reason: string, closeCode: number): void {
     if (this.#stopped || !this.#attempt || this.#attempt.ended) return;
     const { opened } = this.#attempt;
-    this.#end({ code, reason, wasClean: false, opened, local: true });
+    this.#end({ code: reportedCode, reason, wasClean: false, opened, local: true });
     // The client may have stopped this transport while handling the ending.
-    if (!this.#stopped) this.#rws.reconnect(code, reason);
+    if (!this.#stopped) this.#rws.reconnect(closeCode, reason);
   }
 
   /**
@@ -142,8 +147,10 @@ export class Transport {
     }
     this.#socket = socket;
     socket.binaryType = 'arraybuffer';
+    // A handshake that never completes ends like any failed one (1006); the
+    // socket itself can only be closed with 1000.
     attempt.timer = setTimeout(() => {
-      if (!attempt.opened) this.drop(1000, 'connection timeout');
+      if (!attempt.opened) this.#abandon(1006, 'connection timeout', 1000);
     }, options.connectionTimeout);
 
     const current = () => this.#attempt === attempt && !attempt.ended && !this.#stopped;
