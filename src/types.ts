@@ -6,8 +6,8 @@ export type State = 'idle' | 'connecting' | 'authenticating' | 'open' | 'reconne
 /** What a token provider returns: the token, optionally with its expiry (ms since epoch). */
 export type Credential = string | { token: string; expiresAt?: number };
 
-/** How the credential travels to the server. */
-export type CarrierName = 'subprotocol' | 'query' | 'cookie' | 'message' | 'header';
+/** How the credential travels. `'basic'` is deprecated: credentials in the URL, sent only after the server's 401 challenge. */
+export type CarrierName = 'subprotocol' | 'query' | 'cookie' | 'message' | 'header' | 'basic';
 
 /** Attributes of the cookie written by the `cookie` carrier. */
 export interface CookieOptions {
@@ -36,7 +36,7 @@ export interface CookieOptions {
  * ```
  */
 export interface AuthOptions<In = unknown, Out = In> {
-  /** The carrier: `subprotocol`, `query`, `cookie`, `message`, or `header` (Node only). */
+  /** The carrier: `subprotocol`, `query`, `cookie`, `message`, `header` (Node only), or `basic` (deprecated). */
   via: CarrierName;
   /** The credential, or a provider called before every attempt (10 s limit). */
   token: string | (() => Credential | Promise<Credential>);

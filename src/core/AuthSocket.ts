@@ -443,6 +443,8 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #onEnd(session: Session, link: Link, ending: Ending): void {
     this.#resetAttempt(session, link);
+    // The next connection fetches a fresh credential anyway.
+    this.#abandonCandidate(session, 'The connection dropped during re-authentication; reconnecting with a fresh credential.');
     const { code } = ending;
     const reason = this.#redactor.redact(ending.reason);
     this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
@@ -520,11 +522,9 @@ export class AuthSocket<In = unknown, Out = In> {
     session.abort.abort();
     session.detachBrowser();
     clearTimeout(session.refreshTimer);
-    for (const link of [session.primary, session.candidate]) {
-      if (!link) continue;
-      this.#resetAttempt(session, link);
-      link.transport.stop(code, reason);
-    }
+    this.#abandonCandidate(session, 'The socket closed during re-authentication.');
+    this.#resetAttempt(session, session.primary);
+    session.primary.transport.stop(code, reason);
     this.#carrier?.settle?.();
   }
 
@@ -632,6 +632,10 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#dropCandidate(session, link, error);
   }
 
+  #abandonCandidate(session: Session, why: string): void {
+    if (session.candidate) this.#dropCandidate(session, session.candidate, new AuthSocketError('CONNECTION_FAILED', why));
+  }
+
   #dropCandidate(session: Session, link: Link, error: AuthSocketError): void {
     if (session.candidate === link) session.candidate = undefined;
     link.transport.stop(1000, 'reauthentication failed');
@@ -706,11 +710,9 @@ export class AuthSocket<In = unknown, Out = In> {
   #suspend(session: Session): void {
     if (session.suspended || this.state === 'closed') return;
     session.suspended = true;
-    for (const link of [session.primary, session.candidate]) {
-      if (!link) continue;
-      this.#resetAttempt(session, link);
-      link.transport.stop(1000, 'page hidden');
-    }
+    this.#abandonCandidate(session, 'The page was hidden during re-authentication.');
+    this.#resetAttempt(session, session.primary);
+    session.primary.transport.stop(1000, 'page hidden');
     clearTimeout(session.refreshTimer);
     this.#events.emit('close', { code: 1000, reason: 'page hidden', wasClean: true, willReconnect: true });
     this.#machine.moveTo('reconnecting');

@@ -110,6 +110,34 @@ describe('re-authentication before expiry (3 s tokens)', () => {
     });
   }
 
+  test('the connection drops while a make-before-break candidate is pending: reauthenticate() rejects, the client reconnects normally', async () => {
+    server.handle = requireToken(() => true);
+    const page = await openClientPage(browser, statics);
+    await page.evaluate((url) => {
+      const w = window as any;
+      let n = 0;
+      w.track('s', new w.AuthSocket(url, {
+        auth: {
+          via: 'query',
+          // The candidate's credential (2nd call) takes 800 ms: time to kill the live connection.
+          token: async () => { n += 1; if (n === 2) await new Promise((r) => setTimeout(r, 800)); return `tok-${n}`; },
+        },
+        reconnect: { minDelay: 10, maxDelay: 20 },
+      }));
+    }, server.url);
+    await waitForEvents(page, 's', 'open');
+    const outcome = page.evaluate(() => (window as any).sockets.s.reauthenticate().then(() => 'resolved', (e: any) => e.code));
+    await page.waitForTimeout(100);
+    server.connections.at(-1)!.ws.terminate();
+    assert.equal(await outcome, 'CONNECTION_FAILED');
+    await waitForEvents(page, 's', 'open', 2);
+    await page.waitForTimeout(1000); // the late candidate credential must not switch anything
+    assert.equal(await page.evaluate(() => (window as any).sockets.s.state), 'open');
+    assert.equal((await entries(page, 's', 'reauthenticated')).length, 0);
+    assert.equal((await entries(page, 's', 'open')).length, 2);
+    await page.close();
+  });
+
   test('reauthenticate() on demand; a JWT exp is read when no expiresAt is given', async () => {
     const seen: string[] = [];
     server.handle = reauthingServer(seen);
