@@ -8,8 +8,6 @@ import type {
   Codec,
   Frame,
   HeartbeatOptions,
-  StandardSchemaResult,
-  StandardSchemaV1,
   State,
   WebSocketConstructorLike,
 } from '../types.ts';
@@ -34,6 +32,7 @@ import {
 } from './options.ts';
 import { PendingQueue } from './pendingQueue.ts';
 import { StateMachine } from './stateMachine.ts';
+import { OrderedValidator } from './validator.ts';
 import { type Ending, Transport } from './transport.ts';
 
 /** Close codes by which a server says "this credential is not good (any more)". */
@@ -120,7 +119,6 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #reconnect: ResolvedReconnect;
   readonly #heartbeat: HeartbeatOptions<In, Out> | undefined;
   readonly #codec: Codec<In, Out>;
-  readonly #validate: StandardSchemaV1<unknown, In> | undefined;
   readonly #WebSocket: WebSocketConstructorLike;
   readonly #debugSink: ((line: string) => void) | undefined;
   readonly #events = new Emitter<AuthSocketEvents<In>>();
@@ -131,8 +129,7 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #pendingQueue: PendingQueue;
   readonly #redactor = new SecretRedactor();
   #session: Session | undefined;
-  /** Incoming messages waiting for an asynchronous validator, kept in order. */
-  #deliveries: Promise<void> | undefined;
+  readonly #inbox: OrderedValidator<In>;
 
   /**
    * @param url - `ws:`/`wss:` (or `http:`/`https:`, converted; a relative path resolves against the page)
@@ -147,7 +144,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#heartbeat = options.heartbeat;
     this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
     this.#codec = options.codec ?? jsonCodec;
-    this.#validate = options.validate;
+    this.#inbox = new OrderedValidator(options.validate, (msg) => this.#events.emit('message', msg), (error) => this.#emitError(error));
     this.#debugSink = options.debug === true ? (line) => console.debug(line) : options.debug || undefined;
 
     this.#auth = options.auth;
@@ -433,12 +430,12 @@ export class AuthSocket<In = unknown, Out = In> {
       const verdict = this.#carrier!.inBand!.verdict(msg);
       if (verdict) return link.verdictWait.settle(verdict);
     }
-    if (link.retired) return this.#deliver(msg);
+    if (link.retired) return this.#inbox.push(msg);
     if (session.primary !== link) return;
     // In-band carriers are confirmed by the ack, the others by any message.
     if (!this.#carrier?.inBand) this.#confirm(session, link);
     if (this.#heartbeat && (this.#heartbeat.isPong ?? isTypePong)(msg)) return;
-    this.#deliver(msg);
+    this.#inbox.push(msg);
   }
 
   #onEnd(session: Session, link: Link, ending: Ending): void {
@@ -727,37 +724,6 @@ export class AuthSocket<In = unknown, Out = In> {
 
   // ── plumbing ────────────────────────────────────────────────────────────
 
-  #deliver(msg: In): void {
-    const validate = this.#validate?.['~standard'].validate;
-    if (!validate) return this.#events.emit('message', msg);
-    let result: ReturnType<typeof validate>;
-    try {
-      result = validate(msg);
-    } catch (cause) {
-      return this.#emitError(new AuthSocketError('VALIDATION_FAILED', 'The validator threw on an incoming message; it was skipped.', { cause }));
-    }
-    if (!this.#deliveries && !isPromiseLike(result)) return this.#emitValidated(result);
-    // An asynchronous validator must not reorder messages.
-    const delivery: Promise<void> = (this.#deliveries ?? Promise.resolve())
-      .then(() => result)
-      .then(
-        (settled) => this.#emitValidated(settled),
-        (cause) => this.#emitError(new AuthSocketError('VALIDATION_FAILED', 'The validator rejected on an incoming message; it was skipped.', { cause })),
-      )
-      .finally(() => {
-        if (this.#deliveries === delivery) this.#deliveries = undefined;
-      });
-    this.#deliveries = delivery;
-  }
-
-  #emitValidated(result: StandardSchemaResult<In>): void {
-    if (result.issues) {
-      const detail = result.issues.map((issue) => issue.message).join('; ');
-      return this.#emitError(new AuthSocketError('VALIDATION_FAILED', `An incoming message failed validation and was skipped: ${detail}`));
-    }
-    this.#events.emit('message', result.value);
-  }
-
   #toFrame(msg: unknown): Frame {
     return typeof msg === 'string' ? msg : this.#codec.encode(msg as Out);
   }
@@ -778,7 +744,5 @@ export class AuthSocket<In = unknown, Out = In> {
 
 const isTypePong = (msg: unknown) => typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'pong';
 
-const isPromiseLike = <T>(value: T | Promise<T>): value is Promise<T> =>
-  typeof (value as { then?: unknown } | null)?.then === 'function';
 
 

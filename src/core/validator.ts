@@ -1,0 +1,48 @@
+import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import type { StandardSchemaResult, StandardSchemaV1 } from '../types.ts';
+
+const isPromiseLike = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/**
+ * Runs incoming messages through an optional Standard Schema validator and
+ * hands on the valid ones in arrival order, even when validation is
+ * asynchronous; invalid ones become `VALIDATION_FAILED` errors.
+ */
+export class OrderedValidator<In> {
+  /** The tail of the deliveries waiting for an asynchronous validation. */
+  #pending: Promise<void> | undefined;
+
+  constructor(
+    private readonly schema: StandardSchemaV1<unknown, In> | undefined,
+    private readonly deliver: (msg: In) => void,
+    private readonly fail: (error: AuthSocketError) => void,
+  ) {}
+
+  push(msg: In): void {
+    if (!this.schema) return this.deliver(msg);
+    let result: ReturnType<StandardSchemaV1<unknown, In>['~standard']['validate']>;
+    try {
+      result = this.schema['~standard'].validate(msg);
+    } catch (cause) {
+      return this.fail(new AuthSocketError('VALIDATION_FAILED', 'The validator threw on an incoming message; it was skipped.', { cause }));
+    }
+    if (!this.#pending && !isPromiseLike(result)) return this.#settle(result);
+    const delivery: Promise<void> = (this.#pending ?? Promise.resolve())
+      .then(() => result)
+      .then(
+        (settled) => this.#settle(settled),
+        (cause) => this.fail(new AuthSocketError('VALIDATION_FAILED', 'The validator rejected on an incoming message; it was skipped.', { cause })),
+      )
+      .finally(() => {
+        if (this.#pending === delivery) this.#pending = undefined;
+      });
+    this.#pending = delivery;
+  }
+
+  #settle(result: StandardSchemaResult<In>): void {
+    if (!result.issues) return this.deliver(result.value);
+    const detail = result.issues.map((issue) => issue.message).join('; ');
+    this.fail(new AuthSocketError('VALIDATION_FAILED', `An incoming message failed validation and was skipped: ${detail}`));
+  }
+}
