@@ -16,6 +16,7 @@ import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { backoffDelay } from './backoff.ts';
 import { isOffline, untilOnline, watchBrowserSignals } from './browserSignals.ts';
+import { judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
 import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential } from './credential.ts';
 import { Emitter } from './emitter.ts';
@@ -35,12 +36,6 @@ import { StateMachine } from './stateMachine.ts';
 import { OrderedValidator } from './validator.ts';
 import { type Ending, Transport } from './transport.ts';
 
-/** Close codes by which a server says "this credential is not good (any more)". */
-const AUTH_FAILURE_CODES = new Set([4401, 1008]);
-/** The server says "forbidden": a new token will not help. */
-const FORBIDDEN = 4403;
-/** Our own "give this socket up and retry at once" (heartbeat timeout, `reconnect()`). */
-const RETRY_NOW = 4000;
 /** For carriers without an ack, a connection that stays open this long counts as accepted. */
 const CONFIRM_AFTER = 2000;
 /** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */
@@ -447,8 +442,9 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
     let giveUp: (() => void) | undefined;
 
-    if (code === FORBIDDEN) giveUp = () => this.#giveUpUnauthorized(code, reason);
-    else if (AUTH_FAILURE_CODES.has(code)) {
+    const verdict = judgeClose(code, ending.local);
+    if (verdict === 'forbidden') giveUp = () => this.#giveUpUnauthorized(code, reason);
+    else if (verdict === 'auth-failure') {
       if (!ending.local) {
         this.#emitError(new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; retrying with a fresh one.`));
       }
@@ -460,8 +456,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
     this.#events.emit('close', { code, reason, wasClean: ending.wasClean, willReconnect: !giveUp });
     if (giveUp) return giveUp();
-    // A dead link (heartbeat) or an explicit reconnect() retries at once.
-    this.#scheduleRetry(session, ending.local && code === RETRY_NOW);
+    this.#scheduleRetry(session, verdict === 'retry-now');
   }
 
   #countUnopened(session: Session): void {
@@ -559,7 +554,7 @@ export class AuthSocket<In = unknown, Out = In> {
         : new AuthSocketError('CONNECTION_FAILED', 'The connection ended during authentication.');
     if (verdict !== 'ended') {
       this.#emitError(error);
-      link.transport.drop(4401, verdict === 'timeout' ? 'auth timeout' : 'auth rejected');
+      link.transport.drop(UNAUTHORIZED, verdict === 'timeout' ? 'auth timeout' : 'auth rejected');
     }
     return error;
   }
@@ -622,7 +617,7 @@ export class AuthSocket<In = unknown, Out = In> {
     link.verdictWait?.settle('ended');
     const reason = this.#redactor.redact(ending.reason);
     const error = new AuthSocketError(
-      AUTH_FAILURE_CODES.has(ending.code) || ending.code === FORBIDDEN ? 'AUTH_REJECTED' : 'CONNECTION_FAILED',
+      judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
       `Re-authentication failed: the new connection ended with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up.`,
     );
     if (!ending.local) this.#emitError(error);
