@@ -249,3 +249,19 @@ export function within<T>(promise: Promise<T>, what: string, timeoutMs = 2000): 
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Resolves once `predicate()` holds (checked every 5 ms); rejects naming `what` after `timeoutMs`. */
+export function eventually(predicate: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (predicate()) {
+        clearInterval(poll);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(poll);
+        reject(new Error(`${what}: not within ${timeoutMs} ms`));
+      }
+    }, 5);
+  });
+}
