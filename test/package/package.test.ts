@@ -20,10 +20,18 @@ describe('the published package', () => {
   });
 
   test('attw --pack --profile node16: CJS gets CJS types, ESM gets ESM types', async () => {
-    // attw exits non-zero on any problem for the profile's resolutions (node10 is ignored by node16).
-    const { stdout } = await run('npx', ['--no-install', 'attw', '--pack', '.', '--profile', 'node16'], { cwd: root });
-    assert.match(stdout, /node16 \(from CJS\): 🟢 \(CJS\)/);
-    assert.match(stdout, /node16 \(from ESM\): 🟢 \(ESM\)/);
+    // attw exits non-zero on any problem for the profile (node16 ignores node10's resolution).
+    const { stdout } = await run('npx', ['--no-install', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'json'], { cwd: root });
+    const { analysis } = JSON.parse(stdout);
+    const problems = Object.values(analysis.problems as Record<string, Array<{ resolutionKind?: string }>>)
+      .flat()
+      .filter((problem) => problem.resolutionKind !== 'node10');
+    assert.deepEqual(problems, []);
+    for (const entry of ['.', './server']) {
+      const { resolutions } = analysis.entrypoints[entry];
+      assert.match(resolutions['node16-cjs'].resolution.fileName, /\.d\.cts$/, `${entry}: CJS consumers get CJS types`);
+      assert.match(resolutions['node16-esm'].resolution.fileName, /\.d\.ts$/, `${entry}: ESM consumers get ESM types`);
+    }
   });
 
   test('ESM and CJS entries load in Node with the same public surface', async () => {
