@@ -113,7 +113,8 @@ test('a hanging provider fails after exactly 10 s by default (mock timers)', asy
   assert.equal(settled, undefined, 'not before 10 s');
   mock.timers.tick(1);
   await result;
-  assert.ok(settled instanceof AuthSocketError && settled.code === 'TOKEN_PROVIDER_FAILED');
+  const outcome = settled as unknown; // TS narrowed it to undefined above
+  assert.ok(outcome instanceof AuthSocketError && outcome.code === 'TOKEN_PROVIDER_FAILED');
 });
 
 test('a provider that answers in time clears its timer (no late rejection)', async () => {
