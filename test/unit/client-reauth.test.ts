@@ -1,0 +1,126 @@
+// Re-authentication through a fake WebSocket: make-before-break ('reconnect')
+// and a new auth frame on the live connection ('in-place'), forced with
+// reauthenticate() or triggered by the token's expiry.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, test } from 'node:test';
+import { AuthSocket, type AuthSocketOptions } from '../../src/index.ts';
+import { encodeBase64Url } from '../../src/utils/base64url.ts';
+import { FAST, FakeWebSocket, eventually, nextEvent, quietFor, recordEvents, within } from './fake-websocket.ts';
+
+type Msg = { type: string; [key: string]: unknown };
+const sockets: AuthSocket<any, any>[] = [];
+const create = (options: AuthSocketOptions<Msg, Msg>) => {
+  const socket = new AuthSocket<Msg, Msg>('wss://api.example.com/ws', { WebSocket: FakeWebSocket, reconnect: FAST, ...options });
+  sockets.push(socket);
+  return socket;
+};
+let tokens = 0;
+const freshToken = () => `token-${++tokens}`;
+const entry = (token: string) => `base64url.bearer.${encodeBase64Url(token)}`;
+
+beforeEach(() => {
+  FakeWebSocket.reset();
+  tokens = 0;
+});
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+test('reauthenticate() before open rejects; without auth it rejects with INVALID_OPTIONS', async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken }, startClosed: true });
+  await assert.rejects(socket.reauthenticate(), { code: 'CONNECTION_FAILED' });
+  const anonymous = create({ startClosed: true });
+  await assert.rejects(anonymous.reauthenticate(), { code: 'INVALID_OPTIONS' });
+});
+
+test("'reconnect' refresh: a second connection with a fresh token, switched to, the old one closed with 1000", async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken } });
+  const log = recordEvents(socket);
+  const old = await FakeWebSocket.nth(0);
+  old.open();
+  old.receive({ type: 'hello' });
+  const done = socket.reauthenticate();
+  const fresh = await FakeWebSocket.nth(1);
+  assert.deepEqual(fresh.protocols, ['authsocket', entry('token-2')]);
+  assert.deepEqual(old.closeCalls, [], 'the old connection stays up while the new one is not ready');
+  fresh.open();
+  fresh.receive({ type: 'hello again' }); // the server accepted the new credential
+  await within(done, 'reauthenticate()');
+  assert.deepEqual(old.closeCalls.map((call) => call.code), [1000]);
+  assert.deepEqual(log.filter(([type]) => type === 'reauthenticated').map(([, p]) => p), [{ via: 'reconnect' }]);
+  assert.equal(socket.state, 'open');
+  socket.send({ type: 'after' });
+  assert.deepEqual(fresh.sentMessages.at(-1), { type: 'after' }, 'sends go to the new connection');
+  assert.equal(log.some(([type]) => type === 'close'), false, 'the switch is not a close for the application');
+});
+
+test("'reconnect' refresh: a new connection the server accepts then closes with 4401 does not replace the old one", async () => {
+  // Servers accept the upgrade and close 4401 right after (SPEC: "the socket opened"
+  // proves nothing), so the switch must wait until the new credential is confirmed.
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken } });
+  const old = await FakeWebSocket.nth(0);
+  old.open();
+  old.receive({ type: 'hello' });
+  const done = socket.reauthenticate();
+  const fresh = await FakeWebSocket.nth(1);
+  fresh.open();
+  fresh.serverClose(4401, 'token revoked');
+  await assert.rejects(within(done, 'reauthenticate()'), 'reauthenticate() must not succeed with a refused credential');
+  assert.deepEqual(old.closeCalls, [], 'the old, working connection stays up');
+  assert.equal(socket.state, 'open');
+});
+
+test("'in-place' refresh (message carrier): a new auth frame on the live connection, then its ack", async () => {
+  const socket = create({ auth: { via: 'message', token: freshToken, refresh: 'in-place' } });
+  const log = recordEvents(socket);
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  ws.receive({ type: 'auth_ok' });
+  const done = socket.reauthenticate();
+  await eventually(() => ws.sent.length >= 2, 'the second auth frame');
+  assert.deepEqual(ws.sentMessages, [{ type: 'auth', token: 'token-1' }, { type: 'auth', token: 'token-2' }]);
+  ws.receive({ type: 'auth_ok' });
+  await within(done, 'reauthenticate()');
+  assert.deepEqual(log.filter(([type]) => type === 'reauthenticated').map(([, p]) => p), [{ via: 'in-place' }]);
+  assert.equal(FakeWebSocket.instances.length, 1, 'no new connection');
+  assert.equal(socket.state, 'open');
+});
+
+test("'in-place' refresh rejected by the server → AUTH_REJECTED, reauthenticate() rejects, the client reconnects", async () => {
+  const socket = create({ auth: { via: 'message', token: freshToken, refresh: 'in-place' } });
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  ws.receive({ type: 'auth_ok' });
+  const errors: string[] = [];
+  socket.on('error', (error) => errors.push(error.code));
+  const done = socket.reauthenticate();
+  await eventually(() => ws.sent.length >= 2, 'the second auth frame');
+  ws.receive({ type: 'auth_error' });
+  await assert.rejects(within(done, 'reauthenticate()'), { code: 'AUTH_REJECTED' });
+  assert.deepEqual(errors, ['AUTH_REJECTED']);
+  await FakeWebSocket.nth(1);
+});
+
+test('a token about to expire is refreshed on its own', async () => {
+  // 300 ms of life: refresh 10% (30 ms) before expiry.
+  const socket = create({ auth: { via: 'subprotocol', token: () => ({ token: freshToken(), expiresAt: Date.now() + 300 }) } });
+  const old = await FakeWebSocket.nth(0);
+  old.open();
+  old.receive({ type: 'hello' });
+  const fresh = await FakeWebSocket.nth(1, 1000);
+  assert.deepEqual(fresh.protocols, ['authsocket', entry('token-2')]);
+  const reauthenticated = nextEvent(socket, 'reauthenticated');
+  fresh.open();
+  fresh.receive({ type: 'hello' });
+  assert.deepEqual(await reauthenticated, { via: 'reconnect' });
+});
+
+test('close() after an open emits exactly one close event', async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken } });
+  const closes: unknown[] = [];
+  socket.on('close', (info) => closes.push(info));
+  (await FakeWebSocket.nth(0)).open();
+  socket.close(1000, 'bye');
+  await quietFor(30); // the fake completes its close handshake meanwhile
+  assert.deepEqual(closes, [{ code: 1000, reason: 'bye', wasClean: true, willReconnect: false, dropped: 0 }]);
+});
