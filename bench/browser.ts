@@ -23,6 +23,8 @@ export interface BrowserSettings {
   reconnectTrials: number;
   downtime: number;
   cycles: number;
+  /** Cycles run after `cycles`, to tell a leak (keeps growing) from warm-up (levels off). */
+  extraCycles: number;
   /** One-way delay of the proxy for the second open-time table (ms). */
   latency: number;
 }
@@ -39,7 +41,8 @@ export interface BrowserResults {
   rttDelayed: Summary;
   reconnect: Array<{ carrier: string; acceptToOpen: Summary; attemptToOpen: Summary; listenToOpen: Summary }>;
   clockError: number;
-  memory: Array<{ kind: string; after10: number; after1000: number; cycles: number }>;
+  /** Heap after 10 cycles, after `cycles`, and after `extra` more (does growth go on, or was it warm-up?). */
+  memory: Array<{ kind: string; after10: number; after1000: number; cycles: number; afterExtra: number; extra: number }>;
 }
 
 /** Bundles the peers for the page into one IIFE: globals ReconnectingWebSocket and PartySocketWS. */
@@ -211,7 +214,7 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
 
     if (only('memory')) {
       for (const kind of ['native', 'authsocket'] as const) {
-        log(`memory: ${kind}, ${settings.cycles} connect/close cycles`);
+        log(`memory: ${kind}, ${settings.cycles} + ${settings.extraCycles} connect/close cycles`);
         const memPage = await openPage(browser, statics);
         const cdp = await memPage.context().newCDPSession(memPage);
         const heap = async () => {
@@ -224,7 +227,9 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
         const after10 = await heap();
         await cycles(settings.cycles - 10);
         const after1000 = await heap();
-        results.memory.push({ kind, after10, after1000, cycles: settings.cycles });
+        await cycles(settings.extraCycles);
+        const afterExtra = await heap();
+        results.memory.push({ kind, after10, after1000, cycles: settings.cycles, afterExtra, extra: settings.extraCycles });
         await cdp.detach();
         await memPage.close();
       }
