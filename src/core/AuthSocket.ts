@@ -426,6 +426,7 @@ export class AuthSocket<In = unknown, Out = In> {
       if (verdict) return link.verdictWait.settle(verdict);
     }
     if (link.retired) return this.#inbox.push(msg);
+    if (session.candidate === link && !this.#carrier?.inBand) this.#switchTo(session, link);
     if (session.primary !== link) return;
     // In-band carriers are confirmed by the ack, the others by any message.
     if (!this.#carrier?.inBand) this.#confirm(session, link);
@@ -545,13 +546,18 @@ export class AuthSocket<In = unknown, Out = In> {
     if (!link.transport.send(this.#toFrame(inBand.frame(token)))) settle('ended');
   }
 
+  /** What a verdict other than an ack means, and what happens next. */
+  #verdictError(verdict: Verdict, next: string): AuthSocketError {
+    return verdict === 'timeout'
+      ? new AuthSocketError('AUTH_TIMEOUT', `The server did not acknowledge the auth message within ${this.#carrier!.inBand!.timeout} ms; ${next}.`)
+      : verdict === 'reject'
+        ? new AuthSocketError('AUTH_REJECTED', `The server rejected the auth message; ${next}.`)
+        : new AuthSocketError('CONNECTION_FAILED', 'The connection ended during authentication.');
+  }
+
   /** A refused or unanswered auth frame is an auth failure: give the socket up with 4401. */
   #failAuth(link: Link, verdict: Verdict): AuthSocketError {
-    const error = verdict === 'timeout'
-      ? new AuthSocketError('AUTH_TIMEOUT', `The server did not acknowledge the auth message within ${this.#carrier!.inBand!.timeout} ms; retrying with a fresh credential.`)
-      : verdict === 'reject'
-        ? new AuthSocketError('AUTH_REJECTED', 'The server rejected the auth message; retrying with a fresh credential.')
-        : new AuthSocketError('CONNECTION_FAILED', 'The connection ended during authentication.');
+    const error = this.#verdictError(verdict, 'retrying with a fresh credential');
     if (verdict !== 'ended') {
       this.#emitError(error);
       link.transport.drop(UNAUTHORIZED, verdict === 'timeout' ? 'auth timeout' : 'auth rejected');
@@ -606,10 +612,18 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #onCandidateOpen(session: Session, link: Link): void {
     this.#carrier?.settle?.();
-    if (!this.#carrier?.inBand) return this.#switchTo(session, link);
+    // Servers close with 4401 right after accepting: without an ack, the new
+    // connection counts as authenticated on its first message or after 2 s.
+    if (!this.#carrier?.inBand) {
+      link.confirmTimer = setTimeout(() => this.#switchTo(session, link), CONFIRM_AFTER);
+      return;
+    }
     this.#authenticateInBand(link, link.credential!.token, (verdict) => {
-      if (verdict === 'ack') this.#switchTo(session, link);
-      else if (verdict !== 'ended') this.#dropCandidate(session, link, this.#failAuth(link, verdict));
+      if (verdict === 'ack') return this.#switchTo(session, link);
+      if (verdict === 'ended') return;
+      const error = this.#verdictError(verdict, 'the current connection stays up');
+      this.#emitError(error);
+      this.#dropCandidate(session, link, error);
     });
   }
 
@@ -620,7 +634,7 @@ export class AuthSocket<In = unknown, Out = In> {
       judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
       `Re-authentication failed: the new connection ended with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up.`,
     );
-    if (!ending.local) this.#emitError(error);
+    this.#emitError(error);
     this.#dropCandidate(session, link, error);
   }
 
@@ -629,19 +643,21 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 
   #dropCandidate(session: Session, link: Link, error: AuthSocketError): void {
+    clearTimeout(link.confirmTimer);
     if (session.candidate === link) session.candidate = undefined;
     link.transport.stop(1000, 'reauthentication failed');
     link.candidate?.reject(error);
   }
 
   #switchTo(session: Session, link: Link): void {
+    if (session.candidate !== link) return;
     const previous = session.primary;
     this.#resetAttempt(session, previous);
     session.primary = link;
     session.candidate = undefined;
     previous.retired = true;
     previous.transport.stop(1000, 'reauthenticated', { drain: true });
-    link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
+    this.#confirm(session, link);
     this.#pendingQueue.flush((frame) => link.transport.send(frame));
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);

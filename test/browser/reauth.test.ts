@@ -91,7 +91,7 @@ describe('re-authentication before expiry (3 s tokens)', () => {
         w.ticker = setInterval(() => socket.send({ seq: seq++ }), 25);
         w.stopTicker = () => { clearInterval(w.ticker); return seq; };
       }, { url: server.url, refresh });
-      await waitForEvents(page, 's', 'reauthenticated', 2, 10_000);
+      await waitForEvents(page, 's', 'reauthenticated', 2, 15_000);
       const sent = await page.evaluate(() => (window as any).stopTicker());
       await waitForEvents(page, 's', 'message', sent, 5000);
       const received = (await entries(page, 's', 'message')).map((e) => e.payload.seq);
@@ -135,6 +135,28 @@ describe('re-authentication before expiry (3 s tokens)', () => {
     assert.equal(await page.evaluate(() => (window as any).sockets.s.state), 'open');
     assert.equal((await entries(page, 's', 'reauthenticated')).length, 0);
     assert.equal((await entries(page, 's', 'open')).length, 2);
+    await page.close();
+  });
+
+  test('make-before-break refused (4401): reauthenticate() rejects, an error says so, the current connection stays up', async () => {
+    server.handle = requireToken((token) => token === 'tok-1');
+    const page = await openClientPage(browser, statics);
+    const outcome = await page.evaluate(async (url) => {
+      const w = window as any;
+      let n = 0;
+      const socket = w.track('s', new w.AuthSocket(url, { auth: { via: 'query', token: async () => `tok-${++n}` } }));
+      await socket.ready();
+      const result = await socket.reauthenticate().then(() => 'resolved', (e: any) => e.code);
+      socket.send({ still: 'here' });
+      return result;
+    }, server.url);
+    assert.equal(outcome, 'AUTH_REJECTED');
+    await waitForEvents(page, 's', 'message');
+    assert.deepEqual((await entries(page, 's', 'message'))[0].payload, { still: 'here' });
+    const errors = await entries(page, 's', 'error');
+    assert.deepEqual(errors.map((e) => e.code), ['AUTH_REJECTED']);
+    assert.match(errors[0].message, /current connection stays up/);
+    assert.equal((await entries(page, 's', 'close')).length, 0);
     await page.close();
   });
 
