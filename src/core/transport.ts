@@ -136,14 +136,16 @@ export class Transport {
         : new options.WebSocket(url, plan.protocols);
     } catch {
       // A throwing constructor would stick RWS's connect lock: fail this attempt
-      // asynchronously instead and hand RWS an already-closed stand-in.
+      // asynchronously instead and hand RWS an inert stand-in. It reads as
+      // CONNECTING so that RWS's reconnect() clears its own timers (a CLOSED one
+      // would skip that and leak one).
       setTimeout(() => {
         if (this.#attempt !== attempt || attempt.ended) return;
         this.#end({ code: 1006, reason: 'the WebSocket constructor threw', wasClean: false, opened: false, local: true });
         if (!this.#stopped) this.#rws.reconnect();
       });
       this.#socket = undefined;
-      return closedStandIn;
+      return inertStandIn;
     }
     this.#socket = socket;
     socket.binaryType = 'arraybuffer';
@@ -184,8 +186,8 @@ export class Transport {
   }
 }
 
-const closedStandIn: WebSocketLike = {
-  readyState: CLOSED,
+const inertStandIn: WebSocketLike = {
+  readyState: 0,
   binaryType: 'arraybuffer',
   send() {},
   close() {},

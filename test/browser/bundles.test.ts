@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { openClientPage, waitForEvents } from '../support/page.ts';
+import { openClientPage } from '../support/page.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
 import { requireToken, startTestServer, type TestServer } from '../support/ws-server.ts';
 
@@ -33,7 +33,7 @@ describe('built bundles in Chromium', () => {
       const error = new w.AuthSocket.AuthSocketError('QUEUE_FULL', 'x');
       return {
         isClass: typeof w.AuthSocket === 'function' && w.AuthSocket.prototype.send !== undefined,
-        errorIsError: error instanceof Error && error.code === 'QUEUE_FULL',
+        errorIsError: error instanceof Error && (error as Error & { code: string }).code === 'QUEUE_FULL',
         codec: w.AuthSocket.jsonCodec.encode({ a: 1 }),
         scripts: [...document.scripts].map((s) => new URL(s.src).pathname),
       };

@@ -26,22 +26,29 @@ describe('lifecycle in Chromium', () => {
     const leftovers = await page.evaluate(async (url) => {
       const w = window as any;
       // Count live timers and window/document listeners created from here on.
-      const timers = new Set<number>();
-      const [st, ct, si, ci] = [setTimeout, clearTimeout, setInterval, clearInterval];
+      const timers = new Set<unknown>();
+      // Page code: the DOM's timer functions, which return numbers.
+      const [st, ct, si, ci] = [w.setTimeout, w.clearTimeout, w.setInterval, w.clearInterval];
       w.setTimeout = (fn: () => void, ms?: number, ...rest: unknown[]) => {
-        const id = st(() => { timers.delete(id); fn(); }, ms, ...rest);
+        const id: unknown = st(() => { timers.delete(id); fn(); }, ms, ...rest);
         timers.add(id);
         return id;
       };
-      w.clearTimeout = (id: number) => { timers.delete(id); ct(id); };
-      w.setInterval = (fn: () => void, ms?: number) => { const id = si(fn, ms); timers.add(id); return id; };
-      w.clearInterval = (id: number) => { timers.delete(id); ci(id); };
+      w.clearTimeout = (id: unknown) => { timers.delete(id); ct(id); };
+      w.setInterval = (fn: () => void, ms?: number) => { const id: unknown = si(fn, ms); timers.add(id); return id; };
+      w.clearInterval = (id: unknown) => { timers.delete(id); ci(id); };
       let listeners = 0;
       for (const target of [window, document]) {
         const add = target.addEventListener.bind(target);
         const remove = target.removeEventListener.bind(target);
-        target.addEventListener = (...args: Parameters<typeof add>) => { listeners += 1; add(...args); };
-        target.removeEventListener = (...args: Parameters<typeof remove>) => { listeners -= 1; remove(...args); };
+        target.addEventListener = (type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) => {
+          listeners += 1;
+          add(type, listener, options);
+        };
+        target.removeEventListener = (type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions) => {
+          listeners -= 1;
+          remove(type, listener, options);
+        };
       }
       const socket = w.track('s', new w.AuthSocket(url, {
         auth: { via: 'message', token: async () => 'tok', refresh: 'in-place' },
