@@ -18,6 +18,8 @@ export interface RunInfo {
   quick: boolean;
   settings: Record<string, number>;
   seconds: number;
+  /** 1-minute load average at the start (other work on the machine adds noise). */
+  load?: number;
 }
 
 export interface Results {
@@ -40,7 +42,7 @@ export const TARGETS = {
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 
 function machine(info: RunInfo): string {
-  return `${info.cpu}, ${info.memory} RAM, ${info.os}; Node ${info.node}${info.chromium ? `; Chromium ${info.chromium}` : ''}`;
+  return `${info.cpu}, ${info.memory} RAM, ${info.os}; Node ${info.node}${info.chromium ? `; Chromium ${info.chromium}` : ''}${info.load === undefined ? '' : `; load average ${info.load.toFixed(1)} at the start`}`;
 }
 
 function sizeSection(sizes: SizeRow[]): string[] {
@@ -192,6 +194,9 @@ function gateSection(g: GateResults | undefined): string[] {
       r.carrier, `**${fmt.int(r.perSec.median)}**`, fmt.range(r.perSec, fmt.int), fmt.x(r.perSec.median / base.perSec.median),
     ])),
     '',
+    ...(g.rows.slice(1).some((r) => r.perSec.min <= base.perSec.max && base.perSec.min <= r.perSec.max)
+      ? [`Ranges that overlap the baseline's (${fmt.range(base.perSec, fmt.int)}) are within this run's burst-to-burst spread: on a shared 2-core machine, read them as "the gate costs no measurable throughput here", not as a ranking.`, '']
+      : []),
   ];
 }
 

@@ -4,7 +4,7 @@
 // --only=sizes,throughput,open,reconnect,memory,storm,gate, --no-build.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release, platform, arch } from 'node:os';
+import { cpus, totalmem, release, platform, arch, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths.ts';
 import { measureSizes } from './sizes.ts';
@@ -12,7 +12,7 @@ import { runBrowser, type BrowserSettings } from './browser.ts';
 import { runStorm } from './storm.ts';
 import { runGate } from './gate.ts';
 import { log } from './lib.ts';
-import { renderResults, renderSummary, type RunInfo } from './report.ts';
+import { renderResults, renderSummary, type Results, type RunInfo } from './report.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -24,6 +24,14 @@ const browserSettings: BrowserSettings = quick
   : { messages: 50_000, throughputRuns: 3, opens: 50, reconnectTrials: 8, downtime: 300, cycles: 1_000, extraCycles: 500, latency: 10 };
 const storm = quick ? { clients: 50, downtime: 1_000 } : { clients: 200, downtime: 1_000 };
 const gate = quick ? { clients: 200, runs: 2 } : { clients: 1_000, runs: 5 };
+
+// --render: rewrite RESULTS.md and the README section from bench/results.json
+// (the last full run's figures) without measuring, after a change to report.ts.
+if (args.includes('--render')) {
+  const saved = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'));
+  writeResults(saved);
+  process.exit(0);
+}
 
 const started = Date.now();
 const git = (...a: string[]) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
@@ -49,6 +57,7 @@ const info: RunInfo = {
   quick,
   settings: { ...browserSettings, stormClients: storm.clients, stormDowntime: storm.downtime, gateClients: gate.clients, gateRuns: gate.runs },
   seconds: 0,
+  load: loadavg()[0]!,
 };
 
 const sizes = only('sizes') ? (log('sizes: esbuild --bundle --minify, gzip -9'), await measureSizes()) : [];
@@ -60,14 +69,18 @@ const gateResults = only('gate') ? await runGate(gate.clients, gate.runs) : unde
 info.seconds = (Date.now() - started) / 1000;
 
 const results = { info, sizes, browser, storm: stormResults, gate: gateResults };
-const markdown = renderResults(results);
-console.log(markdown);
-
 if (quick || onlyArg) {
+  console.log(renderResults(results));
   log('--quick/--only run: bench/RESULTS.md and bench/README.md left as they were');
 } else {
-  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), markdown);
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeResults(results);
+}
+
+function writeResults(results: Results): void {
+  const markdown = renderResults(results);
+  console.log(markdown);
+  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), markdown);
   const readmePath = join(ROOT, 'bench', 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const start = '<!-- last-run:start -->';
@@ -77,5 +90,5 @@ if (quick || onlyArg) {
   if (from >= 0 && to > from) {
     writeFileSync(readmePath, `${readme.slice(0, from + start.length)}\n${renderSummary(results)}\n${readme.slice(to)}`);
   }
-  log(`wrote bench/RESULTS.md, bench/results.json and the last-run section of bench/README.md (${info.seconds.toFixed(0)} s)`);
+  log(`wrote bench/RESULTS.md and the last-run section of bench/README.md (run of ${results.info.date}, ${results.info.seconds.toFixed(0)} s)`);
 }
