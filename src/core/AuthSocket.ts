@@ -38,6 +38,12 @@ import { type Ending, Transport } from './transport.ts';
 
 /** For carriers without an ack, a connection that stays open this long counts as accepted. */
 const CONFIRM_AFTER = 2000;
+/**
+ * A connection replaced by a re-authenticated one stays open this long, so that
+ * replies already on their way still arrive: browsers drop every message that
+ * arrives after `close()` was called.
+ */
+const RETIRE_AFTER = 1000;
 /** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */
 const REFRESH_LEAD = 60_000;
 
@@ -51,8 +57,8 @@ interface Link {
   confirmTimer?: ReturnType<typeof setTimeout> | undefined;
   /** Settles the pending in-band auth (an ack is awaited). */
   verdictWait?: { timer: ReturnType<typeof setTimeout>; settle(verdict: Verdict): void } | undefined;
-  /** Replaced by a re-authenticated connection: its last incoming messages are still delivered. */
-  retired?: boolean;
+  /** Replaced by a re-authenticated connection, closing after {@link RETIRE_AFTER}. */
+  retireTimer?: ReturnType<typeof setTimeout> | undefined;
   /** For a make-before-break candidate: settles `reauthenticate()`. */
   candidate?: { resolve(): void; reject(error: AuthSocketError): void; attempted: boolean };
 }
@@ -62,6 +68,8 @@ interface Session {
   abort: AbortController;
   primary: Link;
   candidate?: Link | undefined;
+  /** Connections replaced by a re-authenticated one, not yet closed. */
+  retired: Set<Link>;
   /** Attempts made in this session (1 for the first). */
   attempt: number;
   /** Consecutive failed attempts: the backoff exponent. */
@@ -201,6 +209,7 @@ export class AuthSocket<In = unknown, Out = In> {
       unopened: 0,
       nextDelay: 0,
       suspended: false,
+      retired: new Set(),
       detachBrowser: () => {},
     };
     this.#session = session;
@@ -325,13 +334,22 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #createLink(session: Session, candidate?: Link['candidate']): Link {
     const link = { confirmed: false, candidate } as Link;
-    const isPrimary = () => session.primary === link;
+    const role = () => (session.primary === link ? 'primary' : session.retired.has(link) ? 'retired' : 'candidate');
     link.transport = new Transport(
       {
-        nextAttempt: () => (isPrimary() ? this.#nextAttempt(session, link) : this.#nextCandidateAttempt(session, link)),
-        onOpen: () => (isPrimary() ? this.#onOpen(session, link) : this.#onCandidateOpen(session, link)),
+        nextAttempt: async () => {
+          const current = role();
+          if (current === 'primary') return this.#nextAttempt(session, link);
+          return current === 'candidate' ? this.#nextCandidateAttempt(session, link) : undefined;
+        },
+        onOpen: () => (role() === 'primary' ? this.#onOpen(session, link) : this.#onCandidateOpen(session, link)),
         onMessage: (data) => this.#onFrame(session, link, data),
-        onEnd: (ending) => (isPrimary() ? this.#onEnd(session, link, ending) : this.#onCandidateEnd(session, link, ending)),
+        onEnd: (ending) => {
+          const current = role();
+          if (current === 'primary') this.#onEnd(session, link, ending);
+          else if (current === 'candidate') this.#onCandidateEnd(session, link, ending);
+          else this.#retire(session, link);
+        },
       },
       { WebSocket: this.#WebSocket, connectionTimeout: this.#reconnect.connectionTimeout },
     );
@@ -425,7 +443,7 @@ export class AuthSocket<In = unknown, Out = In> {
       const verdict = this.#carrier!.inBand!.verdict(msg);
       if (verdict) return link.verdictWait.settle(verdict);
     }
-    if (link.retired) return this.#inbox.push(msg);
+    if (session.retired.has(link)) return this.#inbox.push(msg);
     if (session.candidate === link && !this.#carrier?.inBand) this.#switchTo(session, link);
     if (session.primary !== link) return;
     // In-band carriers are confirmed by the ack, the others by any message.
@@ -516,6 +534,7 @@ export class AuthSocket<In = unknown, Out = In> {
     session.detachBrowser();
     clearTimeout(session.refreshTimer);
     this.#abandonCandidate(session, 'The socket closed during re-authentication.');
+    for (const link of session.retired) this.#retire(session, link);
     this.#resetAttempt(session, session.primary);
     session.primary.transport.stop(code, reason);
     this.#carrier?.settle?.();
@@ -655,15 +674,21 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#resetAttempt(session, previous);
     session.primary = link;
     session.candidate = undefined;
-    previous.retired = true;
-    previous.transport.stop(1000, 'reauthenticated', { drain: true });
+    session.retired.add(previous);
+    previous.retireTimer = setTimeout(() => this.#retire(session, previous), RETIRE_AFTER);
     this.#confirm(session, link);
     this.#pendingQueue.flush((frame) => link.transport.send(frame));
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);
-    this.#log('re-authenticated on a new connection; the previous one closed with 1000');
+    this.#log(`re-authenticated on a new connection; the previous one closes with 1000 in ${RETIRE_AFTER} ms`);
     this.#events.emit('reauthenticated', { via: 'reconnect' });
     link.candidate?.resolve();
+  }
+
+  #retire(session: Session, link: Link): void {
+    clearTimeout(link.retireTimer);
+    session.retired.delete(link);
+    link.transport.stop(1000, 'reauthenticated');
   }
 
   #scheduleRefresh(session: Session, credential: FetchedCredential | undefined): void {
@@ -719,6 +744,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (session.suspended || this.state === 'closed') return;
     session.suspended = true;
     this.#abandonCandidate(session, 'The page was hidden during re-authentication.');
+    for (const link of session.retired) this.#retire(session, link);
     this.#resetAttempt(session, session.primary);
     session.primary.transport.stop(1000, 'page hidden');
     clearTimeout(session.refreshTimer);

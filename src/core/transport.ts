@@ -112,16 +112,13 @@ export class Transport {
     if (!this.#stopped) this.#rws.reconnect(closeCode, reason);
   }
 
-  /**
-   * Closes for good: no attempt or `nextAttempt` call follows, nor any event —
-   * except, with `drain`, the messages the server sent before it saw the close.
-   */
-  stop(code = 1000, reason = '', { drain = false } = {}): void {
+  /** Closes for good: no event, attempt or `nextAttempt` call follows. */
+  stop(code = 1000, reason = ''): void {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#attempt) {
       clearTimeout(this.#attempt.timer);
-      if (!drain) this.#attempt.ended = true;
+      this.#attempt.ended = true;
     }
     this.#rws.close(code, reason);
   }
@@ -163,7 +160,7 @@ export class Transport {
       this.#handlers.onOpen();
     });
     socket.addEventListener('message', (event: { data: string | ArrayBuffer }) => {
-      if (this.#attempt === attempt && !attempt.ended) this.#handlers.onMessage(event.data);
+      if (current()) this.#handlers.onMessage(event.data);
     });
     // A browser fires `error` only when the connection fails, always followed by
     // `close` 1006; RWS reacts to the error at once, so the attempt ends here.

@@ -46,6 +46,9 @@ test("'reconnect' refresh: a second connection with a fresh token, switched to, 
   fresh.open();
   fresh.receive({ type: 'hello again' }); // the server accepted the new credential
   await within(done, 'reauthenticate()');
+  // The old connection lingers 1 s for replies already on their way, then closes with 1000.
+  assert.equal(old.closeCalls.length, 0);
+  await eventually(() => old.closeCalls.length > 0, 'the old connection to close', 3000);
   assert.deepEqual(old.closeCalls.map((call) => call.code), [1000]);
   assert.deepEqual(log.filter(([type]) => type === 'reauthenticated').map(([, p]) => p), [{ via: 'reconnect' }]);
   assert.equal(socket.state, 'open');
