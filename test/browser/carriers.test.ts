@@ -1,12 +1,12 @@
 // Each browser carrier authenticates with an async provider, the server checks
 // the exact token, and typed JSON round-trips — in real Chromium.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
-import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { messageAuth, requireToken, startTestServer, tokenOf, type TestServer } from '../support/ws-server.ts';
+import { useBrowserRig } from '../support/rig.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { messageAuth, requireToken, tokenOf, type TestServer } from '../support/ws-server.ts';
 
 // Spaces, commas, '+', '/', '=' and non-ASCII: every carrier must carry it intact.
 const TOKEN = 'tök en,+/=é 🎟️';
@@ -15,12 +15,7 @@ let browser: Browser;
 let statics: StaticServer;
 let server: TestServer;
 
-before(async () => {
-  [browser, statics, server] = await Promise.all([launchBrowser(), startStaticServer(), startTestServer()]);
-});
-after(async () => {
-  await Promise.all([browser?.close(), statics?.close(), server?.stop()]);
-});
+useBrowserRig((rig) => ({ browser, statics, server } = rig));
 
 describe('carriers in Chromium', () => {
   for (const via of ['subprotocol', 'query', 'cookie'] as const) {

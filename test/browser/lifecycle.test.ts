@@ -1,23 +1,18 @@
 // Nothing left behind: after close() no timers, no page listeners, no attempts;
 // open() after close() works; 1,000 connect/close cycles keep the heap flat.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
 import { openClientPage, waitForEvents } from '../support/page.ts';
-import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { echo, messageAuth, startTestServer, type TestServer } from '../support/ws-server.ts';
+import { useBrowserRig } from '../support/rig.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { echo, messageAuth, type TestServer } from '../support/ws-server.ts';
 
 let browser: Browser;
 let statics: StaticServer;
 let server: TestServer;
 
-before(async () => {
-  [browser, statics, server] = await Promise.all([launchBrowser(), startStaticServer(), startTestServer(echo)]);
-});
-after(async () => {
-  await Promise.all([browser?.close(), statics?.close(), server?.stop()]);
-});
+useBrowserRig((rig) => ({ browser, statics, server } = rig), echo);
 
 describe('lifecycle in Chromium', () => {
   test('close() leaves no timer and no page listener behind; open() afterwards reconnects', async () => {

@@ -1,23 +1,18 @@
 // Dead links, offline pages and half-open servers — in Chromium.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { WebSocket } from 'ws';
-import { launchBrowser } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
-import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { echo, startTestServer, type TestServer } from '../support/ws-server.ts';
+import { useBrowserRig } from '../support/rig.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { echo, type TestServer } from '../support/ws-server.ts';
 
 let browser: Browser;
 let statics: StaticServer;
 let server: TestServer;
 
-before(async () => {
-  [browser, statics, server] = await Promise.all([launchBrowser(), startStaticServer(), startTestServer(echo)]);
-});
-after(async () => {
-  await Promise.all([browser?.close(), statics?.close(), server?.stop()]);
-});
+useBrowserRig((rig) => ({ browser, statics, server } = rig), echo);
 
 /** The server stops reading and writing on this connection without closing it. */
 function goSilent(ws: WebSocket): void {

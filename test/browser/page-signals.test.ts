@@ -5,10 +5,10 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
-import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { echo, startTestServer, type TestServer } from '../support/ws-server.ts';
+import { useBrowserRig } from '../support/rig.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { echo, type TestServer } from '../support/ws-server.ts';
 
 let browser: Browser;
 let statics: StaticServer;
@@ -16,8 +16,8 @@ let server: TestServer;
 let blackHole: Server;
 let blackHolePort: number;
 
+useBrowserRig((rig) => ({ browser, statics, server } = rig), echo);
 before(async () => {
-  [browser, statics, server] = await Promise.all([launchBrowser(), startStaticServer(), startTestServer(echo)]);
   // Accepts TCP connections and never answers the upgrade request.
   blackHole = createServer(() => {});
   await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
@@ -25,7 +25,6 @@ before(async () => {
 });
 after(async () => {
   blackHole?.close();
-  await Promise.all([browser?.close(), statics?.close(), server?.stop()]);
 });
 
 describe('page signals and handshake limits', () => {

@@ -1,22 +1,17 @@
 // The message carrier's verdicts and re-authentication before expiry — in Chromium.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
-import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { type Handler, messageAuth, requireToken, startTestServer, type TestServer } from '../support/ws-server.ts';
+import { useBrowserRig } from '../support/rig.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { type Handler, messageAuth, requireToken, type TestServer } from '../support/ws-server.ts';
 
 let browser: Browser;
 let statics: StaticServer;
 let server: TestServer;
 
-before(async () => {
-  [browser, statics, server] = await Promise.all([launchBrowser(), startStaticServer(), startTestServer()]);
-});
-after(async () => {
-  await Promise.all([browser?.close(), statics?.close(), server?.stop()]);
-});
+useBrowserRig((rig) => ({ browser, statics, server } = rig));
 
 /** Message-carrier server that also accepts later auth frames on the live connection, and echoes the rest. */
 const reauthingServer = (seen: string[]): Handler => ({ ws }) => {

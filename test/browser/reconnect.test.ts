@@ -1,23 +1,18 @@
 // Reconnection against a real server that restarts, dies, and refuses — in Chromium.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
-import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { echo, requireToken, startTestServer, tokenOf, type TestServer } from '../support/ws-server.ts';
+import { useBrowserRig } from '../support/rig.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { echo, requireToken, tokenOf, type TestServer } from '../support/ws-server.ts';
 
 let browser: Browser;
 let statics: StaticServer;
 let server: TestServer;
 
-before(async () => {
-  [browser, statics, server] = await Promise.all([launchBrowser(), startStaticServer(), startTestServer()]);
-});
-after(async () => {
-  await Promise.all([browser?.close(), statics?.close(), server?.stop()]);
-});
+useBrowserRig((rig) => ({ browser, statics, server } = rig));
 
 describe('reconnection in Chromium', () => {
   test('single-use tickets: a fresh one per attempt across 3 server-side kills', async () => {

@@ -1,24 +1,19 @@
 // No credential in socket.url, event payloads, error messages or debug lines —
 // through connect, 4401, reconnect and close, for every browser carrier.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { encodeBase64Url } from '../../src/utils/base64url.ts';
-import { launchBrowser } from '../support/browser.ts';
 import { openClientPage, waitForEvents } from '../support/page.ts';
-import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { type Handler, messageAuth, requireToken, startTestServer, type TestServer } from '../support/ws-server.ts';
+import { useBrowserRig } from '../support/rig.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { type Handler, messageAuth, requireToken, type TestServer } from '../support/ws-server.ts';
 
 let browser: Browser;
 let statics: StaticServer;
 let server: TestServer;
 
-before(async () => {
-  [browser, statics, server] = await Promise.all([launchBrowser(), startStaticServer(), startTestServer()]);
-});
-after(async () => {
-  await Promise.all([browser?.close(), statics?.close(), server?.stop()]);
-});
+useBrowserRig((rig) => ({ browser, statics, server } = rig));
 
 /** Refuses the first connection with 4401, accepts the rest. */
 function refuseFirst(accept: Handler): Handler {
