@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-node scripts/ensure-chromium.mjs || exit 1
+node scripts/ensure-chromium.mjs || { echo "0 passed, 1 failed"; exit 1; }
 npm run build || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p .artifacts

@@ -537,7 +537,6 @@ export class AuthSocket<In = unknown, Out = In> {
     for (const link of session.retired) this.#retire(session, link);
     this.#resetAttempt(session, session.primary);
     session.primary.transport.stop(code, reason);
-    this.#carrier?.settle?.();
   }
 
   /** Clears what the current attempt of `link` was waiting for. */
