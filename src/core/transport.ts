@@ -89,6 +89,8 @@ export class Transport {
         maxEnqueuedMessages: 0,
       },
     );
+    // RWS re-applies its own binaryType ('blob' by default) to every socket, on creation and on open.
+    this.#rws.binaryType = 'arraybuffer';
   }
 
   /** Sends on the open socket; `false` when there is none (the caller keeps the frame). */
@@ -145,7 +147,6 @@ export class Transport {
       return inertStandIn;
     }
     this.#socket = socket;
-    socket.binaryType = 'arraybuffer';
     // A handshake that never completes ends like any failed one (1006); the
     // socket itself can only be closed with 1000.
     attempt.timer = setTimeout(() => {

@@ -123,3 +123,31 @@ describe('liveness in Chromium', () => {
     await page.close();
   });
 });
+
+describe('codecs in Chromium', () => {
+  test('a custom codec gets binary frames as ArrayBuffer and encodes what it sends', async () => {
+    server.handle = ({ ws }) => {
+      ws.on('message', (data, isBinary) => {
+        // Echo binary frames; answer text with a binary frame of its UTF-8 bytes.
+        ws.send(isBinary ? data : Buffer.from(data.toString()), { binary: true });
+      });
+    };
+    const page = await openClientPage(browser, statics);
+    await page.evaluate((url) => {
+      const w = window as any;
+      w.track('s', new w.AuthSocket(url, {
+        auth: { via: 'query', token: 'tok' },
+        codec: {
+          encode: (msg: { text: string }) => new TextEncoder().encode(msg.text),
+          decode: (data: unknown) => ({
+            kind: data instanceof ArrayBuffer ? 'ArrayBuffer' : Object.prototype.toString.call(data),
+            text: data instanceof ArrayBuffer ? new TextDecoder().decode(data) : String(data),
+          }),
+        },
+      })).send({ text: 'bytes ✓' });
+    }, server.url);
+    await waitForEvents(page, 's', 'message');
+    assert.deepEqual((await entries(page, 's', 'message'))[0].payload, { kind: 'ArrayBuffer', text: 'bytes ✓' });
+    await page.close();
+  });
+});
