@@ -12,7 +12,7 @@ export function createHeaderCarrier({ WebSocket }: CarrierContext): Carrier {
   if (inBrowser || WebSocket === undefined || isNative) {
     throw new AuthSocketError(
       'UNSUPPORTED_CARRIER',
-      "auth.via 'header' needs a WebSocket constructor that accepts { headers } (Node's ws) in options.WebSocket; browsers cannot send headers: use 'subprotocol', 'query', 'cookie' or 'message'.",
+      "auth.via 'header' needs options.WebSocket taking { headers } (Node's ws); browsers cannot send headers: use 'subprotocol', 'query', 'cookie' or 'message'.",
     );
   }
   return {

@@ -185,7 +185,10 @@ export class AuthSocket<In = unknown, Out = In> {
   send(msg: Out): void {
     const frame = this.#codec.encode(msg);
     const link = this.#session?.primary;
-    if (this.state === 'open' && this.#pendingQueue.size === 0 && link?.transport.send(frame)) return;
+    if (this.state === 'open' && this.#pendingQueue.size === 0 && link?.transport.send(frame)) {
+      if (!link.confirmed) this.#pendingQueue.sentUnconfirmed(frame);
+      return;
+    }
     this.#pendingQueue.push(frame);
   }
 
@@ -417,7 +420,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #becomeOpen(session: Session, link: Link): void {
     this.#machine.moveTo('open');
     this.#events.emit('open', { attempt: session.attempt });
-    this.#pendingQueue.flush((frame) => link.transport.send(frame));
+    this.#pendingQueue.flush((frame) => link.transport.send(frame), !link.confirmed);
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);
   }
@@ -429,6 +432,7 @@ export class AuthSocket<In = unknown, Out = In> {
     link.confirmed = true;
     session.authFailures = 0;
     session.retries = 0;
+    this.#pendingQueue.confirm();
   }
 
   #onFrame(session: Session, link: Link, data: string | ArrayBuffer): void {
@@ -462,6 +466,8 @@ export class AuthSocket<In = unknown, Out = In> {
     let giveUp: (() => void) | undefined;
 
     const verdict = judgeClose(code, ending.local);
+    // Refused: the server closed before the application saw what was sent.
+    this.#pendingQueue.settleUnconfirmed(verdict === 'auth-failure' || verdict === 'forbidden');
     if (verdict === 'forbidden') giveUp = () => this.#giveUpUnauthorized(code, reason);
     else if (verdict === 'auth-failure') {
       if (!ending.local) {
@@ -483,7 +489,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (session.unopened === this.#reconnect.hintAfter) {
       this.#emitError(new AuthSocketError(
         'CONNECTION_FAILED',
-        `${session.unopened} attempts in a row never opened. If the server is up, it may be refusing the upgrade (a browser sees HTTP 401/403 as a network failure): have it accept the upgrade and close with 4401 (bad credential) or 4403 (forbidden) instead. Still retrying.`,
+        `${session.unopened} attempts in a row never opened. If the server is up, it may refuse the upgrade (browsers see HTTP 401/403 as a network failure): make it accept, then close with 4401 (bad credential) or 4403 (forbidden). Still retrying.`,
       ));
     }
   }

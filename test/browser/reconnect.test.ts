@@ -96,6 +96,32 @@ describe('reconnection in Chromium', () => {
     await page.close();
   });
 
+  test('queued messages flushed into a connection the server then refuses (4401) are sent again, once, in order', async () => {
+    let connections = 0;
+    // Like a gate whose check is slow: accept, read what arrives, then refuse the first connection.
+    server.handle = (connection, srv) => {
+      if (++connections === 1) return void setTimeout(() => connection.ws.close(4401, 'expired'), 100);
+      echo(connection, srv);
+    };
+    const first = server.connections.length;
+    const page = await openClientPage(browser, statics);
+    await page.evaluate((url) => {
+      const socket = (window as any).track('s', new (window as any).AuthSocket(url, {
+        auth: { via: 'query', token: async () => 'tok' },
+        reconnect: { minDelay: 10, maxDelay: 20 },
+      }));
+      for (let i = 0; i < 5; i++) socket.send({ seq: i });
+      socket.on('open', () => socket.state === 'open' && socket.send({ seq: 'after-open' }));
+    }, server.url);
+    await waitForEvents(page, 's', 'open', 2);
+    await server.waitFor(() => (server.connections[first + 1]?.frames.length ?? 0) >= 7, 5000, '7 frames on the second connection');
+    const refused = server.connections[first]!.frames.map((f) => JSON.parse(f).seq);
+    const accepted = server.connections[first + 1]!.frames.map((f) => JSON.parse(f).seq);
+    assert.deepEqual(refused, [0, 1, 2, 3, 4, 'after-open'], 'the refused connection got them first');
+    assert.deepEqual(accepted, [0, 1, 2, 3, 4, 'after-open', 'after-open'], 'sent again in order; the second open sends its own');
+    await page.close();
+  });
+
   test('4401 forever: gives up with unauthorized after maxFailures, though each socket opened', async () => {
     server.handle = requireToken(() => false);
     const page = await openClientPage(browser, statics);

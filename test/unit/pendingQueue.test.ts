@@ -79,3 +79,28 @@ test('drop empties the queue and returns how many frames were discarded', () => 
   queue.flush(() => (called = true));
   assert.equal(called, false);
 });
+
+test('frames sent on an unconfirmed connection go back to the front when the server refuses it', () => {
+  const queue = new PendingQueue(10);
+  for (const frame of ['a', 'b']) queue.push(frame);
+  queue.flush(() => true, true);
+  queue.sentUnconfirmed('c');
+  queue.push('d'); // sent while the socket was already closing: still queued
+  queue.settleUnconfirmed(true);
+  const sent: unknown[] = [];
+  queue.flush((frame) => (sent.push(frame), true));
+  assert.deepEqual(sent, ['a', 'b', 'c', 'd']);
+});
+
+test('confirmed, or ended for another reason: what was sent stays sent', () => {
+  const queue = new PendingQueue(10);
+  queue.push('a');
+  queue.flush(() => true, true);
+  queue.confirm();
+  queue.settleUnconfirmed(true);
+  assert.equal(queue.size, 0);
+  queue.push('b');
+  queue.flush(() => true, true);
+  queue.settleUnconfirmed(false);
+  assert.equal(queue.size, 0);
+});
