@@ -2,27 +2,12 @@
 // 4401/1008/reject/timeout count towards maxFailures, and only a confirmed
 // attempt (ack, first server message, or 2 s open) resets the count.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
-import { AuthSocket, type AuthSocketOptions } from '../../src/index.ts';
-import { FAST, FakeWebSocket, nextEvent, quietFor, recordEvents, untilState } from './fake-websocket.ts';
+import { test } from 'node:test';
+import { useClients } from './client-harness.ts';
+import { FakeWebSocket, nextEvent, quietFor, recordEvents, untilState } from './fake-websocket.ts';
 
-type Msg = { type: string; [key: string]: unknown };
-const sockets: AuthSocket<any, any>[] = [];
-const create = (options: AuthSocketOptions<Msg, Msg>) => {
-  const socket = new AuthSocket<Msg, Msg>('wss://api.example.com/ws', { WebSocket: FakeWebSocket, reconnect: FAST, ...options });
-  sockets.push(socket);
-  return socket;
-};
-let tokens = 0;
-const freshToken = () => `token-${++tokens}`;
+const { create, freshToken, issued } = useClients();
 
-beforeEach(() => {
-  FakeWebSocket.reset();
-  tokens = 0;
-});
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
 
 test('4403 → unauthorized and state closed at once, no further attempt', async () => {
   const socket = create({ auth: { via: 'subprotocol', token: freshToken } });
@@ -38,7 +23,7 @@ test('4403 → unauthorized and state closed at once, no further attempt', async
   assert.equal(log.some(([type]) => type === 'reconnecting'), false);
   await quietFor(40);
   assert.equal(FakeWebSocket.instances.length, 1);
-  assert.equal(tokens, 1);
+  assert.equal(issued(), 1);
 });
 
 test('4401 maxFailures (default 3) times in a row → unauthorized, each retry with a fresh token', async () => {

@@ -1,22 +1,13 @@
 // Connecting, sending and closing, with a fake WebSocket playing the server.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
-import { AuthSocket, AuthSocketError, type AuthSocketOptions } from '../../src/index.ts';
+import { test } from 'node:test';
+import { AuthSocketError } from '../../src/index.ts';
 import { encodeBase64Url } from '../../src/utils/base64url.ts';
+import { useClients } from './client-harness.ts';
 import { FAST, FakeWebSocket, nextEvent, quietFor, recordEvents, trackTimers, within } from './fake-websocket.ts';
 
-type Msg = { type: string; [key: string]: unknown };
-const sockets: AuthSocket<any, any>[] = [];
-const create = (options: AuthSocketOptions<Msg, Msg> = {}, url = 'wss://api.example.com/ws') => {
-  const socket = new AuthSocket<Msg, Msg>(url, { WebSocket: FakeWebSocket, reconnect: FAST, ...options });
-  sockets.push(socket);
-  return socket;
-};
+const { create } = useClients();
 
-beforeEach(() => FakeWebSocket.reset());
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
 
 test('the token provider is called before EVERY attempt, and each attempt carries its own token', async () => {
   let calls = 0;

@@ -2,22 +2,13 @@
 // up without waiting for its close event, the CONNECTION_FAILED hint, maxRetries,
 // connectionTimeout, and validation of incoming messages.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
-import { AuthSocket, type AuthSocketOptions, type StandardSchemaV1 } from '../../src/index.ts';
+import { test } from 'node:test';
+import type { StandardSchemaV1 } from '../../src/index.ts';
+import { type Msg, useClients } from './client-harness.ts';
 import { FAST, FakeWebSocket, eventually, nextEvent, quietFor, recordEvents, untilState, within } from './fake-websocket.ts';
 
-type Msg = { type: string; [key: string]: unknown };
-const sockets: AuthSocket<any, any>[] = [];
-const create = (options: AuthSocketOptions<Msg, Msg> = {}) => {
-  const socket = new AuthSocket<Msg, Msg>('wss://api.example.com/ws', { WebSocket: FakeWebSocket, reconnect: FAST, ...options });
-  sockets.push(socket);
-  return socket;
-};
+const { create } = useClients();
 
-beforeEach(() => FakeWebSocket.reset());
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
 
 test('heartbeat: pings on the interval; a pong keeps the link and is not delivered as a message', async () => {
   const socket = create({ heartbeat: { interval: 20, timeout: 200 } });

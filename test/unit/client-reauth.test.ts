@@ -2,29 +2,14 @@
 // and a new auth frame on the live connection ('in-place'), forced with
 // reauthenticate() or triggered by the token's expiry.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
-import { AuthSocket, type AuthSocketOptions } from '../../src/index.ts';
+import { test } from 'node:test';
 import { encodeBase64Url } from '../../src/utils/base64url.ts';
-import { FAST, FakeWebSocket, eventually, nextEvent, quietFor, recordEvents, within } from './fake-websocket.ts';
+import { useClients } from './client-harness.ts';
+import { FakeWebSocket, eventually, nextEvent, quietFor, recordEvents, within } from './fake-websocket.ts';
 
-type Msg = { type: string; [key: string]: unknown };
-const sockets: AuthSocket<any, any>[] = [];
-const create = (options: AuthSocketOptions<Msg, Msg>) => {
-  const socket = new AuthSocket<Msg, Msg>('wss://api.example.com/ws', { WebSocket: FakeWebSocket, reconnect: FAST, ...options });
-  sockets.push(socket);
-  return socket;
-};
-let tokens = 0;
-const freshToken = () => `token-${++tokens}`;
+const { create, freshToken } = useClients();
 const entry = (token: string) => `base64url.bearer.${encodeBase64Url(token)}`;
 
-beforeEach(() => {
-  FakeWebSocket.reset();
-  tokens = 0;
-});
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
 
 test('reauthenticate() before open rejects; without auth it rejects with INVALID_OPTIONS', async () => {
   const socket = create({ auth: { via: 'subprotocol', token: freshToken }, startClosed: true });
