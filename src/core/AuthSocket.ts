@@ -372,7 +372,8 @@ export class AuthSocket<In = unknown, Out = In> {
         this.#log('offline: waiting for the network before the next attempt');
         await untilOnline(signal);
       }
-      if (signal.aborted) return undefined;
+      // Closed, or this loop belongs to a connection given up meanwhile (bfcache).
+      if (signal.aborted || session.suspended || session.primary !== link) return undefined;
       session.attempt += 1;
       try {
         const plan = await this.#planAttempt(link);
@@ -538,8 +539,13 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#session = undefined;
     session.abort.abort();
     session.detachBrowser();
+    this.#closeLinks(session, code, reason, 'The socket closed during re-authentication.');
+  }
+
+  /** Closes every connection of the session: the current one, a pending candidate, retired ones. */
+  #closeLinks(session: Session, code: number, reason: string, why: string): void {
     clearTimeout(session.refreshTimer);
-    this.#abandonCandidate(session, 'The socket closed during re-authentication.');
+    this.#abandonCandidate(session, why);
     for (const link of session.retired) this.#retire(session, link);
     this.#resetAttempt(session, session.primary);
     session.primary.transport.stop(code, reason);
@@ -748,11 +754,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #suspend(session: Session): void {
     if (session.suspended || this.state === 'closed') return;
     session.suspended = true;
-    this.#abandonCandidate(session, 'The page was hidden during re-authentication.');
-    for (const link of session.retired) this.#retire(session, link);
-    this.#resetAttempt(session, session.primary);
-    session.primary.transport.stop(1000, 'page hidden');
-    clearTimeout(session.refreshTimer);
+    this.#closeLinks(session, 1000, 'page hidden', 'The page was hidden during re-authentication.');
     this.#events.emit('close', { code: 1000, reason: 'page hidden', wasClean: true, willReconnect: true });
     this.#machine.moveTo('reconnecting');
   }
