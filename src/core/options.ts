@@ -1,5 +1,6 @@
 import { AuthSocketError } from '../errors/AuthSocketError.ts';
 import type { AuthSocketOptions, HeartbeatOptions, ReconnectOptions } from '../types.ts';
+import { HTTP_TOKEN_HINT, isHttpTokenText } from '../utils/httpToken.ts';
 import { isLoopbackHost } from '../utils/url.ts';
 
 /** Reconnect settings with every default filled in; `enabled: false` for `reconnect: false`. */
@@ -14,7 +15,6 @@ const RECONNECT_DEFAULTS: Required<ReconnectOptions> = {
   hintAfter: 3,
 };
 
-const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const invalid = (message: string) => new AuthSocketError('INVALID_OPTIONS', message);
 
@@ -41,8 +41,8 @@ export function checkHeartbeat(heartbeat: HeartbeatOptions<any, any> | undefined
 /** Subprotocols the browser would refuse with a SyntaxError are refused here, with a reason. */
 export function checkProtocols(protocols: unknown): string[] {
   if (protocols === undefined) return [];
-  if (!Array.isArray(protocols) || protocols.some((entry) => typeof entry !== 'string' || !HTTP_TOKEN.test(entry))) {
-    throw invalid('protocols must be an array of non-empty HTTP tokens (letters, digits, and !#$%&\'*+-.^_`|~).');
+  if (!Array.isArray(protocols) || protocols.some((entry) => typeof entry !== 'string' || entry === '' || !isHttpTokenText(entry))) {
+    throw invalid(`protocols must be an array of non-empty HTTP tokens (${HTTP_TOKEN_HINT}).`);
   }
   if (new Set(protocols).size !== protocols.length) throw invalid('protocols must not repeat an entry.');
   return [...protocols];
