@@ -21,7 +21,7 @@ const only = (section: string) => !onlyArg || onlyArg.includes(section);
 
 const browserSettings: BrowserSettings = quick
   ? { messages: 5_000, throughputRuns: 2, opens: 10, reconnectTrials: 2, downtime: 300, cycles: 100, extraCycles: 50, latency: 10 }
-  : { messages: 50_000, throughputRuns: 3, opens: 50, reconnectTrials: 8, downtime: 300, cycles: 1_000, extraCycles: 500, latency: 10 };
+  : { messages: 50_000, throughputRuns: 5, opens: 50, reconnectTrials: 8, downtime: 300, cycles: 1_000, extraCycles: 500, latency: 10 };
 const storm = quick ? { clients: 50, downtime: 1_000 } : { clients: 200, downtime: 1_000 };
 const gate = quick ? { clients: 200, runs: 2 } : { clients: 1_000, runs: 5 };
 
