@@ -382,13 +382,14 @@ export class AuthSocket<In = unknown, Out = In> {
           return undefined;
         }
         this.#machine.moveTo('connecting');
+        if (this.#session !== session) return undefined; // a state listener closed the socket
         this.#log(`attempt ${session.attempt}: connecting to ${this.url}${this.#carrier ? ` via ${this.#carrier.name}` : ''}`);
         this.#events.emit('connecting', { attempt: session.attempt });
         return plan;
       } catch (error) {
         if (signal.aborted) return undefined;
         this.#emitError(error);
-        if (!this.#scheduleRetry(session, false)) return undefined;
+        if (signal.aborted || !this.#scheduleRetry(session, false)) return undefined;
       }
     }
   }
@@ -420,7 +421,9 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #becomeOpen(session: Session, link: Link): void {
     this.#machine.moveTo('open');
-    this.#events.emit('open', { attempt: session.attempt });
+    if (this.#session === session) this.#events.emit('open', { attempt: session.attempt });
+    // A listener may have closed the socket.
+    if (this.#session !== session) return;
     this.#pendingQueue.flush((frame) => link.transport.send(frame), !link.confirmed);
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);
@@ -480,7 +483,9 @@ export class AuthSocket<In = unknown, Out = In> {
     if (!ending.opened) this.#countUnopened(session);
     if (!giveUp && !this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
 
+    if (this.#session !== session) return; // an error listener closed the socket
     this.#events.emit('close', { code, reason, wasClean: ending.wasClean, willReconnect: !giveUp });
+    if (this.#session !== session) return; // a listener closed the socket
     if (giveUp) return giveUp();
     this.#scheduleRetry(session, verdict === 'retry-now');
   }
@@ -505,6 +510,7 @@ export class AuthSocket<In = unknown, Out = In> {
     session.retries += 1;
     session.nextDelay = delay;
     this.#machine.moveTo('reconnecting');
+    if (this.#session !== session) return false; // a state listener closed the socket
     this.#log(`attempt ${session.attempt + 1} in ${delay} ms`);
     this.#events.emit('reconnecting', { attempt: session.attempt + 1, delay });
     return true;
@@ -756,7 +762,7 @@ export class AuthSocket<In = unknown, Out = In> {
     session.suspended = true;
     this.#closeLinks(session, 1000, 'page hidden', 'The page was hidden during re-authentication.');
     this.#events.emit('close', { code: 1000, reason: 'page hidden', wasClean: true, willReconnect: true });
-    this.#machine.moveTo('reconnecting');
+    if (this.#session === session) this.#machine.moveTo('reconnecting');
   }
 
   #resume(session: Session): void {

@@ -362,3 +362,31 @@ test('a listener that throws does not break the client', async () => {
   assert.equal(uncaught.length, 1);
   assert.match(String(uncaught[0]), /listener bug/);
 });
+
+test('close() inside an open listener: no heartbeat or refresh timer survives', async () => {
+  const timers = trackTimers();
+  try {
+    const socket = create({
+      auth: { via: 'query', token: () => ({ token: 't', expiresAt: Date.now() + 60_000 }) },
+      heartbeat: { interval: 10, timeout: 1000 },
+    });
+    socket.on('open', () => socket.close());
+    (await FakeWebSocket.nth(0)).open();
+    await quietFor(50); // several heartbeat intervals
+    assert.equal(socket.state, 'closed');
+    assert.deepEqual(timers.pending(), []);
+  } finally {
+    timers.release();
+  }
+});
+
+test('close() inside a close listener while the client would reconnect: closed, nothing thrown, no new attempt', async () => {
+  const socket = create({ auth: { via: 'query', token: 't' } });
+  socket.on('close', () => socket.close());
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  assert.doesNotThrow(() => ws.serverClose(1011, 'restart'));
+  await quietFor(30);
+  assert.equal(socket.state, 'closed');
+  assert.equal(FakeWebSocket.instances.length, 1);
+});
