@@ -422,8 +422,8 @@ export class AuthSocket<In = unknown, Out = In> {
   #becomeOpen(session: Session, link: Link): void {
     this.#machine.moveTo('open');
     if (this.#session === session) this.#events.emit('open', { attempt: session.attempt });
-    // A listener may have closed the socket.
-    if (this.#session !== session) return;
+    // A listener may have closed or reconnected the socket.
+    if (this.#session !== session || this.state !== 'open') return;
     this.#pendingQueue.flush((frame) => link.transport.send(frame), !link.confirmed);
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);

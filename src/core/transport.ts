@@ -84,7 +84,10 @@ export class Transport {
         minReconnectionDelay: 0,
         maxReconnectionDelay: 0,
         connectionTimeout: NEVER,
-        minUptime: NEVER,
+        // RWS arms a `minUptime` timer on every open and overwrites it without
+        // clearing when an open listener reconnects at once: with 0 it has
+        // already fired, so none is left behind (the retry count it resets is unused).
+        minUptime: 0,
         maxRetries: Infinity,
         maxEnqueuedMessages: 0,
       },

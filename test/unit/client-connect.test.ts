@@ -390,3 +390,25 @@ test('close() inside a close listener while the client would reconnect: closed, 
   assert.equal(socket.state, 'closed');
   assert.equal(FakeWebSocket.instances.length, 1);
 });
+
+test('reconnect() inside an open listener: the next connection opens and gets the queue; close() leaves no timer', async () => {
+  const timers = trackTimers();
+  try {
+    const socket = create({ auth: { via: 'query', token: 't' }, heartbeat: { interval: 5, timeout: 5 } });
+    socket.send({ type: 'queued' });
+    socket.once('open', () => socket.reconnect());
+    (await FakeWebSocket.nth(0)).open();
+    const second = await FakeWebSocket.nth(1);
+    await quietFor(30); // a heartbeat left from the first connection would drop this one meanwhile
+    assert.equal(second.closeCalls.length, 0);
+    second.open();
+    assert.equal(socket.state, 'open');
+    assert.deepEqual(second.sentMessages, [{ type: 'queued' }]);
+    socket.close();
+    await quietFor(30);
+    // RWS re-arms its uptime timer on each open without clearing the last one.
+    assert.deepEqual(timers.pending(), []);
+  } finally {
+    timers.release();
+  }
+});
