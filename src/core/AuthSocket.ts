@@ -328,7 +328,15 @@ export class AuthSocket<In = unknown, Out = In> {
     return off;
   }
 
-  /** Removes a listener added with `on`. */
+  /**
+   * Removes a listener added with `on` (a `once` listener: use the function `once` returned).
+   * @example
+   * ```ts
+   * const onMessage = (msg: ServerMsg) => render(msg);
+   * socket.on('message', onMessage);
+   * socket.off('message', onMessage);
+   * ```
+   */
   off<K extends keyof AuthSocketEvents<In>>(type: K, listener: (payload: AuthSocketEvents<In>[K]) => void): void {
     this.#events.off(type, listener);
   }
