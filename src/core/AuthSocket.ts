@@ -439,8 +439,8 @@ export class AuthSocket<In = unknown, Out = In> {
 
   /** The server accepted this attempt: the failure counters start over. */
   #confirm(session: Session, link: Link): void {
+    if (link.confirmed) return; // the common case: every message of a confirmed connection
     clearTimeout(link.confirmTimer);
-    if (link.confirmed) return;
     link.confirmed = true;
     session.authFailures = 0;
     session.retries = 0;
