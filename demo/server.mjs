@@ -123,7 +123,6 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
       if (msg?.type === 'chat' && typeof msg.text === 'string') {
         return broadcast({ type: 'chat', from: session.name, text: msg.text.slice(0, 500), at: Date.now() });
       }
-      if (msg?.type === 'auth' && typeof msg.token === 'string') return reauthInPlace(session, msg.token);
     });
     ws.on('close', () => {
       clearTimeout(session.expiryTimer);
@@ -143,29 +142,22 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
     session.expiryTimer = setTimeout(() => session.ws.close(4401, 'token expired'), Math.max(0, expiresAt - Date.now()));
   }
 
-  // `auth.refresh: 'in-place'` (message carrier): a new auth frame on the live socket.
-  async function reauthInPlace(session, token) {
-    if (session.client) {
-      tab(session.client).handshakes.unshift({
-        at: Date.now(),
-        kind: 'in-place re-authentication (a frame on the open socket)',
-        carrier: 'message',
-        lines: [`→ frame: ${JSON.stringify({ type: 'auth', token: REDACTED })}`],
-        result: 'pending',
-        secrets: [token],
-      });
-    }
-    const entry = session.client ? tab(session.client).handshakes[0] : undefined;
-    const subject = await tickets.redeem(token);
-    if (!subject || (subject.client !== undefined && subject.client !== session.client)) {
-      if (entry) entry.result = '{"type":"auth_error"}, then close 4401';
-      session.ws.send(JSON.stringify({ type: 'auth_error' }));
-      return session.ws.close(4401, 'unauthorized');
-    }
-    armExpiry(session, subject.expiresAt);
-    if (entry) entry.result = '{"type":"auth_ok"} · session extended';
-    session.ws.send(JSON.stringify({ type: 'auth_ok' }));
-  }
+  // `auth.refresh: 'in-place'` (message carrier): the gate verified a new auth
+  // frame on the live socket and answered auth_ok; the session lives on.
+  gate.on('reauthenticated', (ws, user) => {
+    const session = sessions.get(ws);
+    if (!session) return;
+    armExpiry(session, user.expiresAt);
+    if (!session.client) return;
+    tab(session.client).handshakes.unshift({
+      at: Date.now(),
+      kind: 'in-place re-authentication (a frame on the open socket)',
+      carrier: 'message',
+      lines: [`→ frame: ${JSON.stringify({ type: 'auth', token: REDACTED })}`],
+      result: '{"type":"auth_ok"} · session extended',
+      secrets: [],
+    });
+  });
 
   function broadcast(msg) {
     const frame = JSON.stringify(msg);

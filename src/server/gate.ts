@@ -16,6 +16,7 @@ import { isWebSocketHandshake, offeredProtocols, selectProtocol } from './handsh
 import { authenticateByMessage } from './messageCarrier.ts';
 import { createOriginCheck, originOf } from './origin.ts';
 import { runVerify, type Outcome } from './outcome.ts';
+import { answerReauthentication } from './reauthentication.ts';
 import { refuseUpgrade } from './refuse.ts';
 import { resolveSettings } from './settings.ts';
 import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, UpgradeListener } from './types.ts';
@@ -127,6 +128,14 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   // `detail` says more than the close reason, for the `refused` event only.
   function settle(ws: WebSocket, req: IncomingMessage, outcome: Outcome<User>, carrier?: Carrier, detail?: string): void {
     if (outcome.kind === 'accepted') {
+      if (carrier === 'message') {
+        answerReauthentication(ws, req, verify, (renewed) => {
+          if (renewed.kind === 'accepted') return void events.emit('reauthenticated', ws, renewed.user, req);
+          if (renewed.error !== undefined) events.emit('error', renewed.error, req);
+          events.emit('refused', { code: renewed.code, reason: renewed.reason, carrier, origin: originOf(req), req });
+          void closeWithin(ws, renewed.code, renewed.reason);
+        });
+      }
       try {
         events.emit('connection', ws, outcome.user, req);
       } catch (error) {

@@ -150,6 +150,19 @@ export interface Refusal {
 export interface AuthGateEvents<User> {
   /** An authenticated socket: the only way sockets reach your app. */
   connection: (socket: WebSocket, user: User, req: IncomingMessage) => void;
+  /**
+   * A message-carrier socket re-authenticated in place (the client's
+   * `auth.refresh: 'in-place'`): `verify` accepted the new token, the gate
+   * answered `auth_ok`. A refused one is answered `auth_error` and closed
+   * (4401/4403), with a `refused` event. These auth frames never reach your
+   * `message` listeners.
+   *
+   * @example
+   * ```ts
+   * gate.on('reauthenticated', (socket, user) => sessions.extend(user));
+   * ```
+   */
+  reauthenticated: (socket: WebSocket, user: User, req: IncomingMessage) => void;
   /** A request or socket was turned away (for metrics and logs). */
   refused: (refusal: Refusal) => void;
   /**

@@ -66,3 +66,27 @@ describe('client ↔ authsocket/server in Chromium', () => {
     });
   }
 });
+
+describe('in-place re-authentication through authsocket/server in Chromium', () => {
+  test("refresh: 'in-place' with 3 s tokens: the gate answers each new auth frame on the same connection", async () => {
+    const renewed: string[] = [];
+    const off = gate.gate.on('reauthenticated', (_socket, user) => renewed.push(user));
+    const verifiedBefore = gate.verified.length;
+    const page = await openClientPage(browser, statics);
+    await page.evaluate(({ url, secret }) => {
+      (window as any).track('s', new (window as any).AuthSocket(url, {
+        auth: { via: 'message', refresh: 'in-place', token: async () => ({ token: secret, expiresAt: Date.now() + 3000 }) },
+      }));
+    }, { url: `ws://127.0.0.1:${gate.port}/`, secret: SECRET });
+    await waitForEvents(page, 's', 'reauthenticated', 2, 15_000);
+    const reauths = await entries(page, 's', 'reauthenticated');
+    assert.ok(reauths.every((e) => e.payload.via === 'in-place'));
+    assert.equal((await entries(page, 's', 'close')).length, 0, 'one connection throughout');
+    assert.ok(renewed.length >= 2 && renewed.every((user) => user === 'alice'));
+    assert.ok(gate.verified.length - verifiedBefore >= 3, 'the first auth frame and each renewal were verified');
+    const messages = (await entries(page, 's', 'message')).map((e) => e.payload);
+    assert.ok(messages.every((msg) => msg.type !== 'echo'), 'the app never saw an auth frame to echo');
+    off();
+    await page.close();
+  });
+});
