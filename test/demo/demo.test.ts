@@ -140,6 +140,18 @@ test('"expire token": close 4401, a fresh credential, open again', async () => {
   await pageA.screenshot({ path: `${root}/.artifacts/demo.png` });
 });
 
+test('"Re-authenticate now" in place (message carrier): the gate acknowledges a new auth frame on the same connection', async () => {
+  let from = await mark(pageA);
+  await pageA.selectOption('#refresh', 'in-place'); // reconnects with refresh 'in-place'
+  from = await waitForLog(pageA, from, 'open');
+  await pageA.click('#reauth');
+  await waitForLog(pageA, from, 'reauthenticated', 'via in-place');
+  await chat(pageA, pageB, 'still here after an in-place refresh');
+  const closes = await pageA.evaluate((after) => [...document.querySelectorAll('#log li')]
+    .filter((li) => Number(li.getAttribute('data-seq')) > after && li.getAttribute('data-event') === 'close').length, from);
+  assert.equal(closes, 0, 'the connection stayed up');
+});
+
 test('no ticket appears anywhere on either page', async () => {
   assert.ok(tickets.length >= 10, `tickets were fetched (${tickets.length})`);
   for (const page of [pageA, pageB]) {
