@@ -12,16 +12,19 @@ import { startGate } from '../support/server-gate.ts';
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
+// publint and attw run `npm pack`: skip `prepack` (the build) so that dist/, already
+// built by scripts/test.sh, is not rebuilt under other tests' feet.
+const env = { ...process.env, npm_config_ignore_scripts: 'true' };
 
 describe('the published package', () => {
   test('publint --strict finds nothing', async () => {
-    const { stdout } = await run('npx', ['--no-install', 'publint', '--strict'], { cwd: root });
+    const { stdout } = await run('npx', ['--no-install', 'publint', '--strict'], { cwd: root, env });
     assert.match(stdout, /All good/);
   });
 
   test('attw --pack --profile node16: CJS gets CJS types, ESM gets ESM types', async () => {
     // attw exits non-zero on any problem for the profile (node16 ignores node10's resolution).
-    const { stdout } = await run('npx', ['--no-install', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'json'], { cwd: root });
+    const { stdout } = await run('npx', ['--no-install', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'json'], { cwd: root, env });
     const { analysis } = JSON.parse(stdout);
     const problems = Object.values(analysis.problems as Record<string, Array<{ resolutionKind?: string }>>)
       .flat()
