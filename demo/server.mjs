@@ -7,7 +7,7 @@
 //   1. tickets      POST /api/ticket            → { token, expiresAt? }
 //   2. the gate     GET  /ws (upgrade)          → Origin check, credential, verify
 //   3. the app      chat, pong, presence, in-place re-auth frames
-//   4. the wire     GET  /api/wire?client=ID    → the handshakes the server saw, REDACTED
+//   4. the wire     GET  /api/wire?client=ID    → each handshake as it crossed the wire, in order, REDACTED
 //   5. controls     POST /api/control/<action>?client=ID
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -71,6 +71,9 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
   let origins = [];
   const gate = createAuthGate({
     carriers: ['subprotocol', 'query', 'cookie', 'message'],
+    // The gate's first frame on every admitted socket is {"type":"auth_ok"} (the client's
+    // `auth: { ack: true }` waits for it), so `open` means "credential accepted" for every carrier.
+    ack: true,
     origins: (origin) => origin !== undefined && origins.includes(origin),
     protocols: [APP_PROTOCOL],
     param: PARAM,
@@ -81,7 +84,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
       if (record) {
         record.carrier = carrier;
         record.secrets.push(token);
-        if (carrier === 'message') record.firstFrame = JSON.stringify({ type: 'auth', token: REDACTED });
+        // The message carrier's credential arrives after the 101, as the first frame.
+        if (carrier === 'message') record.events.push(`→ first frame: ${JSON.stringify({ type: 'auth', token: REDACTED })}`);
       }
       const subject = await tickets.redeem(token); // once; a replayed ticket → null → 4401
       if (!subject) return null;
@@ -95,7 +99,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
     const record = wire.get(req);
     if (!record) return;
     if (carrier) record.carrier = carrier;
-    record.result = status ? `HTTP ${status} (${reason})` : `101, then close ${code} "${reason}"`;
+    record.stopWatching?.();
+    record.events.push(status ? `✗ refused: HTTP ${status} (${reason})` : `✗ server closed ${code} "${reason}"`);
   });
   gate.on('error', (error) => console.error('[demo] gate error:', error instanceof Error ? error.message : error));
 
@@ -105,10 +110,10 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
     const session = { ws, client, name: user.name, carrier: user.carrier, silent: false, expiryTimer: undefined };
     sessions.set(ws, session);
     const record = wire.get(req);
+    record?.stopWatching?.();
     ws.on('close', (code, reason) => {
-      if (record) record.result += ` · later closed ${code}${reason.length ? ` "${reason}"` : ''}`;
+      record?.events.push(`· closed ${code}${reason.length ? ` "${reason}"` : ''}${session.closedBy ? ` (by ${session.closedBy})` : ''}`);
     });
-    if (record) record.result = `101 Switching Protocols · server selected Sec-WebSocket-Protocol: ${ws.protocol || '(none)'}`;
     armExpiry(session, user.expiresAt);
 
     ws.on('message', (data, isBinary) => {
@@ -139,7 +144,10 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
     clearTimeout(session.expiryTimer);
     session.expiresAt = expiresAt;
     if (!expiresAt) return;
-    session.expiryTimer = setTimeout(() => session.ws.close(4401, 'token expired'), Math.max(0, expiresAt - Date.now()));
+    session.expiryTimer = setTimeout(() => {
+      session.closedBy = 'the server: session expired';
+      session.ws.close(4401, 'token expired');
+    }, Math.max(0, expiresAt - Date.now()));
   }
 
   // `auth.refresh: 'in-place'` (message carrier): the gate verified a new auth
@@ -154,7 +162,7 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
       kind: 'in-place re-authentication (a frame on the open socket)',
       carrier: 'message',
       lines: [`→ frame: ${JSON.stringify({ type: 'auth', token: REDACTED })}`],
-      result: '{"type":"auth_ok"} · session extended',
+      events: ['← {"type":"auth_ok"} · session extended'],
       secrets: [],
     });
   });
@@ -170,8 +178,10 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
   }
 
   // ── 4. the wire ──────────────────────────────────────────────────────────
-  // What the server saw in each handshake, with every credential replaced.
-  function recordHandshake(req) {
+  // What the server saw in each handshake, with every credential replaced, and
+  // what it answered, in the order it happened: the 101 (or an HTTP refusal),
+  // the first-message auth frame, the gate's auth_ok/auth_error, the close.
+  function recordHandshake(req, socket) {
     const client = clientOf(req);
     if (!client) return;
     const url = new URL(req.url ?? '/', 'http://x');
@@ -202,7 +212,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
       `Sec-WebSocket-Protocol: ${protocols.length ? protocols.join(', ') : '(none)'}`,
       `Cookie: ${cookies.length ? cookies.join('; ') : '(none)'}`,
     ];
-    const record = { at: Date.now(), kind: 'handshake', carrier: undefined, lines, firstFrame: undefined, result: 'pending', secrets };
+    const record = { at: Date.now(), kind: 'handshake', carrier: undefined, lines, events: [], secrets };
+    record.stopWatching = watchAnswers(socket, record.events);
     wire.set(req, record);
     const { handshakes } = tab(client);
     handshakes.unshift(record);
@@ -211,9 +222,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
 
   function wireFor(client) {
     const handshakes = tabs.get(client)?.handshakes ?? [];
-    return handshakes.map(({ secrets, firstFrame, ...rest }) => {
-      const record = { ...rest, lines: [...rest.lines] };
-      if (firstFrame) record.lines.push(`→ first frame: ${firstFrame}`);
+    return handshakes.map(({ secrets, events, stopWatching, ...rest }) => {
+      const record = { ...rest, lines: [...rest.lines, ...events] };
       // Belt and braces: whatever slipped through structural redaction.
       let text = JSON.stringify(record);
       for (const secret of secrets) if (secret && secret.length >= 8) text = text.split(secret).join(REDACTED);
@@ -245,7 +255,10 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
     const run = controls[action];
     if (!run) return sendJson(res, 404, { error: 'unknown action' });
     const mine = [...sessions.values()].filter((s) => s.client === client && !s.silent);
-    for (const session of mine) run(session);
+    for (const session of mine) {
+      session.closedBy = 'the server: a demo button';
+      run(session);
+    }
     sendJson(res, 200, { ok: true, affected: mine.length });
   }
 
@@ -282,7 +295,7 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
   });
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws') return socket.destroy();
-    recordHandshake(req);
+    recordHandshake(req, socket);
     gate.handleUpgrade(req, socket, head);
   });
 
@@ -323,6 +336,30 @@ async function serveFile(pathname, res) {
   } catch {
     res.writeHead(404).end('not found');
   }
+}
+
+/**
+ * Watches what the server writes on an upgrade's socket until `stop()`: the
+ * status line (+ the selected subprotocol) and the gate's auth frames, in order.
+ * Only these fixed strings are copied out, never a frame's content.
+ */
+function watchAnswers(socket, events) {
+  const write = socket.write;
+  socket.write = function (chunk, ...rest) {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('latin1') : '';
+    const status = /^HTTP\/1\.1 (\d{3}[^\r\n]*)/.exec(text);
+    if (status) {
+      const protocol = /\r\nSec-WebSocket-Protocol: ([^\r\n]*)/i.exec(text)?.[1];
+      events.push(`← ${status[1]}${status[1].startsWith('101') ? ` · server selected Sec-WebSocket-Protocol: ${protocol ?? '(none)'}` : ''}`);
+    }
+    for (const frame of ['{"type":"auth_ok"}', '{"type":"auth_error"}']) if (text.includes(frame)) events.push(`← frame: ${frame}`);
+    return write.call(this, chunk, ...rest);
+  };
+  const stop = () => {
+    if (socket.write !== write) socket.write = write;
+  };
+  socket.once('close', stop);
+  return stop;
 }
 
 function clientOf(req) {

@@ -30,30 +30,41 @@ let tokenTimer;
 let seq = 0;
 
 // ── the event log ──────────────────────────────────────────────────────────
+// One grid row per entry (time · event · text), so long text wraps in its own column.
+// Returns the entry, so that a repeated line can be updated instead of added again.
 function log(event, text, tone = '') {
   const item = document.createElement('li');
   item.dataset.event = event;
   item.dataset.seq = String(++seq);
   if (tone) item.className = tone;
   const time = document.createElement('time');
-  time.textContent = `${((performance.now() - started) / 1000).toFixed(2).padStart(6)}s`;
+  time.textContent = `${((performance.now() - started) / 1000).toFixed(2)}s`;
   const tag = document.createElement('b');
   tag.textContent = event;
-  item.append(time, ' ', tag, ' ', text);
+  const body = document.createElement('span');
+  body.textContent = text;
+  item.append(time, ' ', tag, ' ', body);
   const stick = ui.log.scrollTop + ui.log.clientHeight >= ui.log.scrollHeight - 20;
   ui.log.append(item);
   while (ui.log.children.length > 400) ui.log.firstChild.remove();
   if (stick) ui.log.scrollTop = ui.log.scrollHeight;
+  return item;
 }
 
 // ── the token provider: a fresh single-use ticket before EVERY attempt ─────
 async function fetchTicket() {
   const lifetime = Number(ui.lifetime.value);
-  const response = await fetch('/api/ticket', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client: clientId, name: ui.name.value, lifetime }),
-  });
+  let response;
+  try {
+    response = await fetch('/api/ticket', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client: clientId, name: ui.name.value, lifetime }),
+    });
+  } catch {
+    // fetch() rejects only when no HTTP answer came at all ("Failed to fetch").
+    throw new Error('ticket endpoint unreachable');
+  }
   if (!response.ok) throw new Error(`ticket endpoint answered ${response.status}`);
   const { token, expiresAt } = await response.json();
   showToken(expiresAt);
@@ -87,9 +98,20 @@ function selectedCarrier() {
   return document.querySelector('input[name="carrier"]:checked').value;
 }
 
+/** Sockets the user closed (Connect with new settings, Disconnect): their close is no failure. */
+const closedByUser = new WeakSet();
+function closeByUser(reason) {
+  if (!socket) return;
+  closedByUser.add(socket);
+  socket.close(1000, reason);
+}
+
+/** While the ticket endpoint is unreachable: one log line, updated, instead of one per retry. */
+let unreachable;
+
 function connect() {
   if (socket) {
-    socket.close(1000, 'switching settings');
+    closeByUser('switching settings');
     socket = undefined;
   }
   const via = selectedCarrier();
@@ -100,7 +122,9 @@ function connect() {
 
   const current = new AuthSocket(`/ws?client=${clientId}`, {
     protocols: ['demo.chat.v1'],
-    auth: { via, token: fetchTicket, refresh },
+    // ack: the server's {"type":"auth_ok"} confirms the credential for every carrier
+    // (the demo server's gate has `ack: true`), so `open` never fires before a 4401.
+    auth: { via, token: fetchTicket, refresh, ack: true },
     reconnect: { minDelay: 500, maxDelay: 4000 },
     heartbeat: { interval: 4000, timeout: 2000 },
     debug: ui.debug.checked ? (line) => log('debug', line, 'muted') : false,
@@ -110,11 +134,13 @@ function connect() {
 
   current.on('state', mine(({ from, to }) => {
     ui.state.textContent = to;
-    ui.state.dataset.state = to;
+    // Closed because the user asked: grey, not the red of a failure.
+    ui.state.dataset.state = to === 'closed' && closedByUser.has(current) ? 'stopped' : to;
     log('state', `${from} → ${to}`, 'muted');
   }));
   current.on('connecting', mine(({ attempt }) => log('connecting', `attempt ${attempt}`)));
   current.on('open', mine(({ attempt }) => {
+    unreachable = undefined;
     log('open', `attempt ${attempt}: authenticated${queued ? `; flushing ${queued} queued message(s)` : ''}`, 'good');
     queued = 0;
     refreshWire();
@@ -122,21 +148,36 @@ function connect() {
   current.on('close', mine(({ code, reason, wasClean, willReconnect, dropped }) => {
     const parts = [`${code}${reason ? ` "${reason}"` : ''}`, wasClean ? 'clean' : 'not clean', willReconnect ? 'will reconnect' : 'no reconnect'];
     if (dropped !== undefined) parts.push(`${dropped} queued dropped`);
-    log('close', parts.join(' · '), willReconnect ? 'warn' : 'bad');
+    const byUser = closedByUser.has(current);
+    if (byUser) parts.push('you closed it');
+    log('close', parts.join(' · '), byUser ? 'muted' : willReconnect ? 'warn' : 'bad');
+    showOnline(undefined);
     refreshWire();
   }));
   current.on('reconnecting', mine(({ attempt, delay }) => log('reconnecting', `attempt ${attempt} in ${delay} ms (full-jitter backoff)`, 'warn')));
   current.on('error', mine((error) => {
+    if (error.code === 'TOKEN_PROVIDER_FAILED' && error.cause?.message === 'ticket endpoint unreachable') {
+      // Server restarting: the ticket endpoint is down too. Say so once, calmly, and count.
+      if (unreachable?.isConnected) {
+        unreachable.count += 1;
+        unreachable.lastChild.textContent = `${unreachable.text} (${unreachable.count} attempts so far)`;
+        return;
+      }
+      const text = 'TOKEN_PROVIDER_FAILED: ticket endpoint unreachable (server down or restarting?); retrying with backoff';
+      unreachable = Object.assign(log('error', text, 'warn'), { text, count: 1 });
+      return;
+    }
     // Our own provider's errors quote no credential, so the demo shows the cause.
     const cause = error.code === 'TOKEN_PROVIDER_FAILED' && error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
     log('error', `${error.code}: ${error.message}${cause}`, 'bad');
   }));
   current.on('unauthorized', mine(({ code, reason }) => {
+    showOnline(undefined);
     log('unauthorized', `gave up after close ${code}${reason ? ` "${reason}"` : ''}; press Connect to start again`, 'bad');
     refreshWire();
   }));
   current.on('reauthenticated', mine(({ via: how }) => {
-    log('reauthenticated', `via ${how}${how === 'reconnect' ? ': new connection in use, old one closed 1000' : ': new auth frame acknowledged'}`, 'good');
+    log('reauthenticated', `via ${how}${how === 'reconnect' ? ': new connection in use; the old one closes 1000 in 1 s (see the wire)' : ': new auth frame acknowledged'}`, 'good');
     refreshWire();
   }));
   current.on('message', mine(onMessage));
@@ -154,7 +195,7 @@ function onMessage(msg) {
       return;
     }
     case 'presence':
-      ui.online.textContent = `online: ${msg.online.join(', ')}`;
+      showOnline(msg.online);
       return;
     case 'welcome':
       log('message', `server: welcome ${msg.name}, you came in via ${msg.carrier}; selected protocol ${msg.protocol || '(none)'}`, 'muted');
@@ -162,6 +203,11 @@ function onMessage(msg) {
     default:
       log('message', JSON.stringify(msg), 'muted');
   }
+}
+
+/** Presence comes from the server: without a connection, we do not know who is online. */
+function showOnline(names) {
+  ui.online.textContent = names ? `online: ${names.join(', ')}` : 'online: ? (not connected)';
 }
 
 function send(text) {
@@ -187,7 +233,9 @@ function refreshWire() {
     .then(({ handshakes }) => request === wireRequest && renderWire(handshakes))
     .catch(() => {}); // the server may be restarting
   load();
+  // Later answers too: a make-before-break switch closes the old connection 1 s after.
   setTimeout(load, 600);
+  setTimeout(load, 1600);
 }
 
 function renderWire(handshakes) {
@@ -203,7 +251,7 @@ function renderWire(handshakes) {
     title.className = 'handshake-title';
     title.textContent = `${index === 0 ? 'latest' : 'earlier'} ${record.kind}${record.carrier ? ` · carrier: ${record.carrier}` : ''} · ${new Date(record.at).toLocaleTimeString()}`;
     const pre = document.createElement('pre');
-    pre.textContent = [...record.lines, `← ${record.result}`].join('\n');
+    pre.textContent = record.lines.join('\n');
     box.append(title, pre);
     ui.wire.append(box);
   });
@@ -225,7 +273,7 @@ for (const button of document.querySelectorAll('[data-action]')) {
 }
 
 $('#connect').addEventListener('click', connect);
-$('#disconnect').addEventListener('click', () => socket?.close(1000, 'user disconnected'));
+$('#disconnect').addEventListener('click', () => closeByUser('user disconnected'));
 $('#reauth').addEventListener('click', () => {
   if (!socket) return;
   log('reauthenticate', 'calling socket.reauthenticate()');

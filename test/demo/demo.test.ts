@@ -113,7 +113,32 @@ test('each carrier: both tabs authenticate, the wire shows the redacted credenti
     }));
     await chat(pageA, pageB, `hello from A via ${via}`);
     await chat(pageB, pageA, `hi back from B via ${via}`);
+    if (via === 'message') {
+      // In the order it happened: the 101 first, then the auth frame, then the gate's ack.
+      const wire = await pageA.locator('.handshake.latest').innerText();
+      const at = (needle: string) => {
+        const index = wire.indexOf(needle);
+        assert.ok(index >= 0, `the wire shows ${needle}:\n${wire}`);
+        return index;
+      };
+      assert.ok(at('← 101 Switching Protocols') < at('→ first frame:'), `101 before the first frame:\n${wire}`);
+      assert.ok(at('→ first frame:') < at('← frame: {"type":"auth_ok"}'), `auth_ok after the first frame:\n${wire}`);
+    }
   }
+});
+
+test('the event log: text wraps in its own column, never under the timestamp; the wire view wraps at spaces', async () => {
+  const overlaps = await pageA.evaluate(() => [...document.querySelectorAll('#log li')].filter((li) => {
+    const time = li.querySelector('time')!.getBoundingClientRect();
+    const text = li.querySelector('span')!.getBoundingClientRect();
+    return text.left < time.right;
+  }).length);
+  assert.equal(overlaps, 0);
+  const style = await pageA.evaluate(() => {
+    const pre = getComputedStyle(document.querySelector('.handshake pre')!);
+    return { wordBreak: pre.wordBreak, overflowWrap: pre.overflowWrap };
+  });
+  assert.deepEqual(style, { wordBreak: 'normal', overflowWrap: 'break-word' });
 });
 
 test('"restart server": both tabs lose the socket, retry with backoff and come back', async () => {
@@ -125,6 +150,17 @@ test('"restart server": both tabs lose the socket, retry with backoff and come b
   await waitForLog(pageA, closedA, 'open');
   await waitForLog(pageB, fromB, 'open');
   await chat(pageB, pageA, 'back after the restart');
+  // The ticket endpoint was down too: at most one calm (amber) line that explains it, not one red line per retry.
+  for (const [page, from] of [[pageA, fromA], [pageB, fromB]] as const) {
+    const errors = await page.evaluate((after) => [...document.querySelectorAll('#log li[data-event=error]')]
+      .filter((li) => Number(li.getAttribute('data-seq')) > after)
+      .map((li) => ({ text: li.textContent!, tone: li.className })), from);
+    assert.ok(errors.length <= 1, `one line at most: ${JSON.stringify(errors)}`);
+    for (const error of errors) {
+      assert.match(error.text, /ticket endpoint unreachable \(server down or restarting\?\); retrying/);
+      assert.equal(error.tone, 'warn');
+    }
+  }
 });
 
 test('"expire token": close 4401, a fresh credential, open again', async () => {
@@ -150,6 +186,43 @@ test('"Re-authenticate now" in place (message carrier): the gate acknowledges a 
   const closes = await pageA.evaluate((after) => [...document.querySelectorAll('#log li')]
     .filter((li) => Number(li.getAttribute('data-seq')) > after && li.getAttribute('data-event') === 'close').length, from);
   assert.equal(closes, 0, 'the connection stayed up');
+});
+
+test('make-before-break: after the switch, the old connection\'s close 1000 appears in the wire view', async () => {
+  let from = await mark(pageA);
+  await pageA.selectOption('#refresh', 'reconnect'); // reconnects with refresh 'reconnect'
+  await pageA.check('input[name=carrier][value=subprotocol]');
+  from = await waitForLog(pageA, from, 'open');
+  await pageA.click('#reauth');
+  await waitForLog(pageA, from, 'reauthenticated', 'via reconnect');
+  await pageA.locator('.handshake:not(.latest)', { hasText: '· closed 1000 "reauthenticated"' }).waitFor({ timeout: 10_000 });
+  assert.equal(await pageA.locator('#state').innerText(), 'open');
+});
+
+test('Disconnect: a close the user chose is not shown as a failure; "online:" does not go stale', async () => {
+  const from = await mark(pageA);
+  await pageA.click('#disconnect');
+  const closed = await waitForLog(pageA, from, 'close', 'you closed it');
+  assert.equal(await pageA.locator(`#log li[data-seq="${closed}"]`).getAttribute('class'), 'muted');
+  assert.notEqual(await pageA.locator('#state').getAttribute('data-state'), 'closed', 'the badge is not red');
+  assert.match(await pageA.locator('#online').innerText(), /not connected/);
+  // The other tab's presence list loses this tab.
+  const nameA = await pageA.inputValue('#name');
+  await pageB.waitForFunction((name) => !document.querySelector('#online')!.textContent!.includes(name), nameA, { timeout: 10_000 });
+});
+
+test('Forbid (4403): unauthorized, in red, and "online:" says not connected', async () => {
+  let from = await mark(pageA);
+  await pageA.click('#connect');
+  from = await waitForLog(pageA, from, 'open');
+  await pageA.locator('#online', { hasText: await pageA.inputValue('#name') }).waitFor({ timeout: 10_000 });
+  await pageA.click('[data-action=forbid]');
+  const gaveUp = await waitForLog(pageA, from, 'unauthorized', '4403');
+  assert.equal(await pageA.locator(`#log li[data-seq="${gaveUp}"]`).getAttribute('class'), 'bad');
+  assert.equal(await pageA.locator('#state').getAttribute('data-state'), 'closed');
+  assert.match(await pageA.locator('#online').innerText(), /not connected/);
+  await pageA.click('#connect'); // leave it connected
+  await waitForLog(pageA, gaveUp, 'open');
 });
 
 test('no ticket appears anywhere on either page', async () => {

@@ -2,6 +2,7 @@
 // both run in Chromium against the demo server.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +13,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 test('tsc type-checks examples/ (tsconfig maps authsocket to src/index.ts)', () => {
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'examples/tsconfig.json'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+});
+
+test('examples/script-tag names a versioned CDN URL, the version in package.json', () => {
+  const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+  const page = readFileSync(`${root}examples/script-tag/index.html`, 'utf8');
+  const urls = [...page.matchAll(/https:\/\/unpkg\.com\/[^"\s&]+/g)].map((found) => found[0]);
+  assert.deepEqual(urls, [`https://unpkg.com/authsocket@${version}/dist/authsocket.min.js`]);
 });
 
 let demo: { url: string; close(): Promise<void> };
@@ -42,6 +50,14 @@ test('examples/script-tag: the IIFE from a <script> tag authenticates (message c
   await page.fill('#text', 'hello from the script tag');
   await page.click('#form button');
   await page.locator('#output', { hasText: 'script-tag: hello from the script tag' }).waitFor({ timeout: 10_000 });
+  await page.close();
+});
+
+test('examples/bundler before its build: the page says how to build it instead of staying blank', async () => {
+  rmSync(`${root}examples/bundler/dist`, { recursive: true, force: true }); // the next test builds it again
+  const page = await open('/examples/bundler/');
+  await page.locator('#output', { hasText: 'Not built yet' }).waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('#output').innerText(), /node examples\/bundler\/build\.mjs/);
   await page.close();
 });
 
