@@ -90,11 +90,10 @@ describe('one re-authentication at a time', () => {
   let g: TestGate<string>;
   let release: () => void = () => {};
   before(async () => {
-    let calls = 0;
     g = await startGate({
-      verify: async () => {
-        // The first verify (the handshake) answers at once; the next waits for the test.
-        if (++calls > 1) await new Promise<void>((resolve) => { release = resolve; });
+      verify: async (token) => {
+        // `slow…` tokens wait for the test to release them.
+        if (token.startsWith('slow')) await new Promise<void>((resolve) => { release = resolve; });
         return 'alice';
       },
     });
@@ -105,8 +104,8 @@ describe('one re-authentication at a time', () => {
     const client = await listen(g.url());
     client.ws.send(auth('first'));
     await client.next(2);
-    client.ws.send(auth('second'));
-    client.ws.send(auth('third'));
+    client.ws.send(auth('slow-second'));
+    client.ws.send(auth('slow-third'));
     const closed = await within(client.closed, 2_000, 'close');
     assert.equal(closed.code, 1008);
     release();
@@ -127,7 +126,7 @@ describe('one re-authentication at a time', () => {
     await client.next(2);
     for (let i = 0; i < 3; i++) {
       const calls = g.verified.length;
-      client.ws.send(auth('again'));
+      client.ws.send(auth('slow-again'));
       await verifyCalls(calls + 1);
       release();
       await client.next(3 + i);
