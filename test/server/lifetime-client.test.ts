@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { AuthSocket } from '../../src/index.ts';
 import { startGate, type TestGate } from '../support/server-gate.ts';
+import { until } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
 
 const LIFETIME = 1_500;
@@ -32,11 +33,6 @@ function shortLived() {
   return { provider, calls: () => calls };
 }
 
-function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
-  return within(new Promise<void>((resolve) => {
-    const poll = setInterval(() => predicate() && (clearInterval(poll), resolve()), 10);
-  }), ms, what);
-}
 
 test("refresh 'in-place' keeps ONE connection across several short lifetimes", async () => {
   const tokens = shortLived();

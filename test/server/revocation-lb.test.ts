@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import { AuthSocket } from '../../src/index.ts';
 import { haveHaproxy, HAPROXY_BIN, startHaproxy, type LoadBalancer } from '../support/load-balancer.ts';
 import { startRedis, type TestRedis } from '../support/server-redis.ts';
+import { until } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
 
 interface GateProcess { name: string; port: number; child: ChildProcess }
@@ -56,12 +57,6 @@ function client(url: string, user: string) {
   return { socket, record, welcomed };
 }
 
-function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
-  return within(new Promise<void>((resolve) => {
-    const check = () => (predicate() ? resolve() : void setTimeout(check, 5));
-    check();
-  }), ms, what);
-}
 
 async function revokeOn(gate: GateProcess, key: string, code: 4401 | 4403): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${gate.port}/revoke?key=${key}&code=${code}`, { method: 'POST' });

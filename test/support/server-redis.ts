@@ -50,7 +50,7 @@ export async function startRedis(): Promise<TestRedis> {
     child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${log}`)));
     child.once('error', reject);
   }), 10_000, 'redis-server start');
-  const clients: RespClient[] = [];
+  const clients: Array<{ close(): void }> = [];
   return {
     port,
     async client() {

@@ -40,3 +40,16 @@ export function jwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.sig`;
 }
+
+/** Resolves once `predicate()` holds (polled every 5 ms); rejects after `ms`, and then stops polling. */
+export function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + ms;
+    const check = () => {
+      if (predicate()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`timed out after ${ms} ms: ${what}`));
+      setTimeout(check, 5);
+    };
+    check();
+  });
+}
