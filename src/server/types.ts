@@ -216,21 +216,10 @@ export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffe
 // Declared as a second part of the same interfaces (TypeScript merges them), so
 // that these options live in one block of their own.
 
-/**
- * Options of `createAuthGate` that keep an admitted socket honest after the
- * handshake.
- *
- * @example
- * ```ts
- * createAuthGate<{ id: string; exp: number }>({
- *   origins, verify,
- *   expiresAt: (user) => user.exp * 1000,   // default: the token's JWT `exp`
- *   key: (user) => user.id,                 // default: the user itself, or its `id`
- *   revocations: createRedisRevocations({ redis }),
- *   ack: true,
- * });
- * ```
- */
+// Options that keep an admitted socket honest after the handshake (a plain
+// comment: TypeDoc takes the interface's doc comment from its first part), e.g.
+//   createAuthGate({ origins, verify, expiresAt: (user) => user.exp * 1000,
+//                    key: (user) => user.id, revocations, ack: true })
 export interface AuthGateOptions<User> {
   /**
    * When the socket's credential ends, in ms since epoch (`undefined`: never).
