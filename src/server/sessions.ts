@@ -116,10 +116,10 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
       const proven = verified.get(req);
       verified.delete(req);
       if (!session) return undefined;
-      const same = session.key !== undefined || proven?.key !== undefined
-        ? session.key === proven?.key
-        : Object.is(session.user, user);
-      if (!same) return IDENTITY_CHANGED;
+      // Keys compared as the SPEC says; users without one (objects with no
+      // `id` and no `key` option) cannot be told apart, so they pass: the
+      // docs tell such apps to give `key`.
+      if (session.key !== proven?.key) return IDENTITY_CHANGED;
       session.user = user;
       session.expiry.set(proven?.expiresAt);
       return undefined;

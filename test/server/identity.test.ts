@@ -135,3 +135,19 @@ describe('one re-authentication at a time', () => {
     client.ws.close();
   });
 });
+
+describe('users without a key', () => {
+  let g: TestGate<{ name: string }>;
+  before(async () => { g = await startGate({ verify: async (t) => ({ name: t }) }); });
+  after(() => g.close());
+
+  test('cannot be told apart: a re-authentication passes (give `key` to check identity)', async () => {
+    const client = await listen(g.url());
+    client.ws.send(auth('alice'));
+    await client.next(2);
+    client.ws.send(auth('alice'));
+    await client.next(3);
+    assert.deepEqual(client.inbox[2], { type: 'auth_ok' });
+    client.ws.close();
+  });
+});
