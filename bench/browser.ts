@@ -10,10 +10,13 @@ import { startStaticServer, type StaticServer } from '../test/support/static-ser
 import { BUILD_DIR, ROOT } from './paths.ts';
 import { BenchServer } from './server.ts';
 import { startDelayProxy } from './delay-proxy.ts';
+import { startAckGate } from './ack-gate.ts';
 import { epochNow, log, sleep, summarize, within, type Summary } from './lib.ts';
 
 export const CARRIERS = ['subprotocol', 'query', 'cookie', 'message'] as const;
 export type BrowserCarrier = (typeof CARRIERS)[number];
+/** Opens confirmed by the gate's ack (gate `ack: true`, client `auth.ack: true`). */
+export const ACKED = ['subprotocol+ack', 'query+ack', 'cookie+ack'] as const;
 export const THROUGHPUT_KINDS = ['native', 'authsocket', 'reconnecting-websocket', 'partysocket'] as const;
 
 export interface BrowserSettings {
@@ -148,13 +151,19 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
     }
 
     if (only('open')) {
-      const variants = ['native', ...CARRIERS] as const;
+      const variants = ['native', ...CARRIERS, ...ACKED] as const;
       type Variant = (typeof variants)[number];
-      const measure = async (wsBase: string, what: string) => {
+      // The acked rows go to the real gate (ack: true); the others to the bench server.
+      const ackGate = await startAckGate(statics.origin('localhost'));
+      const measure = async (wsBase: string, ackBase: string, what: string) => {
         log(`open (${what}): ${settings.opens} opens × ${variants.length} variants, interleaved`);
         const rtt = summarize(await call<number[]>('roundTrip', wsBase, 50));
         const times = new Map<string, number[]>(variants.map((v) => [v, []]));
-        const once = (v: Variant) => call<number>('openTime', v === 'native' ? 'native' : 'authsocket', wsBase, v === 'native' ? undefined : v);
+        const once = (v: Variant) => {
+          if (v === 'native') return call<number>('openTime', 'native', wsBase);
+          const [via, acked] = v.split('+');
+          return call<number>('openTime', 'authsocket', acked ? ackBase : wsBase, via, acked === 'ack');
+        };
         for (let i = 0; i < 5; i++) for (const v of variants) await once(v); // warm-up
         for (let i = 0; i < settings.opens; i++) {
           for (const v of rotate(variants, i)) {
@@ -166,16 +175,17 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
         }
         return { rtt, rows: variants.map((v) => ({ variant: v, ms: summarize(times.get(v)!), times: times.get(v)! })) };
       };
-      const direct = await measure(base, 'loopback');
-      results.rtt = direct.rtt;
-      results.openTimes = direct.rows;
       const proxy = await startDelayProxy(server.port, settings.latency);
+      const ackProxy = await startDelayProxy(ackGate.port, settings.latency);
       try {
-        const delayed = await measure(`ws://localhost:${proxy.port}`, `+${settings.latency} ms each way`);
+        const direct = await measure(base, `ws://localhost:${ackGate.port}`, 'loopback');
+        results.rtt = direct.rtt;
+        results.openTimes = direct.rows;
+        const delayed = await measure(`ws://localhost:${proxy.port}`, `ws://localhost:${ackProxy.port}`, `+${settings.latency} ms each way`);
         results.rttDelayed = delayed.rtt;
         results.openTimesDelayed = delayed.rows;
       } finally {
-        await proxy.close();
+        await Promise.all([proxy.close(), ackProxy.close(), ackGate.close()]);
       }
     }
 

@@ -46,7 +46,9 @@
     // authsocket, with the carrier given (default query, like the others' URL).
     const via = options.via ?? 'query';
     const url = via === 'message' ? `${base}/msg` : `${base}/ws`;
-    const socket = new AuthSocket(url, { auth: { via, token: () => TOKEN }, ...options.extra });
+    // `ack`: open only once the gate's {"type":"auth_ok"} arrived (gate `ack: true`).
+    const auth = { via, token: () => TOKEN, ...(options.ack ? { ack: true } : {}) };
+    const socket = new AuthSocket(url, { auth, ...options.extra });
     const opened = new Promise((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('unauthorized', () => reject(new Error(`authsocket ${via}: unauthorized`)));
@@ -90,9 +92,9 @@
   }
 
   /** Time from the constructor to (authenticated) `open`; then closes and waits for the close. */
-  async function openTime(kind, base, via) {
+  async function openTime(kind, base, via, ack = false) {
     const t0 = now();
-    const c = client(kind, base, { via });
+    const c = client(kind, base, { via, ack });
     await within(c.opened, 10_000, `${kind}/${via} open`);
     const ms = now() - t0;
     await within(c.close(), 10_000, `${kind}/${via} close`);

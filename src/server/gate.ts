@@ -18,6 +18,7 @@ import { createOriginCheck, originOf } from './origin.ts';
 import { runVerify, type Outcome } from './outcome.ts';
 import { answerReauthentication } from './reauthentication.ts';
 import { refuseUpgrade } from './refuse.ts';
+import { createSessionKeeper } from './sessions.ts';
 import { resolveSettings } from './settings.ts';
 import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, UpgradeListener } from './types.ts';
 
@@ -51,7 +52,9 @@ const CLOSE_GRACE_MS = 2_000;
 export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<User> {
   const settings = resolveSettings(options);
   const originAllowed = createOriginCheck(options.origins);
-  const { verify } = options;
+  // Lifetime, identity, revocation and ack: everything after admission.
+  const sessions = createSessionKeeper(options, closeWithin);
+  const verify = sessions.guard(options.verify);
   const events = new Emitter<AuthGateEvents<User>>();
   const selectedProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
@@ -128,8 +131,9 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   // `detail` says more than the close reason, for the `refused` event only.
   function settle(ws: WebSocket, req: IncomingMessage, outcome: Outcome<User>, carrier?: Carrier, detail?: string): void {
     if (outcome.kind === 'accepted') {
+      sessions.admit(ws, req, outcome.user, carrier);
       if (carrier === 'message') {
-        answerReauthentication(ws, req, verify, (renewed) => {
+        answerReauthentication(ws, req, { verify, renew: (user) => sessions.renew(ws, req, user) }, (renewed) => {
           if (renewed.kind === 'accepted') return void events.emit('reauthenticated', ws, renewed.user, req);
           if (renewed.error !== undefined) events.emit('error', renewed.error, req);
           events.emit('refused', { code: renewed.code, reason: renewed.reason, carrier, origin: originOf(req), req });
@@ -162,8 +166,10 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     get clients() {
       return wss.clients;
     },
+    revoke: (key, revokeOptions) => sessions.revoke(key, revokeOptions),
     async close() {
       closing = true;
+      sessions.close();
       const sockets = [...wss.clients];
       await Promise.all(sockets.map((ws) => closeWithin(ws, CLOSE.goingAway.code, CLOSE.goingAway.reason)));
       await new Promise<void>((resolve) => wss.close(() => resolve()));

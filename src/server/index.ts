@@ -6,6 +6,10 @@ export { createTicketStore } from './tickets.ts';
 export { createRedisTicketStore } from './redisTicketStore.ts';
 export type { TicketStore, TicketStoreOptions } from './tickets.ts';
 export type { RedisCommands, RedisTicketStoreOptions } from './redisTicketStore.ts';
+export { createRevocations } from './revocations.ts';
+export { createRedisRevocations } from './redisRevocations.ts';
+export type { Revocations, RevokeOptions } from './revocations.ts';
+export type { RedisPubSub, RedisRevocations, RedisRevocationsOptions } from './redisRevocations.ts';
 export type {
   AuthGate,
   AuthGateEvents,

@@ -4,11 +4,23 @@
 // token expires. The gate answers it — `auth_ok`, or `auth_error` and the
 // refusal's close code — and keeps these frames away from the app's `message`
 // listeners, which see application frames only.
+//
+// A re-authentication must prove the same user (`renew` says so, and moves
+// the socket's expiry to the new token's), and only one is verified at a time:
+// a second auth frame while the first is being verified closes with 1008.
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { AUTH_ERROR, AUTH_OK, readAuthFrame } from './authMessage.ts';
 import { runVerify, type Outcome } from './outcome.ts';
 import type { Verify } from './types.ts';
+
+export const OVERLAPPING = { code: 1008, reason: 'one re-authentication at a time' } as const;
+
+export interface ReauthenticationHooks<User> {
+  verify: Verify<User>;
+  /** The verified user is checked against the socket's: a refusal, or `undefined` to accept. */
+  renew(user: User): { code: number; reason: string } | undefined;
+}
 
 // Cheap pre-check so that ordinary frames are not parsed twice.
 const AUTH_MARK = Buffer.from('"auth"');
@@ -16,9 +28,10 @@ const AUTH_MARK = Buffer.from('"auth"');
 export function answerReauthentication<User>(
   ws: WebSocket,
   req: IncomingMessage,
-  verify: Verify<User>,
+  hooks: ReauthenticationHooks<User>,
   settle: (outcome: Outcome<User>) => void,
 ): void {
+  let verifying = false;
   const emit = ws.emit.bind(ws);
   // Intercepting `emit` (rather than adding a listener) is what keeps the frame
   // from the app's listeners, whatever order they were added in.
@@ -27,7 +40,8 @@ export function answerReauthentication<User>(
       const [data, isBinary] = args as [RawData, boolean];
       const token = mayBeAuthFrame(data, isBinary) ? readAuthFrame(data, isBinary) : undefined;
       if (token !== undefined) {
-        void reverify(token);
+        if (verifying) settle({ kind: 'refused', ...OVERLAPPING });
+        else void reverify(token);
         return true;
       }
     }
@@ -35,8 +49,14 @@ export function answerReauthentication<User>(
   }) as WebSocket['emit'];
 
   async function reverify(token: string): Promise<void> {
-    const outcome = await runVerify(verify, token, req, { carrier: 'message' });
+    verifying = true;
+    let outcome = await runVerify(hooks.verify, token, req, { carrier: 'message' });
+    verifying = false;
     if (ws.readyState !== ws.OPEN) return;
+    if (outcome.kind === 'accepted') {
+      const refusal = hooks.renew(outcome.user);
+      if (refusal) outcome = { kind: 'refused', ...refusal };
+    }
     ws.send(outcome.kind === 'accepted' ? AUTH_OK : AUTH_ERROR);
     settle(outcome);
   }

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import type { Revocations, RevokeOptions } from './revocations.ts';
 
 /**
  * Where a gate looks for the credential.
@@ -210,3 +211,59 @@ export interface AuthGate<User> {
  * ```
  */
 export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+// ── The credential's lifetime, identity, revocation and `ack` ────────────────
+// Declared as a second part of the same interfaces (TypeScript merges them), so
+// that these options live in one block of their own.
+
+// Options that keep an admitted socket honest after the handshake (a plain
+// comment: TypeDoc takes the interface's doc comment from its first part), e.g.
+//   createAuthGate({ origins, verify, expiresAt: (user) => user.exp * 1000,
+//                    key: (user) => user.id, revocations, ack: true })
+export interface AuthGateOptions<User> {
+  /**
+   * When the socket's credential ends, in ms since epoch (`undefined`: never).
+   * At that moment the gate closes the socket with 4401 `'credential expired'`;
+   * a credential already expired when verified is refused (4401). An in-place
+   * re-authentication moves the end to the new token's. Default: the `exp`
+   * claim (seconds) of a JWT token (not checked here: `verify` does that),
+   * else never.
+   */
+  expiresAt?: (user: User, token: string) => number | undefined;
+  /**
+   * Who the user is, for `revoke()` and for re-authentication (which must stay
+   * the same user). Default: the user itself when it is a string or number,
+   * else its `id` property. Give it when your user has no `id`.
+   */
+  key?: (user: User) => string;
+  /** Shares `revoke()` with every gate instance on the same bus (see `createRedisRevocations`). */
+  revocations?: Revocations;
+  /**
+   * Send `{"type":"auth_ok"}` as the first frame of every admitted socket,
+   * whatever the carrier, right after the 101 and before `connection`, so a
+   * client with `auth.ack: true` opens only once its credential is accepted.
+   * (The `message` carrier always answers `auth_ok`.) Default `false`.
+   */
+  ack?: boolean;
+}
+
+export interface AuthGate<User> {
+  /**
+   * Closes every authenticated socket of the user `key` (as `options.key`
+   * names it) with `code` (default 4403: the client stops; 4401: it comes back
+   * with a fresh credential) and `reason` (default `'revoked'`). With
+   * `revocations`, every other gate instance does the same. Resolves with the
+   * number of sockets closed on this instance; rejects if publishing failed.
+   * Make `verify` refuse the revoked credential too, or the client reconnects.
+   *
+   * @example
+   * ```ts
+   * app.post('/logout-everywhere', async (req, res) => {
+   *   await sessions.revokeAll(req.user.id);          // verify now refuses old tokens
+   *   const closed = await gate.revoke(req.user.id);  // 4403 on every instance
+   *   res.json({ closed });
+   * });
+   * ```
+   */
+  revoke(key: string, options?: RevokeOptions): Promise<number>;
+}

@@ -8,7 +8,16 @@ export interface TestRedis {
   port: number;
   /** A new connection; each one is a separate "server instance" in tests. */
   client(): Promise<RespClient>;
+  /** A publishing and a subscribing connection, in the shape `createRedisRevocations` takes. */
+  pubSub(): Promise<RespPubSub>;
   stop(): Promise<void>;
+}
+
+export interface RespPubSub {
+  publish(channel: string, message: string): Promise<unknown>;
+  /** Resolves once Redis confirmed the subscription. */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<void>;
+  close(): void;
 }
 
 export interface RespClient {
@@ -41,13 +50,18 @@ export async function startRedis(): Promise<TestRedis> {
     child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${log}`)));
     child.once('error', reject);
   }), 10_000, 'redis-server start');
-  const clients: RespClient[] = [];
+  const clients: Array<{ close(): void }> = [];
   return {
     port,
     async client() {
       const client = await connectResp(port);
       clients.push(client);
       return client;
+    },
+    async pubSub() {
+      const pubSub = await connectPubSub(port);
+      clients.push(pubSub);
+      return pubSub;
     },
     async stop() {
       for (const client of clients) client.close();
@@ -57,7 +71,50 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-async function connectResp(port: number): Promise<RespClient> {
+/** Two connections to the Redis on `port`: one to PUBLISH, one in subscribe mode. */
+export async function connectPubSub(port: number): Promise<RespPubSub> {
+  const publisher = await connectResp(port);
+  const socket: Socket = connect(port, '127.0.0.1');
+  await within(new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  }), 5_000, 'redis connect');
+  const listeners = new Map<string, Set<(message: string) => void>>();
+  const confirmations = new Map<string, Array<() => void>>();
+  let buffer = Buffer.alloc(0);
+  socket.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const parsed = parseReply(buffer, 0);
+      if (!parsed) return;
+      buffer = buffer.subarray(parsed.end);
+      // Pushes: ['subscribe', channel, count] and ['message', channel, payload].
+      const [kind, channel, payload] = parsed.value as [string, string, unknown];
+      if (kind === 'subscribe') confirmations.get(channel)?.splice(0).forEach((confirm) => confirm());
+      if (kind === 'message') for (const listener of listeners.get(channel) ?? []) listener(String(payload));
+    }
+  });
+  socket.on('error', () => {});
+  return {
+    publish: (channel, message) => publisher.command(['PUBLISH', channel, message]),
+    subscribe(channel, onMessage) {
+      let set = listeners.get(channel);
+      if (!set) listeners.set(channel, (set = new Set()));
+      set.add(onMessage);
+      return within(new Promise<void>((resolve) => {
+        const waiting = confirmations.get(channel) ?? [];
+        confirmations.set(channel, [...waiting, resolve]);
+        socket.write(`*2\r\n$9\r\nSUBSCRIBE\r\n$${Buffer.byteLength(channel)}\r\n${channel}\r\n`);
+      }), 5_000, `redis SUBSCRIBE ${channel}`);
+    },
+    close() {
+      publisher.close();
+      socket.destroy();
+    },
+  };
+}
+
+export async function connectResp(port: number): Promise<RespClient> {
   const socket: Socket = connect(port, '127.0.0.1');
   await within(new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
