@@ -55,7 +55,7 @@ function featureSection(features: FeatureSizes | undefined): string[] {
   return [
     '### What each optional feature costs in the CDN build',
     '',
-    `The CDN build again (same rollup config and terser options, in memory and without the `sourceMappingURL` line: ${fmt.bytes(features.full.gzipped)} min+gzip) with one feature stubbed out; marginal = full − without. A stub replaces the exports the rest of the client calls into (bench/featureCost.ts, method in bench/README.md), so the few bytes of wiring in AuthSocket.ts stay in the core. n/a: the feature's module is not on this checkout (yet).`,
+    `The CDN build again (same rollup config and terser options, in memory and without the sourceMappingURL line: ${fmt.bytes(features.full.gzipped)} min+gzip) with one feature stubbed out; marginal = full − without. A stub replaces the exports the rest of the client calls into (bench/featureCost.ts, method in bench/README.md), so the few bytes of wiring in AuthSocket.ts stay in the core. n/a: the feature's module is not on this checkout (yet).`,
     '',
     table(['feature', 'marginal min+gzip', 'marginal minified', 'CDN build without it', 'note'], features.rows.map((row) => [
       row.name,
