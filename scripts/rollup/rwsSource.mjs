@@ -8,18 +8,22 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { transform } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 const require = createRequire(import.meta.url);
 
 export function rwsSource() {
   const dir = dirname(require.resolve('reconnecting-websocket/package.json'));
+  const source = join(dir, 'reconnecting-websocket.ts');
+  // A version that ships no source falls back to its dist file (tslib and all).
+  if (!existsSync(source)) return { name: 'authsocket-rws-source' };
   const inDir = (id) => id.startsWith(`${dir}/`) && id.endsWith('.ts');
   return {
     name: 'authsocket-rws-source',
-    resolveId(source, importer) {
-      if (source === 'reconnecting-websocket') return join(dir, 'reconnecting-websocket.ts');
-      if (importer && inDir(importer) && source.startsWith('./')) return join(dir, `${source.slice(2)}.ts`);
+    resolveId(id, importer) {
+      if (id === 'reconnecting-websocket') return source;
+      if (importer && inDir(importer) && id.startsWith('./')) return join(dir, `${id.slice(2)}.ts`);
       return null;
     },
     async load(id) {
