@@ -4,6 +4,11 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
+import { licenseBanner, licenses } from './scripts/rollup/licenses.mjs';
+import { terserOptions } from './scripts/rollup/minify.mjs';
+import { rwsSource } from './scripts/rollup/rwsSource.mjs';
+
+const root = new URL('.', import.meta.url).pathname;
 
 const transpile = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' });
 // Runtime dependencies stay imports in ESM/CJS so that bundlers can dedupe them.
@@ -22,14 +27,16 @@ export default [
   {
     // The global `AuthSocket` is the class itself, so this entry default-exports it.
     input: 'src/global.ts',
-    plugins: [nodeResolve({ browser: true }), transpile()],
+    // Licence texts go to dist/authsocket.min.js.LICENSE.txt; the file keeps a one-line banner.
+    plugins: [rwsSource(), nodeResolve({ browser: true }), transpile(), licenses({ root })],
     output: {
       file: 'dist/authsocket.min.js',
       format: 'iife',
       name: 'AuthSocket',
       exports: 'default',
       sourcemap: true,
-      plugins: [terser({ ecma: 2020, module: false, compress: { passes: 2 } })],
+      banner: licenseBanner(root, 'dist/authsocket.min.js'),
+      plugins: [terser(terserOptions)],
     },
   },
   {

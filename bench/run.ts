@@ -1,13 +1,16 @@
 // `npm run bench`: builds, measures, prints the table and writes
 // bench/RESULTS.md (and the "last run" section of bench/README.md) from this
 // run's figures. Flags: --quick (small counts, for trying the harness),
-// --only=sizes,throughput,open,reconnect,memory,storm,gate, --no-build.
+// --only=sizes,throughput,open,reconnect,memory,storm,gate, --no-build,
+// --merge (with --only=sizes, storm and/or gate: the measured sections replace
+// theirs in bench/results.json and RESULTS.md is rendered again; its header
+// says which sections were re-measured when).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, platform, arch, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths.ts';
-import { measureSizes } from './sizes.ts';
+import { measureFeatureSizes, measureSizes } from './sizes.ts';
 import { runBrowser, type BrowserSettings } from './browser.ts';
 import { runStorm } from './storm.ts';
 import { runGate } from './gate.ts';
@@ -31,6 +34,12 @@ if (args.includes('--render')) {
   const saved = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'));
   writeResults(saved);
   process.exit(0);
+}
+
+const mergeable = ['sizes', 'storm', 'gate'];
+if (args.includes('--merge') && (!onlyArg || quick || onlyArg.some((s) => !mergeable.includes(s)))) {
+  console.error(`bench: --merge needs --only= with sections among ${mergeable.join(', ')} (the browser sections are one run) and no --quick`);
+  process.exit(1);
 }
 
 const started = Date.now();
@@ -61,6 +70,7 @@ const info: RunInfo = {
 };
 
 const sizes = only('sizes') ? (log('sizes: esbuild --bundle --minify, gzip -9'), await measureSizes()) : [];
+const features = only('sizes') ? (log('sizes: the CDN build without each optional feature (rollup + terser, ~10 s each)'), await measureFeatureSizes()) : undefined;
 const browserSections = ['throughput', 'open', 'reconnect', 'memory'].filter(only);
 const browser = browserSections.length ? await runBrowser(browserSettings, only) : undefined;
 info.chromium = browser?.chromium ?? '';
@@ -68,8 +78,17 @@ const stormResults = only('storm') ? await runStorm(storm.clients, storm.downtim
 const gateResults = only('gate') ? await runGate(gate.clients, gate.runs) : undefined;
 info.seconds = (Date.now() - started) / 1000;
 
-const results = { info, sizes, browser, storm: stormResults, gate: gateResults };
-if (quick || onlyArg) {
+const results = { info, sizes, features, browser, storm: stormResults, gate: gateResults };
+if (onlyArg && args.includes('--merge')) {
+  // Only the sections measured now replace the saved ones.
+  const saved = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as Results;
+  const merged: Results = { ...saved, info: { ...saved.info, merged: [...(saved.info.merged ?? []).filter((m) => !m.sections.every((s) => onlyArg.includes(s))), { sections: onlyArg, date: info.date, commit: info.commit, dirty: info.dirty }] } };
+  if (only('sizes')) Object.assign(merged, { sizes, features });
+  if (only('storm')) merged.storm = stormResults;
+  if (only('gate')) merged.gate = gateResults;
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(merged, null, 2)}\n`);
+  writeResults(merged);
+} else if (quick || onlyArg) {
   console.log(renderResults(results));
   log('--quick/--only run: bench/RESULTS.md and bench/README.md left as they were');
 } else {

@@ -1,10 +1,14 @@
-// Size: min+gzip (gzip -9, node:zlib level 9) of authsocket's CDN build, of an
-// app that imports only `AuthSocket` from the ESM entry, and of each peer
-// bundled the same way (a one-line entry, esbuild --bundle --minify).
+// Size: min+gzip (gzip -9, node:zlib level 9) of authsocket's CDN build, of
+// the one-carrier app of the CI budget (bench/fixtures/one-carrier-app.js), of
+// an app that imports only `AuthSocket` from the ESM entry, and of each peer
+// bundled the same way (a one-line entry, esbuild --bundle --minify); then
+// each optional feature's bytes in the CDN build (bench/featureCost.ts).
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { APP_BUDGET, BUDGET, bundleApp } from '../scripts/size-budget.mjs';
+import { measureFeatures, type FeatureRow } from './featureCost.ts';
 import { BUILD_DIR, ROOT } from './paths.ts';
 
 export interface SizeRow {
@@ -44,6 +48,18 @@ export async function bundleMinified(entry: string, name: string): Promise<Uint8
   return result.outputFiles[0]!.contents;
 }
 
+export interface FeatureSizes {
+  /** The CDN build as bench/featureCost.ts builds it (same config, in memory). */
+  full: { minified: number; gzipped: number };
+  rows: FeatureRow[];
+  budgets: { cdn: number; app: number };
+}
+
+/** Each optional feature's marginal bytes in the CDN build. */
+export async function measureFeatureSizes(): Promise<FeatureSizes> {
+  return { ...(await measureFeatures()), budgets: { cdn: BUDGET, app: APP_BUDGET } };
+}
+
 export async function measureSizes(): Promise<SizeRow[]> {
   const iife = readFileSync(join(ROOT, 'dist', 'authsocket.min.js'));
   const rows: SizeRow[] = [{
@@ -54,6 +70,15 @@ export async function measureSizes(): Promise<SizeRow[]> {
     gzipped: gzip(iife),
   }];
   mkdirSync(join(BUILD_DIR, 'sizes'), { recursive: true });
+  const app = await bundleApp();
+  writeFileSync(join(BUILD_DIR, 'sizes', 'one-carrier-app.min.js'), app.code);
+  rows.push({
+    name: 'authsocket one-carrier app (bench/fixtures/one-carrier-app.js)',
+    entry: "imports 'authsocket', uses `via: 'subprotocol'`",
+    features: 'what an app using one carrier ships',
+    minified: app.minified,
+    gzipped: app.gzipped,
+  });
   for (const { name, entry, features } of ENTRIES) {
     const code = await bundleMinified(entry, name);
     writeFileSync(join(BUILD_DIR, 'sizes', `${name.replace(/[^a-z0-9]+/gi, '-')}.min.js`), code);

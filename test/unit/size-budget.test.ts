@@ -1,6 +1,8 @@
-// CI's size budget: the CDN build (dist/authsocket.min.js, the IIFE with every
-// dependency inlined) must stay within scripts/size-budget.mjs's BUDGET,
-// min+gzip -9. The suite runs after `npm run build`, so dist/ is fresh here.
+// CI's size budgets (scripts/size-budget.mjs), min+gzip -9: the CDN build
+// (dist/authsocket.min.js, the IIFE with every dependency inlined) within
+// BUDGET, and the one-carrier app (bench/fixtures/one-carrier-app.js bundled by
+// esbuild against dist/index.js) within APP_BUDGET. The suite runs after
+// `npm run build`, so dist/ is fresh here.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +20,36 @@ test('dist/authsocket.min.js is within the size budget (min+gzip -9)', () => {
   assert.match(result.stdout, /^size-budget: ok, .*authsocket\.min\.js: \d+ B min\+gzip -9, budget \d+ B/);
 });
 
+test('the one-carrier app is within its own budget, checked in the same run', () => {
+  const result = run('--only=app');
+  assert.equal(result.status, 0, `${result.stdout}${result.stderr}`.trim());
+  assert.match(result.stdout, /^size-budget: ok, .*one-carrier-app\.js \(one-carrier app bundled with esbuild\): \d+ B min\+gzip -9, budget \d+ B/);
+  const both = run();
+  assert.equal(both.stdout.trim().split('\n').length, 2, 'one line per budget');
+  assert.match(both.stdout, /one-carrier-app\.js/);
+});
+
+test('the app check fails with exit 1 and one line when over budget or when its entry is missing', () => {
+  const over = run('--app-budget=100');
+  assert.equal(over.status, 1);
+  assert.deepEqual(over.stderr.trim().split('\n').length, 1);
+  assert.match(over.stderr, /^size-budget: FAIL: over budget by \d+ B: .*one-carrier-app\.js/);
+  assert.match(over.stdout, /^size-budget: ok, .*authsocket\.min\.js/, 'the CDN check still reports');
+  const missing = run('--only=app', '--app=test/does-not-exist.js');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /^size-budget: FAIL: cannot read .*does-not-exist\.js/);
+});
+
+test('the app is bundled as an app would: the built ESM entry plus the dependencies from node_modules, no src/', async () => {
+  const { bundleApp } = await import('../../scripts/size-budget.mjs');
+  const { inputs, gzipped, minified } = await bundleApp();
+  assert.ok(gzipped > 0 && gzipped < minified);
+  assert.ok(inputs.includes('dist/index.js'), inputs.join(', '));
+  assert.ok(inputs.some((input) => /node_modules\/reconnecting-websocket\/dist\//.test(input)), inputs.join(', '));
+  assert.ok(inputs.some((input) => /node_modules\/js-cookie\//.test(input)), inputs.join(', '));
+  assert.deepEqual(inputs.filter((input) => input.startsWith('src/')), []);
+});
+
 test('the check fails with exit 1 and one line when over budget', () => {
   const result = run('--budget=100');
   assert.equal(result.status, 1);
@@ -33,7 +65,7 @@ test('the check fails when the file is missing (build not run)', () => {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^size-budget: FAIL: cannot read/);
     writeFileSync(join(dir, 'tiny.js'), 'var a=1;');
-    assert.equal(run(`--file=${join(dir, 'tiny.js')}`, '--budget=500').status, 0);
+    assert.equal(run('--only=cdn', `--file=${join(dir, 'tiny.js')}`, '--budget=500').status, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,17 @@
+// Types of scripts/size-budget.mjs for the TypeScript callers (the unit test, bench/sizes.ts).
+import type { BuildOptions } from 'esbuild';
+
+export const BUDGET: number;
+export const APP_BUDGET: number;
+export const ROOT: string;
+export const FILE: string;
+export const APP: string;
+export function gzippedSize(file?: string): number;
+export function bundleApp(entry?: string, esbuildOptions?: BuildOptions): Promise<{
+  code: Uint8Array;
+  minified: number;
+  gzipped: number;
+  /** The bundle's inputs as esbuild's metafile names them (relative to the project root). */
+  inputs: string[];
+}>;
+export function appGzippedSize(entry?: string): Promise<number>;
