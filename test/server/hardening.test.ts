@@ -70,6 +70,29 @@ test('duplicate query params → 4401, verify not called', async () => {
   assert.deepEqual([r.code, g.verified.length], [4401, before]);
 });
 
+describe('the credential cookie more than once (cookie tossing) → 4401, verify not called', () => {
+  for (const cookie of ['ws_token=evil; ws_token=good', 'ws_token=good; ws_token=good', 'ws_token=good; a=1; ws_token=', 'ws_token="good"; ws_token=good']) {
+    test(cookie, async () => {
+      const before = g.verified.length;
+      const r = await attempt(g.url(), { headers: { Cookie: cookie } });
+      assert.deepEqual([r.code, g.verified.length], [4401, before]);
+      assert.equal(g.refusals.at(-1)?.reason, 'repeated cookie');
+    });
+  }
+
+  test('in two Cookie header lines (joined by Node)', async () => {
+    const before = g.verified.length;
+    const { response } = await rawExchange(g.port, upgradeRequest('/', ['Cookie: ws_token=evil', 'Cookie: ws_token=good']));
+    assert.equal(closeCodeIn(response), 4401);
+    assert.equal(g.verified.length, before);
+  });
+
+  test('other cookies of similar names do not count', async () => {
+    const r = await attempt(g.url(), { headers: { Cookie: 'WS_TOKEN=x; ws_token2=y; xws_token=z; ws_token=good' }, closeAfter: 1 });
+    assert.deepEqual(r.messages, [{ type: 'welcome', user: 'alice' }]);
+  });
+});
+
 test('several token subprotocol entries → 4401', async () => {
   const entries = Array.from({ length: 50 }, (_, i) => PREFIX + encodeBase64Url(`t${i}`));
   const r = await attempt(g.url(), { protocols: ['authsocket', ...entries] });
