@@ -19,7 +19,9 @@ export async function runVerify<User>(
   if (token === '') return { kind: 'refused', ...CLOSE.unauthorized };
   try {
     const user = await verify(token, req, context);
-    if (user === null || user === undefined || user === false) return { kind: 'refused', ...CLOSE.unauthorized };
+    // Every falsy value refuses (0, '', NaN, 0n too): a check that returns a
+    // count or an empty string must fail closed, never open.
+    if (!user) return { kind: 'refused', ...CLOSE.unauthorized };
     return { kind: 'accepted', user };
   } catch (error) {
     // `name` too: with both the ESM and CJS builds loaded there are two classes.

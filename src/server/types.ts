@@ -36,9 +36,10 @@ export interface VerifyContext {
 }
 
 /**
- * Your credential check. Return the authenticated user (any value except
- * `null`, `undefined` or `false`) to let the connection in; return a falsy
- * value to refuse it with 4401; throw {@link Forbidden} to refuse it with 4403.
+ * Your credential check. Return the authenticated user (any truthy value) to
+ * let the connection in; return a falsy value (`null`, `undefined`, `false`,
+ * `0`, `''`, `NaN`, `0n`) to refuse it with 4401, so a user id `0` must be
+ * wrapped (`{ id: 0 }`); throw {@link Forbidden} to refuse it with 4403.
  * Any other thrown error closes the socket with 1011 and is reported on the
  * gate's `error` event.
  *

@@ -93,6 +93,25 @@ describe('the credential cookie more than once (cookie tossing) → 4401, verify
   });
 });
 
+describe('every falsy verify result → 4401, never a connection', () => {
+  for (const [label, value] of [['null', null], ['undefined', undefined], ['false', false], ['0', 0], ["''", ''], ['NaN', Number.NaN], ['0n', 0n], ['-0', -0]] as const) {
+    test(label, async () => {
+      const falsy = await startGate<unknown>({ verify: async () => value });
+      let connections = 0;
+      falsy.gate.on('connection', () => { connections++; });
+      try {
+        for (const options of [{ path: '/?access_token=t' }, { send: [JSON.stringify({ type: 'auth', token: 't' })] }]) {
+          const { path = '/', ...rest } = options as { path?: string; send?: string[] };
+          const r = await attempt(falsy.url(path), rest);
+          assert.deepEqual([r.code, r.reason, connections], [4401, 'unauthorized', 0]);
+        }
+      } finally {
+        await falsy.close();
+      }
+    });
+  }
+});
+
 test('several token subprotocol entries → 4401', async () => {
   const entries = Array.from({ length: 50 }, (_, i) => PREFIX + encodeBase64Url(`t${i}`));
   const r = await attempt(g.url(), { protocols: ['authsocket', ...entries] });
