@@ -17,6 +17,7 @@ import { authenticateByMessage } from './messageCarrier.ts';
 import { createOriginCheck, originOf } from './origin.ts';
 import { runVerify, type Outcome } from './outcome.ts';
 import { answerReauthentication } from './reauthentication.ts';
+import { withLoggableRefusals } from './refusal.ts';
 import { refuseUpgrade } from './refuse.ts';
 import { resolveSettings } from './settings.ts';
 import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, UpgradeListener } from './types.ts';
@@ -52,7 +53,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   const settings = resolveSettings(options);
   const originAllowed = createOriginCheck(options.origins);
   const { verify } = options;
-  const events = new Emitter<AuthGateEvents<User>>();
+  const events = withLoggableRefusals(new Emitter<AuthGateEvents<User>>());
   const selectedProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     noServer: true,

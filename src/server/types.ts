@@ -116,13 +116,16 @@ export interface AuthGateOptions<User> {
 }
 
 /**
- * Why a gate turned a request or socket away. Carries no credential, so it is
- * safe to log; `req.url` may hold a query token, so do not log that.
+ * Why a gate turned a request or socket away. Safe to log whole: it holds no
+ * credential in any form, and its `req` is non-enumerable, so
+ * `JSON.stringify`, `util.inspect`, `console.log` and `{ ...refusal }` leave it
+ * out. Never log `req.url` or `req.headers` yourself: they carry the
+ * credential (query ticket, Cookie, Authorization, Sec-WebSocket-Protocol).
  *
  * @example
  * ```ts
- * gate.on('refused', ({ status, code, reason, carrier, origin }) =>
- *   log.info({ status, code, reason, carrier, origin }, 'websocket refused'));
+ * gate.on('refused', (refusal) => log.info(refusal, 'websocket refused'));
+ * // { status: 403, reason: 'origin not allowed', origin: 'https://evil.example' }
  * ```
  */
 export interface Refusal {
@@ -136,7 +139,11 @@ export interface Refusal {
   carrier?: Carrier;
   /** The request's `Origin` header. */
   origin?: string;
-  req: IncomingMessage;
+  /**
+   * The refused request, for code that needs it (non-enumerable: never
+   * printed or serialised with the refusal). Do not log its URL or headers.
+   */
+  readonly req: IncomingMessage;
 }
 
 /**
