@@ -51,6 +51,16 @@ describe('malformed credentials → 4401, verify not called', () => {
     }
   });
 
+  test('Sec-WebSocket-Protocol with U+00A0 (which ws refuses, unlike trim()) → HTTP 400 before verify: no ticket spent', async () => {
+    for (const header of [`authsocket,\u00a0${PREFIX}Z29vZA`, `authsocket\u00a0, ${PREFIX}Z29vZA`, `${PREFIX}Z29vZA, authsocket\u00a0`]) {
+      const before = g.verified.length;
+      const request = Buffer.from(upgradeRequest('/?access_token=good', [`Sec-WebSocket-Protocol: ${header}`]), 'latin1');
+      const { response } = await rawExchange(g.port, request);
+      assert.match(response, /^HTTP\/1\.1 400 /, JSON.stringify(header));
+      assert.equal(g.verified.length, before, 'verify was not called');
+    }
+  });
+
   test('cookie: bad percent-encoding', async () => {
     const r = await attempt(g.url(), { headers: { Cookie: 'ws_token=%E0%A4%A' } });
     assert.equal(r.code, 4401);
