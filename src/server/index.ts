@@ -9,6 +9,7 @@ export type { RedisCommands, RedisTicketStoreOptions } from './redisTicketStore.
 export type {
   AuthGate,
   AuthGateEvents,
+  AuthGateLimits,
   AuthGateOptions,
   Carrier,
   OriginPolicy,

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CLOSE, closeReason } from './closeCodes.ts';
 import { Forbidden } from './Forbidden.ts';
+import { VerifyTimeout } from './limits.ts';
 import type { Verify, VerifyContext } from './types.ts';
 
 export type Outcome<User> =
@@ -29,6 +30,7 @@ export async function runVerify<User>(
       const message = (error as Error).message;
       return { kind: 'refused', code: CLOSE.forbidden.code, reason: closeReason(message || CLOSE.forbidden.reason) };
     }
+    if (error instanceof VerifyTimeout) return { kind: 'refused', ...CLOSE.tryAgain, error };
     return { kind: 'refused', ...CLOSE.internal, error };
   }
 }

@@ -113,6 +113,40 @@ export interface AuthGateOptions<User> {
   maxPayload?: number;
   /** Realm of the `basic` carrier's `WWW-Authenticate` challenge. Default `'authsocket'`. */
   realm?: string;
+  /** Resource limits on sockets still authenticating (see {@link AuthGateLimits}). */
+  limits?: AuthGateLimits;
+  /**
+   * The client's address, for `limits.pendingPerAddress`. Default
+   * `req.socket.remoteAddress`. Behind a reverse proxy every client has the
+   * proxy's address: derive it from the header your proxy sets (and that
+   * clients cannot forge past it), e.g. the last `X-Forwarded-For` entry.
+   */
+  address?: (req: IncomingMessage) => string;
+}
+
+/**
+ * Bounds on the unauthenticated phase. A socket is *pending* while `verify`
+ * runs or while the gate awaits its first frame (message carrier). Every
+ * refusal also emits `refused`.
+ *
+ * @example
+ * ```ts
+ * createAuthGate({ origins, verify, limits: { pending: 5_000, pendingPerAddress: 20, verifyTimeout: 3_000 } });
+ * ```
+ */
+export interface AuthGateLimits {
+  /** Sockets pending at once; beyond it HTTP 503 before the upgrade. Default `1000`. `Infinity` turns it off. */
+  pending?: number;
+  /** Sockets pending at once per client address (see `address`); beyond it HTTP 429. Default `50`. */
+  pendingPerAddress?: number;
+  /**
+   * Milliseconds `verify` may take; then the upgrade is accepted and closed with
+   * 1013 `'try again later'` (the client retries with backoff) and the gate
+   * emits `error`. Default `10000`.
+   */
+  verifyTimeout?: number;
+  /** Largest frame accepted before authentication (message carrier); bigger closes with 1009. Default `16384`. */
+  authFrameBytes?: number;
 }
 
 /**

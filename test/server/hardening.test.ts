@@ -152,9 +152,21 @@ describe('a 64 KB token', () => {
     }
   });
 
-  test('in an auth message: verified like any other and refused with 4401', async () => {
+  test('in an auth message: bigger than limits.authFrameBytes (16 KiB) → 1009, verify not called, refused event', async () => {
+    const before = g.verified.length;
     const r = await attempt(g.url(), { send: [JSON.stringify({ type: 'auth', token: big })] });
-    assert.deepEqual([r.messages, r.code], [[{ type: 'auth_error' }], 4401]);
+    assert.deepEqual([r.messages, r.code, g.verified.length], [[], 1009, before]);
+    assert.deepEqual([g.refusals.at(-1)?.code, g.refusals.at(-1)?.reason], [1009, 'auth frame too big']);
+  });
+
+  test('in an auth message, with authFrameBytes raised: verified like any other and refused with 4401', async () => {
+    const roomy = await startGate({ limits: { authFrameBytes: 128 * 1024 } });
+    try {
+      const r = await attempt(roomy.url(), { send: [JSON.stringify({ type: 'auth', token: big })] });
+      assert.deepEqual([r.messages, r.code], [[{ type: 'auth_error' }], 4401]);
+    } finally {
+      await roomy.close();
+    }
   });
 });
 
@@ -164,7 +176,7 @@ test('a first frame bigger than maxPayload (1 MiB) → 1009', async () => {
 });
 
 test('non-JSON first frames → 1008', async () => {
-  for (const frame of ['{', '\u0000\u0001', '{"type":"auth"', 'x'.repeat(100_000)]) {
+  for (const frame of ['{', '\u0000\u0001', '{"type":"auth"', 'x'.repeat(10_000)]) {
     const r = await attempt(g.url(), { send: [frame] });
     assert.equal(r.code, 1008);
   }
