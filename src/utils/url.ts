@@ -35,8 +35,7 @@ export type HostResolver = 'browser' | 'system';
  */
 export function hostResolver(): HostResolver {
   const runtime = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown; Bun?: unknown };
-  if (typeof runtime.process?.versions?.node === 'string' || runtime.Deno !== undefined || runtime.Bun !== undefined) return 'system';
-  return 'browser';
+  return typeof runtime.process?.versions?.node === 'string' || runtime.Deno || runtime.Bun ? 'system' : 'browser';
 }
 
 /**
@@ -47,11 +46,10 @@ export function hostResolver(): HostResolver {
  */
 export function isLoopbackHost(hostname: string, resolver: HostResolver = hostResolver()): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   return (
     host === 'localhost' ||
     (resolver === 'browser' && host.endsWith('.localhost')) ||
-    (octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255)) ||
+    /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host) ||
     host === '::1'
   );
 }
