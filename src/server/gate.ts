@@ -20,8 +20,9 @@ import { runVerify, type Outcome } from './outcome.ts';
 import { answerReauthentication } from './reauthentication.ts';
 import { withLoggableRefusals } from './refusal.ts';
 import { refuseUpgrade } from './refuse.ts';
+import { attachedListener, resolvePaths } from './routing.ts';
 import { resolveSettings } from './settings.ts';
-import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, UpgradeListener } from './types.ts';
+import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier } from './types.ts';
 
 // How long a refused socket, or any socket at `close()`, may take to answer
 // our close frame before it is cut (ws alone waits 30 s: a slowloris gift).
@@ -53,6 +54,7 @@ const CLOSE_GRACE_MS = 2_000;
 export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<User> {
   const settings = resolveSettings(options);
   const originAllowed = createOriginCheck(options.origins);
+  const serves = resolvePaths(options.path);
   const limits = resolveLimits(options.limits);
   const admission = createAdmission(limits, resolveAddress(options));
   // Wrapped once, so every verify call (upgrade, first message, in-place) is bounded.
@@ -84,6 +86,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     };
 
     if (closing) return refuse(503, 'gate closed');
+    if (!serves(req)) return refuse(400, 'path not served'); // as ws's WebSocketServer({ path }) answers
     const full = slot.enter(); // held until settled: bounds verify calls and anonymous sockets
     if (full) return refuse(full.status, full.reason);
     if (!isWebSocketHandshake(req)) return refuse(400, 'not a websocket handshake');
@@ -166,7 +169,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   return {
     handleUpgrade,
     attach(server) {
-      const listener: UpgradeListener = (req, socket, head) => handleUpgrade(req, socket, head);
+      const listener = attachedListener(server, serves, handleUpgrade);
       server.on('upgrade', listener);
       return () => void server.off('upgrade', listener);
     },

@@ -122,6 +122,14 @@ export interface AuthGateOptions<User> {
    * clients cannot forge past it), e.g. the last `X-Forwarded-For` entry.
    */
   address?: (req: IncomingMessage) => string;
+  /**
+   * The path(s) this gate serves, compared exactly with the request URL up to
+   * `?` (as `ws`'s `WebSocketServer({ path })` does). Other paths are answered
+   * HTTP 400 before anything else, except that with `attach(server)` they are
+   * left to the server's other `upgrade` listeners when there are any (another
+   * gate with its own `path`, your own router). Default: every path.
+   */
+  path?: string | readonly string[];
 }
 
 /**
@@ -219,7 +227,7 @@ export interface AuthGateEvents<User> {
  *
  * @example
  * ```ts
- * const detach = gate.attach(httpServer);            // every upgrade on this server
+ * const detach = gate.attach(httpServer);            // every upgrade on this server (or on `path`)
  * httpServer.on('upgrade', (req, socket, head) => {   // or route them yourself
  *   if (req.url?.startsWith('/live')) gate.handleUpgrade(req, socket, head);
  * });
@@ -228,11 +236,14 @@ export interface AuthGateEvents<User> {
  */
 export interface AuthGate<User> {
   /**
-   * Handles every `upgrade` event of `server`.
+   * Handles the `upgrade` events of `server`: all of them, or with `path` the
+   * ones on that path (other paths are left to the server's other `upgrade`
+   * listeners, and answered HTTP 400 when there is none).
    * @returns a function that detaches the gate again.
    */
   attach(server: { on(event: 'upgrade', listener: UpgradeListener): unknown;
-                   off(event: 'upgrade', listener: UpgradeListener): unknown }): () => void;
+                   off(event: 'upgrade', listener: UpgradeListener): unknown;
+                   listeners?(event: 'upgrade'): unknown[] }): () => void;
   /** Handles one upgrade request, for servers that route upgrades themselves. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   on<E extends keyof AuthGateEvents<User>>(event: E, listener: AuthGateEvents<User>[E]): () => void;
