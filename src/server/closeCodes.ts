@@ -13,6 +13,10 @@ export const CLOSE = {
   flood: { code: 1008, reason: 'too many frames before auth' },
   /** `verify` failed unexpectedly. */
   internal: { code: 1011, reason: 'verify failed' },
+  /** `verify` did not settle within `limits.verifyTimeout`: the client retries with backoff. */
+  tryAgain: { code: 1013, reason: 'try again later' },
+  /** A frame before authentication was bigger than `limits.authFrameBytes` (message carrier). */
+  authFrameTooBig: { code: 1009, reason: 'auth frame too big' },
   /** The gate is shutting down. */
   goingAway: { code: 1001, reason: 'server closing' },
 } as const;

@@ -87,24 +87,29 @@ function fromQuery(req: IncomingMessage, { param }: CredentialSettings): Extract
 }
 
 function fromCookie(req: IncomingMessage, { cookie }: CredentialSettings): Extracted {
-  const raw = cookieValue(req.headers.cookie, cookie);
-  if (raw === undefined) return { kind: 'none' };
+  const values = cookieValues(req.headers.cookie, cookie);
+  if (values.length === 0) return { kind: 'none' };
+  // Cookie tossing: a page on a sibling subdomain can add its own cookie of
+  // that name (with `domain=` and a longer `path`, so it is listed first), and
+  // the victim's socket would be authenticated as the attacker. Nothing in the
+  // header says which one is ours, so two are refused, like a repeated `param`.
+  if (values.length > 1) return { kind: 'invalid', carrier: 'cookie', reason: 'repeated cookie' };
   try {
-    return found('cookie', decodeURIComponent(raw));
+    return found('cookie', decodeURIComponent(values[0]));
   } catch {
     return { kind: 'invalid', carrier: 'cookie', reason: 'malformed cookie' };
   }
 }
 
-// The first cookie of that name wins: browsers list the most specific path
-// first, and RFC 6265 gives servers no better way to choose.
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+// Every value of the cookie `name`, in header order (RFC 6265 §5.4).
+function cookieValues(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=');
     if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
     const value = pair.slice(eq + 1).trim();
-    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+    values.push(value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value);
   }
-  return undefined;
+  return values;
 }

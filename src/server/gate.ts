@@ -13,14 +13,17 @@ import { CLOSE } from './closeCodes.ts';
 import { extractCredential } from './credentials.ts';
 import { Emitter } from './emitter.ts';
 import { isWebSocketHandshake, offeredProtocols, selectProtocol } from './handshake.ts';
+import { createAdmission, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
 import { authenticateByMessage } from './messageCarrier.ts';
 import { createOriginCheck, originOf } from './origin.ts';
 import { runVerify, type Outcome } from './outcome.ts';
 import { answerReauthentication } from './reauthentication.ts';
+import { withLoggableRefusals } from './refusal.ts';
 import { refuseUpgrade } from './refuse.ts';
+import { attachedListener, resolvePaths } from './routing.ts';
 import { createSessionKeeper } from './sessions.ts';
 import { resolveSettings } from './settings.ts';
-import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, UpgradeListener } from './types.ts';
+import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier } from './types.ts';
 
 // How long a refused socket, or any socket at `close()`, may take to answer
 // our close frame before it is cut (ws alone waits 30 s: a slowloris gift).
@@ -52,10 +55,15 @@ const CLOSE_GRACE_MS = 2_000;
 export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<User> {
   const settings = resolveSettings(options);
   const originAllowed = createOriginCheck(options.origins);
+  const serves = resolvePaths(options.path);
+  const limits = resolveLimits(options.limits);
+  const admission = createAdmission(limits, resolveAddress(options));
   // Lifetime, identity, revocation and ack: everything after admission.
   const sessions = createSessionKeeper(options, closeWithin);
-  const verify = sessions.guard(options.verify);
-  const events = new Emitter<AuthGateEvents<User>>();
+  // Wrapped once, so every verify call (upgrade, first message, in-place) is
+  // bounded, and an already-expired credential is refused.
+  const verify = sessions.guard(withVerifyTimeout(options.verify, limits.verifyTimeout));
+  const events = withLoggableRefusals(new Emitter<AuthGateEvents<User>>());
   const selectedProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -67,13 +75,14 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A peer that resets while `verify` runs must not crash the process.
     socket.on('error', () => socket.destroy());
-    admit(req, socket, head).catch((error) => {
+    const slot = admission.slot(req);
+    admit(req, socket, head, slot).catch((error) => {
       events.emit('error', error, req);
       socket.destroy();
-    });
+    }).finally(slot.release);
   }
 
-  async function admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, slot: PendingSlot): Promise<void> {
     const origin = originOf(req);
     const refuse = (status: number, reason: string, headers?: Record<string, string>) => {
       events.emit('refused', { status, reason, origin, req });
@@ -81,6 +90,9 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     };
 
     if (closing) return refuse(503, 'gate closed');
+    if (!serves(req)) return refuse(400, 'path not served'); // as ws's WebSocketServer({ path }) answers
+    const full = slot.enter(); // held until settled: bounds verify calls and anonymous sockets
+    if (full) return refuse(full.status, full.reason);
     if (!isWebSocketHandshake(req)) return refuse(400, 'not a websocket handshake');
     if (!(await originAllowed(req).catch(() => false))) return refuse(403, 'origin not allowed');
 
@@ -102,8 +114,13 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
         return refuse(401, 'basic challenge', { 'WWW-Authenticate': `Basic realm="${settings.realm}", charset="UTF-8"` });
       }
       if (settings.carriers.has('message')) {
+        const done = slot.retain(); // still pending until the auth frame is answered
+        socket.once('close', done);
         return upgrade(req, socket, head, (ws) =>
-          authenticateByMessage(ws, req, { verify, timeout: settings.timeout, settle: (s, outcome) => settle(s, req, outcome, 'message') }));
+          authenticateByMessage(ws, req, {
+            verify, timeout: settings.timeout, authFrameBytes: limits.authFrameBytes,
+            settle: (s, outcome) => { done(); settle(s, req, outcome, 'message'); },
+          }));
       }
       return upgrade(req, socket, head, (ws) => settle(ws, req, { kind: 'refused', ...CLOSE.unauthorized }, undefined, 'no credential'));
     }
@@ -157,7 +174,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   return {
     handleUpgrade,
     attach(server) {
-      const listener: UpgradeListener = (req, socket, head) => handleUpgrade(req, socket, head);
+      const listener = attachedListener(server, serves, handleUpgrade);
       server.on('upgrade', listener);
       return () => void server.off('upgrade', listener);
     },

@@ -20,11 +20,18 @@ export function isWebSocketHandshake(req: IncomingMessage): boolean {
 /**
  * The offered subprotocols in order, `[]` when none, or `undefined` when the
  * header is malformed (empty entry, bad characters, a duplicate).
+ *
+ * Parsed exactly as `ws` parses it, so that a header `ws` will answer with 400
+ * is refused here, before `verify` spends a ticket on it: entries are split on
+ * `,`, only SP and HTAB around them are optional whitespace (`trim()` would
+ * also drop U+00A0 and other Unicode spaces, which `ws` refuses), and every
+ * entry must be an RFC 7230 token.
  */
 export function offeredProtocols(req: IncomingMessage): string[] | undefined {
   const header = req.headers['sec-websocket-protocol'];
   if (header === undefined) return [];
-  const entries = header.split(',').map((entry) => entry.trim());
+  if (/^[ \t]|[ \t]$/.test(header)) return undefined; // `ws` refuses whitespace at either end
+  const entries = header.split(',').map((entry) => entry.replace(/^[ \t]+|[ \t]+$/g, ''));
   const valid = entries.every((entry) => TOKEN.test(entry)) && new Set(entries).size === entries.length;
   return valid ? entries : undefined;
 }

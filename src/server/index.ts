@@ -13,6 +13,7 @@ export type { RedisPubSub, RedisRevocations, RedisRevocationsOptions } from './r
 export type {
   AuthGate,
   AuthGateEvents,
+  AuthGateLimits,
   AuthGateOptions,
   Carrier,
   OriginPolicy,

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { AUTH_ERROR, AUTH_OK, readAuthFrame } from './authMessage.ts';
 import { CLOSE } from './closeCodes.ts';
+import { capFrames, exceedsCap, isOversizeError } from './frameCap.ts';
 import { runVerify, type Outcome } from './outcome.ts';
 import type { Verify } from './types.ts';
 
@@ -15,6 +16,8 @@ const MAX_HELD_FRAMES = 64;
 export interface MessageAuthHooks<User> {
   verify: Verify<User>;
   timeout: number;
+  /** The largest frame accepted until the verdict (`limits.authFrameBytes`). */
+  authFrameBytes: number;
   /** Called once with the verdict; the socket is still open on success. */
   settle(ws: WebSocket, outcome: Outcome<User>): void;
 }
@@ -22,15 +25,27 @@ export interface MessageAuthHooks<User> {
 export function authenticateByMessage<User>(ws: WebSocket, req: IncomingMessage, hooks: MessageAuthHooks<User>): void {
   const held: Array<[RawData, boolean]> = [];
   let waiting = true;
+  let settled = false;
+  const uncap = capFrames(ws, hooks.authFrameBytes);
 
-  const refuse = (close: { code: number; reason: string }) => {
+  const finish = (outcome: Outcome<User>) => {
+    if (settled) return false;
+    settled = true;
+    clearTimeout(timer);
     ws.off('message', onMessage);
-    hooks.settle(ws, { kind: 'refused', ...close });
+    ws.off('error', onError);
+    if (outcome.kind === 'accepted') uncap();
+    hooks.settle(ws, outcome);
+    return true;
   };
+  const refuse = (close: { code: number; reason: string }) => void finish({ kind: 'refused', ...close });
+  // `ws` closes with 1009 itself; this makes it a refusal the app hears of.
+  const onError = (error: unknown) => { if (isOversizeError(error)) refuse(CLOSE.authFrameTooBig); };
   const timer = setTimeout(() => refuse(CLOSE.authTimeout), hooks.timeout);
   ws.once('close', () => clearTimeout(timer));
 
   async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
+    if (exceedsCap(data, hooks.authFrameBytes)) return refuse(CLOSE.authFrameTooBig);
     if (!waiting) {
       if (held.length < MAX_HELD_FRAMES) held.push([data, isBinary]);
       else refuse(CLOSE.flood);
@@ -43,14 +58,19 @@ export function authenticateByMessage<User>(ws: WebSocket, req: IncomingMessage,
 
     ws.pause(); // back-pressure while verify runs
     const outcome = await runVerify(hooks.verify, token, req, { carrier: 'message' });
-    ws.off('message', onMessage);
+    if (settled) return void ws.resume(); // refused meanwhile (an oversized frame)
     if (ws.readyState === ws.OPEN) {
       ws.send(outcome.kind === 'accepted' ? AUTH_OK : AUTH_ERROR);
-      hooks.settle(ws, outcome);
+      finish(outcome);
       if (outcome.kind === 'accepted') for (const [frame, binary] of held) ws.emit('message', frame, binary);
+    } else {
+      settled = true; // the client left while verify ran: nobody to answer
+      ws.off('message', onMessage);
+      ws.off('error', onError);
     }
     ws.resume(); // also lets a closing handshake complete
   }
 
   ws.on('message', onMessage);
+  ws.on('error', onError);
 }

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CLOSE, closeReason } from './closeCodes.ts';
 import { Forbidden } from './Forbidden.ts';
+import { VerifyTimeout } from './limits.ts';
 import type { Verify, VerifyContext } from './types.ts';
 
 export type Outcome<User> =
@@ -19,7 +20,9 @@ export async function runVerify<User>(
   if (token === '') return { kind: 'refused', ...CLOSE.unauthorized };
   try {
     const user = await verify(token, req, context);
-    if (user === null || user === undefined || user === false) return { kind: 'refused', ...CLOSE.unauthorized };
+    // Every falsy value refuses (0, '', NaN, 0n too): a check that returns a
+    // count or an empty string must fail closed, never open.
+    if (!user) return { kind: 'refused', ...CLOSE.unauthorized };
     return { kind: 'accepted', user };
   } catch (error) {
     // `name` too: with both the ESM and CJS builds loaded there are two classes.
@@ -27,6 +30,7 @@ export async function runVerify<User>(
       const message = (error as Error).message;
       return { kind: 'refused', code: CLOSE.forbidden.code, reason: closeReason(message || CLOSE.forbidden.reason) };
     }
+    if (error instanceof VerifyTimeout) return { kind: 'refused', ...CLOSE.tryAgain, error };
     return { kind: 'refused', ...CLOSE.internal, error };
   }
 }

@@ -37,9 +37,10 @@ export interface VerifyContext {
 }
 
 /**
- * Your credential check. Return the authenticated user (any value except
- * `null`, `undefined` or `false`) to let the connection in; return a falsy
- * value to refuse it with 4401; throw {@link Forbidden} to refuse it with 4403.
+ * Your credential check. Return the authenticated user (any truthy value) to
+ * let the connection in; return a falsy value (`null`, `undefined`, `false`,
+ * `0`, `''`, `NaN`, `0n`) to refuse it with 4401, so a user id `0` must be
+ * wrapped (`{ id: 0 }`); throw {@link Forbidden} to refuse it with 4403.
  * Any other thrown error closes the socket with 1011 and is reported on the
  * gate's `error` event.
  *
@@ -113,16 +114,61 @@ export interface AuthGateOptions<User> {
   maxPayload?: number;
   /** Realm of the `basic` carrier's `WWW-Authenticate` challenge. Default `'authsocket'`. */
   realm?: string;
+  /** Resource limits on sockets still authenticating (see {@link AuthGateLimits}). */
+  limits?: AuthGateLimits;
+  /**
+   * The client's address, for `limits.pendingPerAddress`. Default
+   * `req.socket.remoteAddress`. Behind a reverse proxy every client has the
+   * proxy's address: derive it from the header your proxy sets (and that
+   * clients cannot forge past it), e.g. the last `X-Forwarded-For` entry.
+   */
+  address?: (req: IncomingMessage) => string;
+  /**
+   * The path(s) this gate serves, compared exactly with the request URL up to
+   * `?` (as `ws`'s `WebSocketServer({ path })` does). Other paths are answered
+   * HTTP 400 before anything else, except that with `attach(server)` they are
+   * left to the server's other `upgrade` listeners when there are any (another
+   * gate with its own `path`, your own router). Default: every path.
+   */
+  path?: string | readonly string[];
 }
 
 /**
- * Why a gate turned a request or socket away. Carries no credential, so it is
- * safe to log; `req.url` may hold a query token, so do not log that.
+ * Bounds on the unauthenticated phase. A socket is *pending* while `verify`
+ * runs or while the gate awaits its first frame (message carrier). Every
+ * refusal also emits `refused`.
  *
  * @example
  * ```ts
- * gate.on('refused', ({ status, code, reason, carrier, origin }) =>
- *   log.info({ status, code, reason, carrier, origin }, 'websocket refused'));
+ * createAuthGate({ origins, verify, limits: { pending: 5_000, pendingPerAddress: 20, verifyTimeout: 3_000 } });
+ * ```
+ */
+export interface AuthGateLimits {
+  /** Sockets pending at once; beyond it HTTP 503 before the upgrade. Default `1000`. `Infinity` turns it off. */
+  pending?: number;
+  /** Sockets pending at once per client address (see `address`); beyond it HTTP 429. Default `50`. */
+  pendingPerAddress?: number;
+  /**
+   * Milliseconds `verify` may take; then the upgrade is accepted and closed with
+   * 1013 `'try again later'` (the client retries with backoff) and the gate
+   * emits `error`. Default `10000`.
+   */
+  verifyTimeout?: number;
+  /** Largest frame accepted before authentication (message carrier); bigger closes with 1009. Default `16384`. */
+  authFrameBytes?: number;
+}
+
+/**
+ * Why a gate turned a request or socket away. Safe to log whole: it holds no
+ * credential in any form, and its `req` is non-enumerable, so
+ * `JSON.stringify`, `util.inspect`, `console.log` and `{ ...refusal }` leave it
+ * out. Never log `req.url` or `req.headers` yourself: they carry the
+ * credential (query ticket, Cookie, Authorization, Sec-WebSocket-Protocol).
+ *
+ * @example
+ * ```ts
+ * gate.on('refused', (refusal) => log.info(refusal, 'websocket refused'));
+ * // { status: 403, reason: 'origin not allowed', origin: 'https://evil.example' }
  * ```
  */
 export interface Refusal {
@@ -136,7 +182,11 @@ export interface Refusal {
   carrier?: Carrier;
   /** The request's `Origin` header. */
   origin?: string;
-  req: IncomingMessage;
+  /**
+   * The refused request, for code that needs it (non-enumerable: never
+   * printed or serialised with the refusal). Do not log its URL or headers.
+   */
+  readonly req: IncomingMessage;
 }
 
 /**
@@ -178,7 +228,7 @@ export interface AuthGateEvents<User> {
  *
  * @example
  * ```ts
- * const detach = gate.attach(httpServer);            // every upgrade on this server
+ * const detach = gate.attach(httpServer);            // every upgrade on this server (or on `path`)
  * httpServer.on('upgrade', (req, socket, head) => {   // or route them yourself
  *   if (req.url?.startsWith('/live')) gate.handleUpgrade(req, socket, head);
  * });
@@ -187,11 +237,14 @@ export interface AuthGateEvents<User> {
  */
 export interface AuthGate<User> {
   /**
-   * Handles every `upgrade` event of `server`.
+   * Handles the `upgrade` events of `server`: all of them, or with `path` the
+   * ones on that path (other paths are left to the server's other `upgrade`
+   * listeners, and answered HTTP 400 when there is none).
    * @returns a function that detaches the gate again.
    */
   attach(server: { on(event: 'upgrade', listener: UpgradeListener): unknown;
-                   off(event: 'upgrade', listener: UpgradeListener): unknown }): () => void;
+                   off(event: 'upgrade', listener: UpgradeListener): unknown;
+                   listeners?(event: 'upgrade'): unknown[] }): () => void;
   /** Handles one upgrade request, for servers that route upgrades themselves. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   on<E extends keyof AuthGateEvents<User>>(event: E, listener: AuthGateEvents<User>[E]): () => void;

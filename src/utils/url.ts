@@ -22,13 +22,34 @@ export function toSocketUrl(input: string | URL): URL {
   return url;
 }
 
-/** localhost, *.localhost, 127.0.0.0/8 and ::1: hosts whose traffic never leaves the machine. */
-export function isLoopbackHost(hostname: string): boolean {
+/** Who turns a host name into an address: a browser, or the system resolver (Node, Deno, Bun). */
+export type HostResolver = 'browser' | 'system';
+
+/**
+ * The resolver in charge here. Browsers resolve `localhost` and every
+ * `*.localhost` name to loopback themselves, by rule (RFC 6761; the WHATWG
+ * "potentially trustworthy origin" rules), without asking DNS. Node, Deno and
+ * Bun hand names to the system resolver, where `*.localhost` may be sent to a
+ * DNS server and resolve off the machine. A page with Node integration
+ * (Electron) counts as the system: when unsure, the stricter answer.
+ */
+export function hostResolver(): HostResolver {
+  const runtime = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown; Bun?: unknown };
+  return typeof runtime.process?.versions?.node === 'string' || runtime.Deno || runtime.Bun ? 'system' : 'browser';
+}
+
+/**
+ * Whether traffic to `hostname` never leaves the machine: `localhost`,
+ * 127.0.0.0/8 and `::1` everywhere; `*.localhost` only where a browser
+ * resolves it (see {@link hostResolver}), since in Node the system resolver
+ * may send it to the network, and a credential with it over plain `ws:`.
+ */
+export function isLoopbackHost(hostname: string, resolver: HostResolver = hostResolver()): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
   return (
     host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    /^127(\.\d{1,3}){3}$/.test(host) ||
+    (resolver === 'browser' && host.endsWith('.localhost')) ||
+    /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host) ||
     host === '::1'
   );
 }

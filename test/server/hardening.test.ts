@@ -51,6 +51,16 @@ describe('malformed credentials → 4401, verify not called', () => {
     }
   });
 
+  test('Sec-WebSocket-Protocol with U+00A0 (which ws refuses, unlike trim()) → HTTP 400 before verify: no ticket spent', async () => {
+    for (const header of [`authsocket,\u00a0${PREFIX}Z29vZA`, `authsocket\u00a0, ${PREFIX}Z29vZA`, `${PREFIX}Z29vZA, authsocket\u00a0`]) {
+      const before = g.verified.length;
+      const request = Buffer.from(upgradeRequest('/?access_token=good', [`Sec-WebSocket-Protocol: ${header}`]), 'latin1');
+      const { response } = await rawExchange(g.port, request);
+      assert.match(response, /^HTTP\/1\.1 400 /, JSON.stringify(header));
+      assert.equal(g.verified.length, before, 'verify was not called');
+    }
+  });
+
   test('cookie: bad percent-encoding', async () => {
     const r = await attempt(g.url(), { headers: { Cookie: 'ws_token=%E0%A4%A' } });
     assert.equal(r.code, 4401);
@@ -68,6 +78,48 @@ test('duplicate query params → 4401, verify not called', async () => {
   const before = g.verified.length;
   const r = await attempt(g.url('/?access_token=good&access_token=good'));
   assert.deepEqual([r.code, g.verified.length], [4401, before]);
+});
+
+describe('the credential cookie more than once (cookie tossing) → 4401, verify not called', () => {
+  for (const cookie of ['ws_token=evil; ws_token=good', 'ws_token=good; ws_token=good', 'ws_token=good; a=1; ws_token=', 'ws_token="good"; ws_token=good']) {
+    test(cookie, async () => {
+      const before = g.verified.length;
+      const r = await attempt(g.url(), { headers: { Cookie: cookie } });
+      assert.deepEqual([r.code, g.verified.length], [4401, before]);
+      assert.equal(g.refusals.at(-1)?.reason, 'repeated cookie');
+    });
+  }
+
+  test('in two Cookie header lines (joined by Node)', async () => {
+    const before = g.verified.length;
+    const { response } = await rawExchange(g.port, upgradeRequest('/', ['Cookie: ws_token=evil', 'Cookie: ws_token=good']));
+    assert.equal(closeCodeIn(response), 4401);
+    assert.equal(g.verified.length, before);
+  });
+
+  test('other cookies of similar names do not count', async () => {
+    const r = await attempt(g.url(), { headers: { Cookie: 'WS_TOKEN=x; ws_token2=y; xws_token=z; ws_token=good' }, closeAfter: 1 });
+    assert.deepEqual(r.messages, [{ type: 'welcome', user: 'alice' }]);
+  });
+});
+
+describe('every falsy verify result → 4401, never a connection', () => {
+  for (const [label, value] of [['null', null], ['undefined', undefined], ['false', false], ['0', 0], ["''", ''], ['NaN', Number.NaN], ['0n', 0n], ['-0', -0]] as const) {
+    test(label, async () => {
+      const falsy = await startGate<unknown>({ verify: async () => value });
+      let connections = 0;
+      falsy.gate.on('connection', () => { connections++; });
+      try {
+        for (const options of [{ path: '/?access_token=t' }, { send: [JSON.stringify({ type: 'auth', token: 't' })] }]) {
+          const { path = '/', ...rest } = options as { path?: string; send?: string[] };
+          const r = await attempt(falsy.url(path), rest);
+          assert.deepEqual([r.code, r.reason, connections], [4401, 'unauthorized', 0]);
+        }
+      } finally {
+        await falsy.close();
+      }
+    });
+  }
 });
 
 test('several token subprotocol entries → 4401', async () => {
@@ -100,9 +152,21 @@ describe('a 64 KB token', () => {
     }
   });
 
-  test('in an auth message: verified like any other and refused with 4401', async () => {
+  test('in an auth message: bigger than limits.authFrameBytes (16 KiB) → 1009, verify not called, refused event', async () => {
+    const before = g.verified.length;
     const r = await attempt(g.url(), { send: [JSON.stringify({ type: 'auth', token: big })] });
-    assert.deepEqual([r.messages, r.code], [[{ type: 'auth_error' }], 4401]);
+    assert.deepEqual([r.messages, r.code, g.verified.length], [[], 1009, before]);
+    assert.deepEqual([g.refusals.at(-1)?.code, g.refusals.at(-1)?.reason], [1009, 'auth frame too big']);
+  });
+
+  test('in an auth message, with authFrameBytes raised: verified like any other and refused with 4401', async () => {
+    const roomy = await startGate({ limits: { authFrameBytes: 128 * 1024 } });
+    try {
+      const r = await attempt(roomy.url(), { send: [JSON.stringify({ type: 'auth', token: big })] });
+      assert.deepEqual([r.messages, r.code], [[{ type: 'auth_error' }], 4401]);
+    } finally {
+      await roomy.close();
+    }
   });
 });
 
@@ -112,7 +176,7 @@ test('a first frame bigger than maxPayload (1 MiB) → 1009', async () => {
 });
 
 test('non-JSON first frames → 1008', async () => {
-  for (const frame of ['{', '\u0000\u0001', '{"type":"auth"', 'x'.repeat(100_000)]) {
+  for (const frame of ['{', '\u0000\u0001', '{"type":"auth"', 'x'.repeat(10_000)]) {
     const r = await attempt(g.url(), { send: [frame] });
     assert.equal(r.code, 1008);
   }
@@ -171,9 +235,15 @@ test('a client that resets the TCP connection while verify runs does not hurt th
 });
 
 test('fuzz: random upgrade requests never crash the gate or reach verify from a foreign origin', async () => {
-  const fuzzGate = await startGate({ timeout: 200, carriers: ['header', 'subprotocol', 'query', 'cookie', 'message'] });
-  const origins = [ORIGIN, 'http://evil.other.test', '', 'null', ORIGIN.toUpperCase()];
   const pick = <T>(items: readonly T[]): T => items[randomBytes(1)[0] % items.length];
+  // Some tokens make verify hang (bounded by verifyTimeout), some return a falsy non-null value.
+  const fuzzGate = await startGate<unknown>({
+    timeout: 200,
+    carriers: ['header', 'subprotocol', 'query', 'cookie', 'message'],
+    limits: { verifyTimeout: 300, authFrameBytes: 4096 },
+    verify: async (token) => (token === 'good' ? 'alice' : token.includes('h') ? new Promise<never>(() => {}) : pick([null, 0, '', false])),
+  });
+  const origins = [ORIGIN, 'http://evil.other.test', '', 'null', ORIGIN.toUpperCase()];
   const junk = (max: number) => randomBytes(randomBytes(1)[0] % max).toString(pick(['latin1', 'base64', 'base64url', 'hex'] as const));
   const verifiedFromForeign: string[] = [];
   fuzzGate.gate.on('connection', (_socket, _user, req) => {
@@ -184,8 +254,9 @@ test('fuzz: random upgrade requests never crash the gate or reach verify from a 
     for (let batch = 0; batch < 10 && Date.now() < deadline; batch++) {
       await Promise.all(Array.from({ length: 20 }, () => {
         const headers = [
-          pick(['', `Sec-WebSocket-Protocol: ${pick(['authsocket', junk(40), `authsocket, ${PREFIX}${junk(60)}`, `${PREFIX}${junk(30)}`])}`]),
-          pick(['', `Cookie: ${pick(['ws_token', junk(20)])}=${junk(80)}`]),
+          pick(['', `Sec-WebSocket-Protocol: ${pick(['authsocket', junk(40), `authsocket, ${PREFIX}${junk(60)}`, `${PREFIX}${junk(30)}`,
+            `authsocket,\u00a0${PREFIX}Z29vZA`, `authsocket\t,\t${PREFIX}Z29vZA`])}`]),
+          pick(['', `Cookie: ${pick(['ws_token', junk(20)])}=${junk(80)}`, `Cookie: ws_token=good; ws_token=${junk(20)}`]),
           pick(['', `Authorization: ${pick(['Bearer', 'Basic', junk(8)])} ${junk(60)}`]),
           pick(['', `X-${junk(10).replace(/[^A-Za-z]/g, 'a')}: ${junk(30)}`]),
         ].filter(Boolean).map((line) => line.replace(/[\r\n]/g, ' '));
@@ -197,6 +268,7 @@ test('fuzz: random upgrade requests never crash the gate or reach verify from a 
       await assertServes(fuzzGate.url());
     }
     assert.deepEqual(verifiedFromForeign, []);
+    for (const refusal of fuzzGate.refusals) assert.doesNotThrow(() => JSON.stringify(refusal)); // loggable, whatever came in
   } finally {
     await fuzzGate.close();
   }

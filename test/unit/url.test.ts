@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuthSocketError } from '../../src/errors/AuthSocketError.ts';
-import { isLoopbackHost, isWithinDomain, toSocketUrl } from '../../src/utils/url.ts';
+import { hostResolver, isLoopbackHost, isWithinDomain, toSocketUrl } from '../../src/utils/url.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof AuthSocketError && e.code === c;
 
@@ -53,15 +53,42 @@ test('toSocketUrl: the INVALID_URL error is an AuthSocketError that names the pr
   }
 });
 
-test('isLoopbackHost: localhost, *.localhost, 127/8 and ::1', () => {
-  for (const host of ['localhost', 'LOCALHOST', 'app.localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]']) {
+test('isLoopbackHost: localhost, 127/8 and ::1 everywhere', () => {
+  for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '127.255.255.255', '::1', '[::1]']) {
     assert.equal(isLoopbackHost(host), true, host);
+    assert.equal(isLoopbackHost(host, 'browser'), true, host);
+    assert.equal(isLoopbackHost(host, 'system'), true, host);
   }
 });
 
+test('isLoopbackHost: *.localhost only where a browser resolves it; in Node the system resolver may send it off the machine', () => {
+  assert.equal(hostResolver(), 'system', 'this test runs in Node');
+  for (const host of ['app.localhost', 'a.b.localhost', 'APP.LOCALHOST']) {
+    assert.equal(isLoopbackHost(host), false, `${host} in Node`);
+    assert.equal(isLoopbackHost(host, 'system'), false, host);
+    assert.equal(isLoopbackHost(host, 'browser'), true, `${host} in a browser`);
+  }
+});
+
+test('hostResolver: a page without Node, Deno or Bun is a browser', () => {
+  const runtime = globalThis as { process?: unknown };
+  const saved = runtime.process;
+  try {
+    runtime.process = undefined;
+    assert.equal(hostResolver(), 'browser');
+    runtime.process = { versions: {} }; // a bundler's process shim
+    assert.equal(hostResolver(), 'browser');
+  } finally {
+    runtime.process = saved;
+  }
+  assert.equal(hostResolver(), 'system');
+});
+
 test('isLoopbackHost: everything else is not loopback', () => {
-  for (const host of ['example.com', 'localhost.example.com', 'notlocalhost', '128.0.0.1', '10.0.0.1', '0.0.0.0', '::2', '127.0.0.1.evil.com', '']) {
+  for (const host of ['example.com', 'localhost.example.com', 'notlocalhost', 'localhost.', '128.0.0.1', '10.0.0.1', '0.0.0.0', '::2',
+    '127.0.0.1.evil.com', '127.256.0.1', '127.0.0.1a', '']) {
     assert.equal(isLoopbackHost(host), false, host);
+    assert.equal(isLoopbackHost(host, 'browser'), false, host);
   }
 });
 
