@@ -16,7 +16,7 @@ import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { backoffDelay } from './backoff.ts';
 import { isOffline, untilOnline, watchBrowserSignals } from './browserSignals.ts';
-import { judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
+import { checkCloseCodes, type CloseCodeOverrides, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
 import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential } from './credential.ts';
 import { Emitter } from './emitter.ts';
@@ -75,6 +75,7 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #auth: AuthOptions<In, Out> | undefined;
   readonly #carrier: Carrier | undefined;
   readonly #maxFailures: number;
+  readonly #closeCodes: CloseCodeOverrides | undefined;
   readonly #reconnect: ResolvedReconnect;
   readonly #heartbeat: HeartbeatOptions<In, Out> | undefined;
   readonly #codec: Codec<In, Out>;
@@ -94,7 +95,7 @@ export class AuthSocket<In = unknown, Out = In> {
     authenticateInBand: (link, onVerdict) => this.#authenticateInBand(link, onVerdict),
     promote: (session, link) => this.#promote(session, link),
     settleCarrier: () => this.#carrier?.settle?.(),
-    judgeClose: (code, local) => judgeClose(code, local),
+    judgeClose: (code, local) => judgeClose(code, local, this.#closeCodes),
     inBandTimeout: () => this.#carrier?.inBand?.timeout ?? 0,
     emitError: (error) => this.#emitError(error),
     log: (line) => this.#log(line),
@@ -111,6 +112,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.url = socketUrl.href;
     this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
     this.#reconnect = resolveReconnect(options.reconnect);
+    this.#closeCodes = checkCloseCodes(options.closeCodes);
     checkHeartbeat(options.heartbeat);
     this.#heartbeat = options.heartbeat;
     this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
@@ -381,6 +383,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #onOpen(session: Session, link: Link): void {
     this.#carrier?.settle?.();
     session.unopened = 0;
+    this.#measureUptime(session, link);
     const inBand = this.#carrier?.inBand;
     if (!inBand) {
       link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
@@ -411,8 +414,15 @@ export class AuthSocket<In = unknown, Out = In> {
     clearTimeout(link.confirmTimer);
     link.confirmed = true;
     session.authFailures = 0;
-    session.retries = 0;
     this.#pendingQueue.confirm();
+  }
+
+  /** The backoff and `maxRetries` start over only once a connection stayed open `minUptime` (no tight loops). */
+  #measureUptime(session: Session, link: Link): void {
+    clearTimeout(link.uptimeTimer);
+    link.uptimeTimer = setTimeout(() => {
+      session.retries = 0;
+    }, this.#reconnect.minUptime);
   }
 
   #onFrame(session: Session, link: Link, data: string | ArrayBuffer): void {
@@ -434,6 +444,7 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 
   #onEnd(session: Session, link: Link, ending: Ending): void {
+    const authError = link.authError;
     this.#resetAttempt(session, link);
     // The next connection fetches a fresh credential anyway.
     this.#makeBeforeBreak.abandon(session, 'The connection dropped during re-authentication; reconnecting with a fresh credential.');
@@ -442,16 +453,26 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
     let giveUp: (() => void) | undefined;
 
-    const verdict = judgeClose(code, ending.local);
+    const verdict = judgeClose(code, ending.local, this.#closeCodes);
     // Refused: the server closed before the application saw what was sent.
     this.#pendingQueue.settleUnconfirmed(verdict === 'auth-failure' || verdict === 'forbidden');
     if (verdict === 'forbidden') giveUp = () => this.#giveUpUnauthorized(code, reason);
+    else if (verdict === 'fatal') giveUp = () => this.#giveUpFatal(code, reason);
     else if (verdict === 'auth-failure') {
-      if (!ending.local) {
-        this.#emitError(new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; retrying with a fresh one.`));
-      }
       session.authFailures += 1;
-      if (session.authFailures >= this.#maxFailures) giveUp = () => this.#giveUpUnauthorized(code, reason);
+      const exhausted = session.authFailures >= this.#maxFailures;
+      if (exhausted) giveUp = () => this.#giveUpUnauthorized(code, reason);
+      else if (!this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
+      const next = exhausted
+        ? `giving up after ${session.authFailures} consecutive auth failures (auth.maxFailures)`
+        : giveUp
+          ? 'not retrying'
+          : typeof this.#auth?.token === 'function'
+            ? 'retrying with a fresh credential'
+            : 'retrying with the same token (auth.token is a fixed string)';
+      const error = authError?.(next)
+        ?? (ending.local ? undefined : new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; ${next}.`));
+      if (error) this.#emitError(error);
     }
     if (!ending.opened) this.#countUnopened(session);
     if (!giveUp && !this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
@@ -500,6 +521,15 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#giveUp();
   }
 
+  /** `closeCodes` marks this server close code fatal: stop, keep the queue for `open()`. */
+  #giveUpFatal(code: number, reason: string): void {
+    this.#emitError(new AuthSocketError(
+      'CONNECTION_FAILED',
+      `The server closed with ${code}${reason ? ` (${reason})` : ''}, which options.closeCodes marks fatal; stopped (queued messages kept). Call open() to start again.`,
+    ));
+    this.#giveUp();
+  }
+
   #giveUpUnauthorized(code: number, reason: string): void {
     this.#giveUp();
     this.#log(`unauthorized: gave up after close code ${code}`);
@@ -534,7 +564,9 @@ export class AuthSocket<In = unknown, Out = In> {
   #resetAttempt(session: Session, link: Link): void {
     this.#carrier?.settle?.();
     clearTimeout(link.confirmTimer);
+    clearTimeout(link.uptimeTimer);
     link.confirmed = false;
+    link.authError = undefined;
     link.verdictWait?.end();
     if (session.primary === link) session.heartbeat?.stop();
   }
@@ -556,14 +588,18 @@ export class AuthSocket<In = unknown, Out = In> {
     return true;
   }
 
-  /** A refused or unanswered auth frame is an auth failure: give the socket up with 4401. */
+  /**
+   * A refused or unanswered auth frame is an auth failure: give the socket up
+   * with 4401. The error is emitted when the connection's end is handled, once
+   * it is known whether the client retries.
+   */
   #failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>): AuthSocketError {
-    const error = verdictError(verdict, this.#carrier!.inBand!.timeout, 'retrying with a fresh credential');
+    const timeout = this.#carrier!.inBand!.timeout;
     if (verdict !== 'ended') {
-      this.#emitError(error);
+      link.authError = (next) => verdictError(verdict, timeout, next);
       link.transport.drop(UNAUTHORIZED, verdict === 'timeout' ? 'auth timeout' : 'auth rejected');
     }
-    return error;
+    return verdictError(verdict, timeout, 'retrying');
   }
 
   async #refreshInPlace(session: Session): Promise<void> {
@@ -595,6 +631,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#resetAttempt(session, session.primary);
     session.primary = link;
     this.#confirm(session, link);
+    this.#measureUptime(session, link);
     this.#pendingQueue.flush((frame) => link.transport.send(frame));
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);

@@ -21,6 +21,10 @@ export interface Link {
   credential?: FetchedCredential | undefined;
   confirmed: boolean;
   confirmTimer?: ReturnType<typeof setTimeout> | undefined;
+  /** Fires once the connection stayed open `reconnect.minUptime`: the backoff starts over. */
+  uptimeTimer?: ReturnType<typeof setTimeout> | undefined;
+  /** A client-side auth failure (reject, ack timeout) to report when the connection's end is handled. */
+  authError?: ((next: string) => AuthSocketError) | undefined;
   /** The pending in-band auth (an ack is awaited). */
   verdictWait?: VerdictWait | undefined;
   /** Replaced by a re-authenticated connection, closing soon. */
