@@ -171,6 +171,8 @@ export type StandardSchemaResult<Output> =
 /** The part of the `WebSocket` interface authsocket uses. */
 export interface WebSocketLike {
   readonly readyState: number;
+  /** The subprotocol the server selected (`''` for none). */
+  readonly protocol?: string;
   binaryType: string;
   send(data: Frame): void;
   close(code?: number, reason?: string): void;

@@ -30,6 +30,8 @@ export interface InBandAuth {
 export interface Carrier {
   readonly name: CarrierName;
   prepare(token: string, target: AttemptTarget): AttemptPlan;
+  /** Throws `TOKEN_PROVIDER_FAILED` when the credential cannot travel by this carrier at all (checked in `prepare` too). */
+  fits?(token: string): void;
   /** The attempt's handshake settled (opened or failed): undo what `prepare` left behind. */
   settle?(): void;
   /** Present when the server expects the credential in the first message. */

@@ -40,6 +40,9 @@ import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
 import { runSetup, type SetupFn } from './setup.ts';
+import { checkHandshakeSize, longestLine } from './requestSize.ts';
+import { noSubprotocolError, unopenedHint } from './unopenedHint.ts';
+import { DEFAULT_APP_PROTOCOL } from '../carriers/subprotocol.ts';
 
 /** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
 const REJECT_CLOSE_WAIT = 1000;
@@ -97,9 +100,12 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #pendingQueue: PendingQueue;
   readonly #redactor = new SecretRedactor();
   #session: Session | undefined;
+  /** `close()` was called and `open()` not since: `send()` throws rather than queue for nobody. */
+  #closedByApp = false;
   readonly #makeBeforeBreak = new MakeBeforeBreak({
     createLink: (session, handle) => this.#createLink(session, handle),
-    planAttempt: (link) => this.#planAttempt(link),
+    planAttempt: (session, link) => this.#planAttempt(session, link),
+    offered: () => this.#offered(),
     authenticateInBand: (link, onVerdict) => this.#authenticateInBand(link, onVerdict),
     runSetup: (link, done) => this.#runSetup(link, done),
     promote: (session, link) => this.#promote(session, link),
@@ -139,6 +145,7 @@ export class AuthSocket<In = unknown, Out = In> {
         throw new AuthSocketError('INVALID_OPTIONS', "auth.refresh 'in-place' needs auth.via 'message'; other carriers refresh by reconnecting.");
       }
       this.#handshake = this.#carrier.inBand ?? (options.auth.ack ? createHandshake(options.auth) : undefined);
+      if (typeof options.auth.token === 'string') this.#checkFixedToken(options.auth.token);
     }
     if (options.setup !== undefined && typeof options.setup !== 'function') throw new AuthSocketError('INVALID_OPTIONS', 'setup must be a function.');
     this.#setup = options.setup;
@@ -151,20 +158,37 @@ export class AuthSocket<In = unknown, Out = In> {
     if (!options.startClosed) queueMicrotask(() => this.#machine.state === 'idle' && this.open());
   }
 
+  /** A fixed string token that can never travel by this carrier is a setup error. */
+  #checkFixedToken(token: string): void {
+    const carrier = this.#carrier!;
+    try {
+      carrier.fits?.(token);
+      if (carrier.name !== 'cookie') checkHandshakeSize(carrier.prepare(token, this.#target), carrier.name);
+    } catch (error) {
+      throw new AuthSocketError('INVALID_OPTIONS', `auth.token: ${(error as Error).message}`);
+    }
+  }
+
   /** The lifecycle state. */
   get state(): State {
     return this.#machine.state;
   }
 
   /**
-   * Sends now if open, else queues in order until the server accepted the credential.
-   * @throws {@link AuthSocketError} `QUEUE_FULL` when the queue is full (nothing is dropped silently)
+   * Sends now if open, else queues in order until the server accepted the
+   * credential (also while `closed` after the client gave up: `open()` sends
+   * the queue). After `close()` nothing is queued: it throws until `open()`.
+   * @throws {@link AuthSocketError} `QUEUE_FULL` when the queue is full (nothing is dropped silently);
+   *   `CONNECTION_FAILED` after `close()`, before `open()`
    * @example
    * ```ts
    * socket.send({ type: 'say', text: 'hi' });
    * ```
    */
   send(msg: Out): void {
+    if (this.#closedByApp) {
+      throw new AuthSocketError('CONNECTION_FAILED', 'The socket was closed by close(); call open() first. Nothing was sent or queued.');
+    }
     const frame = this.#codec.encode(msg);
     const link = this.#session?.primary;
     if (this.state === 'open' && this.#pendingQueue.size === 0 && !link?.rejected && link?.transport.send(frame)) {
@@ -184,6 +208,7 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   open(): void {
     if (this.state !== 'idle' && this.state !== 'closed') return;
+    this.#closedByApp = false;
     const abort = new AbortController();
     const session: Session = {
       abort,
@@ -218,6 +243,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (new TextEncoder().encode(reason).length > 123) {
       throw new AuthSocketError('INVALID_OPTIONS', 'close() reason must be at most 123 bytes of UTF-8.');
     }
+    this.#closedByApp = true;
     if (this.state === 'closed' && this.#pendingQueue.size === 0) return;
     this.#endSession(code, reason);
     const dropped = this.#pendingQueue.drop();
@@ -366,8 +392,8 @@ export class AuthSocket<In = unknown, Out = In> {
       if (signal.aborted || session.suspended || session.primary !== link) return undefined;
       session.attempt += 1;
       try {
-        const plan = await this.#planAttempt(link);
-        if (signal.aborted || session.suspended || session.primary !== link) {
+        const plan = await this.#planAttempt(session, link);
+        if (!plan || signal.aborted || session.suspended || session.primary !== link) {
           this.#carrier?.settle?.();
           return undefined;
         }
@@ -384,12 +410,23 @@ export class AuthSocket<In = unknown, Out = In> {
     }
   }
 
-  async #planAttempt(link: Link): Promise<AttemptPlan> {
+  /** Fetches a credential and plans `link`'s attempt; `undefined` when the session or the link ended meanwhile. */
+  async #planAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined> {
     if (!this.#auth || !this.#carrier) return { url: this.url, protocols: [...this.#target.protocols] };
     const credential = await fetchCredential(this.#auth.token);
     this.#redactor.remember(credential.token);
+    // Closed (or the candidate given up) while the provider ran: write nothing (no cookie after close()).
+    if (session.abort.signal.aborted || session.suspended || (link !== session.primary && link !== session.candidate)) return undefined;
     link.credential = credential;
-    return this.#carrier.prepare(credential.token, this.#target);
+    const plan = this.#carrier.prepare(credential.token, this.#target);
+    session.longestLine = longestLine(plan);
+    try {
+      checkHandshakeSize(plan, this.#carrier.name);
+    } catch (error) {
+      this.#carrier.settle?.();
+      throw error;
+    }
+    return plan;
   }
 
   #onOpen(session: Session, link: Link): void {
@@ -511,6 +548,7 @@ export class AuthSocket<In = unknown, Out = In> {
         ?? (ending.local ? undefined : new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; ${next}.`));
       if (error) this.#emitError(error);
     }
+    if (ending.noSubprotocol) this.#emitError(noSubprotocolError(this.#offered(), 'retrying'));
     if (!ending.opened) this.#countUnopened(session);
     if (!giveUp && !this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
 
@@ -523,12 +561,19 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #countUnopened(session: Session): void {
     session.unopened += 1;
-    if (session.unopened === this.#reconnect.hintAfter) {
-      this.#emitError(new AuthSocketError(
-        'CONNECTION_FAILED',
-        `${session.unopened} attempts in a row never opened. If the server is up, it may refuse the upgrade (browsers see HTTP 401/403 as a network failure): make it accept, then close with 4401 (bad credential) or 4403 (forbidden). Still retrying.`,
-      ));
-    }
+    if (session.unopened !== this.#reconnect.hintAfter) return;
+    const carrier = this.#carrier?.name;
+    this.#emitError(new AuthSocketError('CONNECTION_FAILED', unopenedHint({
+      attempts: session.unopened,
+      credentialOnUpgrade: carrier !== undefined && carrier !== 'message',
+      offered: this.#offered(),
+      longest: session.longestLine,
+    })));
+  }
+
+  /** The application subprotocols every attempt offers (the token entry aside). */
+  #offered(): readonly string[] {
+    return this.#target.protocols.length > 0 ? this.#target.protocols : this.#carrier?.name === 'subprotocol' ? [DEFAULT_APP_PROTOCOL] : [];
   }
 
   /** Schedules the next attempt; `false` (after closing) when there will be none. */
@@ -729,6 +774,8 @@ export class AuthSocket<In = unknown, Out = In> {
       },
       frozen: () => this.#suspend(session),
       restored: () => this.#resume(session),
+      // Navigating away mid-handshake: the credential cookie must not outlive the page.
+      leaving: () => this.#carrier?.settle?.(),
     });
   }
 

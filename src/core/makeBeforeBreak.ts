@@ -2,6 +2,7 @@ import type { AttemptPlan } from '../carriers/carrier.ts';
 import { AuthSocketError } from '../errors/AuthSocketError.ts';
 import type { CloseVerdict } from './closeCodes.ts';
 import { verdictError, type Verdict } from './inBandAuth.ts';
+import { noSubprotocolError } from './unopenedHint.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
 import type { Ending } from './transport.ts';
 
@@ -17,7 +18,7 @@ export interface MakeBeforeBreakHost {
   /** A new connection whose transport routes its events back here while it is the candidate. */
   createLink(session: Session, handle: CandidateHandle): Link;
   /** Fetches a credential and plans an attempt for `link`; throws on a failed provider. */
-  planAttempt(link: Link): Promise<AttemptPlan>;
+  planAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined>;
   /** Waits for the server's verdict on `link` (sending the auth frame, if any); `false` when there is no handshake. */
   authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void): boolean;
   /** Runs `options.setup` on `link`; `done()` at once without one. */
@@ -27,6 +28,8 @@ export interface MakeBeforeBreakHost {
   /** Undoes what the carrier's `prepare` left behind (the cookie). */
   settleCarrier(): void;
   judgeClose(code: number, local: boolean): CloseVerdict;
+  /** The application subprotocols offered, for the error when the server selected none. */
+  offered(): readonly string[];
   handshakeTimeout(): number;
   emitError(error: unknown): void;
   log(line: string): void;
@@ -55,7 +58,7 @@ export class MakeBeforeBreak {
     if (handle.attempted || session.abort.signal.aborted) return undefined;
     handle.attempted = true;
     try {
-      return await this.host.planAttempt(link);
+      return await this.host.planAttempt(session, link);
     } catch (error) {
       this.host.emitError(error);
       this.drop(session, link, error as AuthSocketError);
@@ -119,7 +122,7 @@ export class MakeBeforeBreak {
   onEnd(session: Session, link: Link, ending: Ending): void {
     link.verdictWait?.end();
     const reason = this.host.redact(ending.reason);
-    const error = new AuthSocketError(
+    const error = ending.noSubprotocol ? noSubprotocolError(this.host.offered(), 'the current connection stays up') : new AuthSocketError(
       this.host.judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
       `Re-authentication failed: the new connection ended with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up.`,
     );

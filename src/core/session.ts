@@ -57,6 +57,8 @@ export interface Session {
   /** Consecutive attempts that never opened, for the `CONNECTION_FAILED` hint. */
   unopened: number;
   nextDelay: number;
+  /** The longest line of the last handshake request, for the `CONNECTION_FAILED` hint. */
+  longestLine?: { line: string; bytes: number } | undefined;
   backoff?: ReturnType<typeof wait> | undefined;
   heartbeat?: Heartbeat | undefined;
   refreshTimer?: ReturnType<typeof setTimeout> | undefined;
