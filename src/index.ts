@@ -9,6 +9,9 @@ export { AuthSocketError, type AuthSocketErrorCode } from './errors/AuthSocketEr
 export { jsonCodec } from './core/codec.ts';
 export type {
   AuthOptions,
+  AuthOptionsBase,
+  MessageAuthOptions,
+  UpgradeAuthOptions,
   AuthSocketEvents,
   AuthSocketOptions,
   CarrierName,

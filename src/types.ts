@@ -25,7 +25,8 @@ export interface CookieOptions {
 
 /**
  * How the client authenticates. `token` is called before EVERY connection
- * attempt, so single-use tickets work.
+ * attempt, so single-use tickets work. `refresh: 'in-place'` type-checks only
+ * with `via: 'message'` (the other carriers refresh by reconnecting).
  *
  * @example
  * ```ts
@@ -35,18 +36,37 @@ export interface CookieOptions {
  * }
  * ```
  */
-export interface AuthOptions<In = unknown, Out = In> {
-  /** The carrier: `subprotocol`, `query`, `cookie`, `message`, `header` (Node only), or `basic` (deprecated). */
-  via: CarrierName;
-  /** The credential, or a provider called before every attempt (10 s limit). */
-  token: string | (() => Credential | Promise<Credential>);
+export type AuthOptions<In = unknown, Out = In> = MessageAuthOptions<In, Out> | UpgradeAuthOptions<In, Out>;
+
+/** `auth` with the `message` carrier: the credential in the first frame; it may re-authenticate in place. */
+export interface MessageAuthOptions<In = unknown, Out = In> extends AuthOptionsBase<In, Out> {
+  /** The credential travels in the first message after open. */
+  via: 'message';
   /**
    * How to renew before expiry: `'reconnect'` opens a new authenticated connection
-   * and switches to it (make-before-break); `'in-place'` (message carrier only)
-   * sends a new auth frame on the live connection.
+   * and switches to it (make-before-break); `'in-place'` sends a new auth frame
+   * on the live connection.
    * @defaultValue `'reconnect'`
    */
   refresh?: 'reconnect' | 'in-place';
+}
+
+/** `auth` with a carrier that rides on the upgrade request: it re-authenticates by reconnecting. */
+export interface UpgradeAuthOptions<In = unknown, Out = In> extends AuthOptionsBase<In, Out> {
+  /** The carrier: `subprotocol`, `query`, `cookie`, `header` (Node only), or `basic` (deprecated). */
+  via: Exclude<CarrierName, 'message'>;
+  /**
+   * How to renew before expiry: a new authenticated connection, switched to
+   * once authenticated (make-before-break). `'in-place'` needs `via: 'message'`.
+   * @defaultValue `'reconnect'`
+   */
+  refresh?: 'reconnect';
+}
+
+/** What every carrier's `auth` options share. */
+export interface AuthOptionsBase<In = unknown, Out = In> {
+  /** The credential, or a provider called before every attempt (10 s limit). */
+  token: string | (() => Credential | Promise<Credential>);
   /** User name that goes with the token (`basic`, deprecated). @defaultValue `'token'` */
   username?: string;
   /** Query parameter name (`query`). @defaultValue `'access_token'` */
