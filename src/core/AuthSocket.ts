@@ -17,9 +17,9 @@ import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { backoffDelay } from './backoff.ts';
 import { isOffline, untilOnline, watchBrowserSignals } from './browserSignals.ts';
-import { checkCloseCodes, type CloseCodeOverrides, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
+import { afterAuthFailure, checkCloseCodes, type CloseCodeOverrides, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
 import { jsonCodec } from './codec.ts';
-import { fetchCredential, type FetchedCredential } from './credential.ts';
+import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
 import { Heartbeat } from './heartbeat.ts';
 import {
@@ -39,16 +39,13 @@ import { type Ending, Transport } from './transport.ts';
 import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
-import { runSetup, type SetupFn } from './setup.ts';
-import { checkHandshakeSize, longestLine } from './requestSize.ts';
+import { checkSetup, runSetup, type SetupFn } from './setup.ts';
+import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
 import { noSubprotocolError, unopenedHint } from './unopenedHint.ts';
 import { DEFAULT_APP_PROTOCOL } from '../carriers/subprotocol.ts';
 
 /** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
 const REJECT_CLOSE_WAIT = 1000;
-
-/** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */
-const REFRESH_LEAD = 60_000;
 
 /**
  * A WebSocket client that authenticates every connection with a fresh
@@ -145,10 +142,9 @@ export class AuthSocket<In = unknown, Out = In> {
         throw new AuthSocketError('INVALID_OPTIONS', "auth.refresh 'in-place' needs auth.via 'message'; other carriers refresh by reconnecting.");
       }
       this.#handshake = this.#carrier.inBand ?? (options.auth.ack ? createHandshake(options.auth) : undefined);
-      if (typeof options.auth.token === 'string') this.#checkFixedToken(options.auth.token);
+      if (typeof options.auth.token === 'string') checkFixedToken(this.#carrier, options.auth.token, this.#target);
     }
-    if (options.setup !== undefined && typeof options.setup !== 'function') throw new AuthSocketError('INVALID_OPTIONS', 'setup must be a function.');
-    this.#setup = options.setup;
+    this.#setup = checkSetup(options.setup);
     const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (!WebSocketClass) {
       throw new AuthSocketError('INVALID_OPTIONS', "No WebSocket here: pass options.WebSocket (in Node: import { WebSocket } from 'ws').");
@@ -156,17 +152,6 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#WebSocket = WebSocketClass;
     // Start on the next microtask so that listeners added right after `new` see every event.
     if (!options.startClosed) queueMicrotask(() => this.#machine.state === 'idle' && this.open());
-  }
-
-  /** A fixed string token that can never travel by this carrier is a setup error. */
-  #checkFixedToken(token: string): void {
-    const carrier = this.#carrier!;
-    try {
-      carrier.fits?.(token);
-      if (carrier.name !== 'cookie') checkHandshakeSize(carrier.prepare(token, this.#target), carrier.name);
-    } catch (error) {
-      throw new AuthSocketError('INVALID_OPTIONS', `auth.token: ${(error as Error).message}`);
-    }
   }
 
   /** The lifecycle state. */
@@ -537,13 +522,7 @@ export class AuthSocket<In = unknown, Out = In> {
       const exhausted = session.authFailures >= this.#maxFailures;
       if (exhausted) giveUp = () => this.#giveUpUnauthorized(code, reason);
       else if (!this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
-      const next = exhausted
-        ? `giving up after ${session.authFailures} consecutive auth failures (auth.maxFailures)`
-        : giveUp
-          ? 'not retrying'
-          : typeof this.#auth?.token === 'function'
-            ? 'retrying with a fresh credential'
-            : 'retrying with the same token (auth.token is a fixed string)';
+      const next = afterAuthFailure(exhausted ? session.authFailures : 0, Boolean(giveUp), typeof this.#auth?.token === 'function');
       const error = authError?.(next)
         ?? (ending.local ? undefined : new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; ${next}.`));
       if (error) this.#emitError(error);
@@ -732,13 +711,12 @@ export class AuthSocket<In = unknown, Out = In> {
   #scheduleRefresh(session: Session, credential: FetchedCredential | undefined): void {
     clearTimeout(session.refreshTimer);
     session.refreshTimer = undefined;
-    if (!credential?.expiresAt || credential.expiresAt <= Date.now()) return;
-    const lifetime = credential.expiresAt - credential.fetchedAt;
-    const refreshAt = credential.expiresAt - Math.min(REFRESH_LEAD, lifetime / 10);
+    const delay = refreshDelay(credential);
+    if (delay === undefined) return;
     session.refreshTimer = setTimeout(() => {
       this.#log('token about to expire: re-authenticating');
       this.reauthenticate().catch(() => {}); // failures are already on the `error` event
-    }, Math.max(0, refreshAt - Date.now()));
+    }, delay);
   }
 
   // ── liveness and the page ───────────────────────────────────────────────

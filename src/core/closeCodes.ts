@@ -67,3 +67,14 @@ export function checkCloseCodes(closeCodes: unknown): CloseCodeOverrides | undef
   }
   return overrides;
 }
+
+/**
+ * What an auth-failure error says comes next: giving up after `exhausted`
+ * failures (0: not exhausted), not retrying (reconnect off or `maxRetries`
+ * reached), or retrying — with a fresh credential only when there is a provider.
+ */
+export function afterAuthFailure(exhausted: number, stopping: boolean, provider: boolean): string {
+  if (exhausted) return `giving up after ${exhausted} consecutive auth failures (auth.maxFailures)`;
+  if (stopping) return 'not retrying';
+  return provider ? 'retrying with a fresh credential' : 'retrying with the same token (auth.token is a fixed string)';
+}

@@ -1,4 +1,4 @@
-import type { AttemptPlan } from '../carriers/carrier.ts';
+import type { AttemptPlan, AttemptTarget, Carrier } from '../carriers/carrier.ts';
 import { AuthSocketError } from '../errors/AuthSocketError.ts';
 
 /**
@@ -32,4 +32,15 @@ export function checkHandshakeSize(plan: AttemptPlan, via: string): void {
     'TOKEN_PROVIDER_FAILED',
     `The credential makes the ${line} ${size} bytes long, over the ${HANDSHAKE_LINE_LIMIT} bytes servers and proxies accept (via '${via}'); use a short ticket, or auth.via 'message'.`,
   );
+}
+
+/** A fixed string token that can never travel by this carrier is a setup error: `INVALID_OPTIONS`. */
+export function checkFixedToken(carrier: Carrier, token: string, target: AttemptTarget): void {
+  try {
+    carrier.fits?.(token);
+    // `prepare` is pure except for the cookie carrier (it writes the cookie); `fits` covers that one.
+    if (carrier.name !== 'cookie') checkHandshakeSize(carrier.prepare(token, target), carrier.name);
+  } catch (error) {
+    throw new AuthSocketError('INVALID_OPTIONS', `auth.token: ${(error as Error).message}`);
+  }
 }

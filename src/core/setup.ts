@@ -52,3 +52,9 @@ export function runSetup<Out>(
     clearTimeout(timer);
   };
 }
+
+/** `options.setup`, checked: a function or nothing. */
+export function checkSetup<Out>(setup: unknown): SetupFn<Out> | undefined {
+  if (setup !== undefined && typeof setup !== 'function') throw new AuthSocketError('INVALID_OPTIONS', 'setup must be a function.');
+  return setup as SetupFn<Out> | undefined;
+}
