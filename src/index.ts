@@ -9,9 +9,13 @@ export { AuthSocketError, type AuthSocketErrorCode } from './errors/AuthSocketEr
 export { jsonCodec } from './core/codec.ts';
 export type {
   AuthOptions,
+  AuthOptionsBase,
+  MessageAuthOptions,
+  UpgradeAuthOptions,
   AuthSocketEvents,
   AuthSocketOptions,
   CarrierName,
+  CloseCodeAction,
   CloseInfo,
   Codec,
   CookieOptions,
@@ -19,6 +23,7 @@ export type {
   Frame,
   HeartbeatOptions,
   ReconnectOptions,
+  SetupConnection,
   StandardSchemaResult,
   StandardSchemaV1,
   State,

@@ -25,7 +25,8 @@ export interface CookieOptions {
 
 /**
  * How the client authenticates. `token` is called before EVERY connection
- * attempt, so single-use tickets work.
+ * attempt, so single-use tickets work. `refresh: 'in-place'` type-checks only
+ * with `via: 'message'` (the other carriers refresh by reconnecting).
  *
  * @example
  * ```ts
@@ -35,18 +36,37 @@ export interface CookieOptions {
  * }
  * ```
  */
-export interface AuthOptions<In = unknown, Out = In> {
-  /** The carrier: `subprotocol`, `query`, `cookie`, `message`, `header` (Node only), or `basic` (deprecated). */
-  via: CarrierName;
-  /** The credential, or a provider called before every attempt (10 s limit). */
-  token: string | (() => Credential | Promise<Credential>);
+export type AuthOptions<In = unknown, Out = In> = MessageAuthOptions<In, Out> | UpgradeAuthOptions<In, Out>;
+
+/** `auth` with the `message` carrier: the credential in the first frame; it may re-authenticate in place. */
+export interface MessageAuthOptions<In = unknown, Out = In> extends AuthOptionsBase<In, Out> {
+  /** The credential travels in the first message after open. */
+  via: 'message';
   /**
    * How to renew before expiry: `'reconnect'` opens a new authenticated connection
-   * and switches to it (make-before-break); `'in-place'` (message carrier only)
-   * sends a new auth frame on the live connection.
+   * and switches to it (make-before-break); `'in-place'` sends a new auth frame
+   * on the live connection.
    * @defaultValue `'reconnect'`
    */
   refresh?: 'reconnect' | 'in-place';
+}
+
+/** `auth` with a carrier that rides on the upgrade request: it re-authenticates by reconnecting. */
+export interface UpgradeAuthOptions<In = unknown, Out = In> extends AuthOptionsBase<In, Out> {
+  /** The carrier: `subprotocol`, `query`, `cookie`, `header` (Node only), or `basic` (deprecated). */
+  via: Exclude<CarrierName, 'message'>;
+  /**
+   * How to renew before expiry: a new authenticated connection, switched to
+   * once authenticated (make-before-break). `'in-place'` needs `via: 'message'`.
+   * @defaultValue `'reconnect'`
+   */
+  refresh?: 'reconnect';
+}
+
+/** What every carrier's `auth` options share. */
+export interface AuthOptionsBase<In = unknown, Out = In> {
+  /** The credential, or a provider called before every attempt (10 s limit). */
+  token: string | (() => Credential | Promise<Credential>);
   /** User name that goes with the token (`basic`, deprecated). @defaultValue `'token'` */
   username?: string;
   /** Query parameter name (`query`). @defaultValue `'access_token'` */
@@ -57,12 +77,21 @@ export interface AuthOptions<In = unknown, Out = In> {
   cookie?: CookieOptions;
   /** Builds the auth frame (`message`); a string is sent as is. @defaultValue `{ type: 'auth', token }` as JSON */
   message?: (token: string) => Out | string;
-  /** Recognises the server's acceptance (`message`). @defaultValue `msg.type === 'auth_ok'` */
+  /** Recognises the server's acceptance (`message`, or `ack`). @defaultValue `msg.type === 'auth_ok'` */
   isAck?: (msg: In) => boolean;
-  /** Recognises the server's refusal (`message`). @defaultValue `msg.type === 'auth_error'` */
+  /** Recognises the server's refusal (`message`, or `ack`). @defaultValue `msg.type === 'auth_error'` */
   isReject?: (msg: In) => boolean;
-  /** Milliseconds to wait for the ack (`message`). @defaultValue `10000` */
+  /** Milliseconds to wait for the ack (`message`, or any carrier with `ack`). @defaultValue `10000` */
   timeout?: number;
+  /**
+   * Wait for the server's ack (a frame for which `isAck` holds, default
+   * `{"type":"auth_ok"}`, sent by the gate's `ack: true`) before `open`, with
+   * any carrier: `open` then means the server accepted the credential. The
+   * ack is not delivered as a message; none within `timeout` is `AUTH_TIMEOUT`.
+   * The `message` carrier always waits for its ack.
+   * @defaultValue `false`
+   */
+  ack?: boolean;
   /** Consecutive auth failures before giving up with `unauthorized`. @defaultValue `3` */
   maxFailures?: number;
 }
@@ -89,7 +118,24 @@ export interface ReconnectOptions {
   connectionTimeout?: number;
   /** Consecutive never-opened attempts before one `CONNECTION_FAILED` hint. @defaultValue `3` */
   hintAfter?: number;
+  /**
+   * Milliseconds a connection must stay open before the backoff (and the
+   * `maxRetries` count) start over. A server that accepts, confirms and closes
+   * at once is retried with growing delays, never in a tight loop. (A confirmed
+   * connection still resets the auth-failure count at once.)
+   * @defaultValue `5000`
+   */
+  minUptime?: number;
 }
+
+/**
+ * How the client treats a close code the server sent (`options.closeCodes`):
+ * `'retry'` backoff and retry; `'unauthorized'` as 4401 (fresh credential,
+ * counts toward `maxFailures`); `'forbidden'` as 4403 (stop with
+ * `unauthorized`); `'fatal'` stop with an `error` `CONNECTION_FAILED` naming
+ * the code (state `closed`, the queue kept for `open()`).
+ */
+export type CloseCodeAction = 'retry' | 'unauthorized' | 'forbidden' | 'fatal';
 
 /**
  * Dead-connection detection: a ping every `interval`; no frame within `timeout`
@@ -145,6 +191,8 @@ export type StandardSchemaResult<Output> =
 /** The part of the `WebSocket` interface authsocket uses. */
 export interface WebSocketLike {
   readonly readyState: number;
+  /** The subprotocol the server selected (`''` for none). */
+  readonly protocol?: string;
   binaryType: string;
   send(data: Frame): void;
   close(code?: number, reason?: string): void;
@@ -176,6 +224,30 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
   protocols?: string[];
   /** Reconnection policy, or `false` to never reconnect. */
   reconnect?: false | ReconnectOptions;
+  /**
+   * Your meaning for close codes the server sends, overriding the built-in
+   * policy for the codes listed (others keep it). Never applies to closes the
+   * client makes itself.
+   * @example
+   * ```ts
+   * closeCodes: { 4400: 'fatal', 4500: 'retry', 4406: 'fatal', 4408: 'unauthorized' } // graphql-ws
+   * ```
+   */
+  closeCodes?: Record<number, CloseCodeAction>;
+  /**
+   * Runs on every authenticated connection (the first, each reconnect, and a
+   * make-before-break connection before the switch to it), right after
+   * authentication and before the queue is flushed and `open` fires: subscribe
+   * again, join rooms. A rejected or thrown setup (or one that takes longer
+   * than `reconnect.connectionTimeout`) fails that connection like a failed attempt.
+   * @example
+   * ```ts
+   * setup: (connection) => {
+   *   for (const [id, query] of subscriptions) connection.send({ id, type: 'subscribe', payload: { query } });
+   * }
+   * ```
+   */
+  setup?: (connection: SetupConnection<Out>) => void | Promise<void>;
   /** Dead-connection detection (off unless given). */
   heartbeat?: HeartbeatOptions<In, Out>;
   /** Messages buffered while not open. @defaultValue `{ max: 1000 }` */
@@ -192,6 +264,15 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
   WebSocket?: WebSocketConstructorLike;
   /** Log lifecycle lines (never a credential): `true` for `console.debug`, or your own sink. */
   debug?: boolean | ((line: string) => void);
+}
+
+/**
+ * What `options.setup` gets: the connection that was just authenticated. What
+ * it sends goes out on that connection before anything queued.
+ */
+export interface SetupConnection<Out = unknown> {
+  /** Sends on this connection now (a string as is, anything else through the codec); throws once it has ended. */
+  send(msg: Out | string): void;
 }
 
 /** Payload of the `close` event. */

@@ -1,7 +1,10 @@
 import Cookies from 'js-cookie';
 import { AuthSocketError } from '../errors/AuthSocketError.ts';
-import { isLoopbackHost, isWithinDomain } from '../utils/url.ts';
+import { isWithinDomain } from '../utils/url.ts';
 import type { Carrier, CarrierContext } from './carrier.ts';
+
+/** Browsers keep a cookie of at most this many bytes (name and value); Chromium silently drops a larger one. */
+export const COOKIE_LIMIT = 4096;
 
 /**
  * Credential as a cookie, written right before each attempt and removed once
@@ -24,8 +27,10 @@ export function createCookieCarrier({ auth, url }: CarrierContext): Carrier {
   if (attributes.sameSite === 'None' && !attributes.secure) {
     throw new AuthSocketError('INVALID_OPTIONS', "cookie.sameSite 'None' needs cookie.secure: browsers drop a SameSite=None cookie without Secure.");
   }
-  if (attributes.secure && location.protocol !== 'https:' && !isLoopbackHost(pageHost)) {
-    throw new AuthSocketError('INVALID_OPTIONS', 'cookie.secure on a plain http page: browsers drop Secure cookies set there (except on localhost); serve the page over https.');
+  // Every engine the same (SPEC "Engines"): WebKit drops Secure cookies even on
+  // http://localhost, where Chromium and Firefox keep them.
+  if (attributes.secure && location.protocol !== 'https:') {
+    throw new AuthSocketError('INVALID_OPTIONS', 'cookie.secure on a plain http page (localhost included): some browsers drop Secure cookies set there (WebKit even on localhost); serve the page over https, or leave secure off on http.');
   }
   const reachable = attributes.domain === undefined
     ? url.hostname === pageHost
@@ -40,7 +45,17 @@ export function createCookieCarrier({ auth, url }: CarrierContext): Carrier {
   const removal = { path: attributes.path, domain: attributes.domain };
   return {
     name: 'cookie',
-    prepare: (token, { url: target, protocols }) => {
+    fits: (token) => {
+      const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
+      if (size > COOKIE_LIMIT) {
+        throw new AuthSocketError(
+          'TOKEN_PROVIDER_FAILED',
+          `The credential cookie would be ${size} bytes (name=value), over the ${COOKIE_LIMIT} bytes browsers keep: Chromium drops it silently and the socket would open without it. Use a short ticket, or auth.via 'message'.`,
+        );
+      }
+    },
+    prepare(token, { url: target, protocols }) {
+      this.fits!(token);
       Cookies.set(name, token, attributes);
       return { url: target.href, protocols: [...protocols] };
     },

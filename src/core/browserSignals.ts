@@ -8,6 +8,8 @@ export interface BrowserSignalHandlers {
   frozen(): void;
   /** The page came back from the back/forward cache. */
   restored(): void;
+  /** The page is going away for good (navigation, close): `pagehide` without bfcache. */
+  leaving(): void;
 }
 
 const hasWindow = () => typeof window !== 'undefined' && typeof window.addEventListener === 'function';
@@ -22,7 +24,7 @@ export function watchBrowserSignals(handlers: BrowserSignalHandlers): () => void
   const listeners: Array<[EventTarget, string, (event: any) => void]> = [
     [window, 'offline', () => handlers.offline()],
     [window, 'online', () => handlers.online()],
-    [window, 'pagehide', (event: PageTransitionEvent) => event.persisted && handlers.frozen()],
+    [window, 'pagehide', (event: PageTransitionEvent) => (event.persisted ? handlers.frozen() : handlers.leaving())],
     [window, 'pageshow', (event: PageTransitionEvent) => event.persisted && handlers.restored()],
   ];
   if (typeof document !== 'undefined') {

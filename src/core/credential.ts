@@ -57,3 +57,14 @@ export async function fetchCredential(
   const given = typeof credential === 'object' ? credential.expiresAt : undefined;
   return { token, expiresAt: given ?? jwtExpiry(token), fetchedAt: Date.now() };
 }
+
+/** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */
+const REFRESH_LEAD = 60_000;
+
+/** ms from now until the credential should be renewed; `undefined` when it has no (future) expiry. */
+export function refreshDelay(credential: FetchedCredential | undefined): number | undefined {
+  if (!credential?.expiresAt || credential.expiresAt <= Date.now()) return undefined;
+  const lifetime = credential.expiresAt - credential.fetchedAt;
+  const refreshAt = credential.expiresAt - Math.min(REFRESH_LEAD, lifetime / 10);
+  return Math.max(0, refreshAt - Date.now());
+}

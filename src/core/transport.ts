@@ -24,6 +24,8 @@ export interface Ending {
   opened: boolean;
   /** Ended by this client (`drop`), not by the server or the network. */
   local: boolean;
+  /** The server selected none of the offered subprotocols (the engine opened anyway). */
+  noSubprotocol?: boolean;
 }
 
 export interface TransportHandlers {
@@ -109,10 +111,10 @@ export class Transport {
   }
 
   /** Ends the attempt as `reportedCode` and closes its socket with `closeCode`. */
-  #abandon(reportedCode: number, reason: string, closeCode: number): void {
+  #abandon(reportedCode: number, reason: string, closeCode: number, noSubprotocol?: boolean): void {
     if (this.#stopped || !this.#attempt || this.#attempt.ended) return;
     const { opened } = this.#attempt;
-    this.#end({ code: reportedCode, reason, wasClean: false, opened, local: true });
+    this.#end({ code: reportedCode, reason, wasClean: false, opened, local: true, ...(noSubprotocol ? { noSubprotocol } : {}) });
     // The client may have stopped this transport while handling the ending.
     if (!this.#stopped) this.#rws.reconnect(closeCode, reason);
   }
@@ -160,6 +162,12 @@ export class Transport {
     socket.addEventListener('open', () => {
       if (!current()) return;
       clearTimeout(attempt.timer);
+      // Chromium fails a connection whose server selected none of the offered
+      // subprotocols; Firefox and WebKit open it with protocol ''. Fail it here
+      // too, as never opened, so that every engine behaves the same.
+      if (plan.protocols.length > 0 && socket.protocol === '') {
+        return this.#abandon(1006, 'the server selected no subprotocol', 1000, true);
+      }
       attempt.opened = true;
       this.#handlers.onOpen();
     });

@@ -38,7 +38,9 @@ describe('cookie carrier scope in Chromium', () => {
   test('attributes Chromium would drop silently are refused: INVALID_OPTIONS', async () => {
     assert.equal(await construct('localhost', server.urlFor('localhost'), { sameSite: 'None' }), 'INVALID_OPTIONS');
     assert.equal(await construct('app.example.test', `ws://app.example.test:${server.port}/ws`, { secure: true }, { allowInsecure: true }), 'INVALID_OPTIONS');
-    assert.equal(await construct('localhost', server.urlFor('localhost'), { secure: true }), 'ok', 'Secure works on http://localhost');
+    // WebKit drops Secure cookies even on http://localhost: refused on every plain-http page, in every engine.
+    assert.equal(await construct('localhost', server.urlFor('localhost'), { secure: true }), 'INVALID_OPTIONS', 'Secure on http://localhost');
+    assert.equal(await construct('127.0.0.1', server.urlFor('127.0.0.1'), { secure: true }), 'INVALID_OPTIONS', 'Secure on http://127.0.0.1');
   });
 
   test('a credential over ws:// to a host that is not loopback: INSECURE_TRANSPORT unless allowInsecure', async () => {
@@ -60,18 +62,6 @@ describe('cookie carrier scope in Chromium', () => {
     assert.equal(tokenOf(handshake), 'cookie-token');
     assert.equal(handshake.origin, `http://app.example.test:${statics.port}`);
     assert.equal(await page.evaluate(() => document.cookie), '', 'removed once the handshake settled');
-    await page.close();
-  });
-
-  test('Secure cookie on http://localhost reaches the socket', async () => {
-    const page = await openClientPage(browser, statics, 'localhost');
-    await page.evaluate((url) => {
-      (window as any).track('s', new (window as any).AuthSocket(url, {
-        auth: { via: 'cookie', token: 'cookie-token', cookie: { secure: true, sameSite: 'None', name: 'ws_token' } },
-      })).send({ secure: true });
-    }, server.urlFor('localhost'));
-    await waitForEvents(page, 's', 'message');
-    assert.deepEqual((await entries(page, 's', 'message'))[0].payload, { secure: true });
     await page.close();
   });
 });

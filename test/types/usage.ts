@@ -117,6 +117,15 @@ export const options: AuthSocketOptions<ServerMsg, ClientMsg>[] = [
     },
   },
   { auth: { via: 'header', token: 't', refresh: 'reconnect' } },
+  { auth: { via: 'subprotocol', token: 't', ack: true, timeout: 5_000, isAck: (msg) => msg.type === 'presence' } },
+  {
+    closeCodes: { 4400: 'fatal', 4401: 'unauthorized', 4403: 'forbidden', 4500: 'retry' },
+    setup: async (connection) => {
+      connection.send({ type: 'say', text: 'subscribe' });
+      connection.send('{"type":"raw"}');
+    },
+    reconnect: { minUptime: 10_000 },
+  },
   {
     reconnect: { minDelay: 1, maxDelay: 2, factor: 1.5, maxRetries: 3, connectionTimeout: 100, hintAfter: 2 },
     heartbeat: { interval: 1, timeout: 1, ping: () => 'ping', isPong: (msg) => msg.type === 'presence' },
@@ -153,6 +162,21 @@ socket.on('open', (event: { code: number }) => event.code);
 
 // @ts-expect-error refresh only takes 'reconnect' or 'in-place'
 export const badRefresh: AuthSocketOptions = { auth: { via: 'message', token: 't', refresh: 'always' } };
+
+// @ts-expect-error in-place refresh needs the message carrier
+export const inPlaceSubprotocol: AuthSocketOptions = { auth: { via: 'subprotocol', token: 't', refresh: 'in-place' } };
+
+// @ts-expect-error in-place refresh needs the message carrier (cookie)
+export const inPlaceCookie = new AuthSocket('wss://api.example.com/ws', { auth: { via: 'cookie', token: 't', refresh: 'in-place' } });
+
+// @ts-expect-error in-place refresh needs the message carrier (query, header, basic alike)
+export const inPlaceQuery: AuthSocketOptions['auth'] = { via: 'query', token: () => 't', refresh: 'in-place' };
+
+// @ts-expect-error a closeCodes action that does not exist
+export const badCloseCode: AuthSocketOptions = { closeCodes: { 4400: 'ignore' } };
+
+// @ts-expect-error setup's connection sends Out (or a string), not In
+export const badSetup = new AuthSocket<ServerMsg, ClientMsg>('wss://api.example.com/ws', { setup: (c) => c.send({ type: 'chat', text: 'x' }) });
 
 // @ts-expect-error state is read-only information, not a setter
 socket.state = 'open';

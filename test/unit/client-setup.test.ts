@@ -47,7 +47,8 @@ test('INVALID_OPTIONS: a bad auth.via', () => {
 
 test("INVALID_OPTIONS: refresh 'in-place' with a carrier other than 'message'", () => {
   for (const via of ['subprotocol', 'query'] as const) {
-    assert.throws(() => create('wss://h/ws', { auth: { via, token: 't', refresh: 'in-place' } }), code('INVALID_OPTIONS'), via);
+    // The types refuse it (test/types/usage.ts); plain JavaScript gets the runtime check.
+    assert.throws(() => create('wss://h/ws', { auth: { via, token: 't', refresh: 'in-place' as 'reconnect' } }), code('INVALID_OPTIONS'), via);
   }
   // Allowed with the message carrier.
   create('wss://h/ws', { auth: { via: 'message', token: 't', refresh: 'in-place' }, startClosed: true });

@@ -52,6 +52,8 @@ export class FakeWebSocket {
   readonly protocols: string[];
   readonly options: { headers?: Record<string, string> } | undefined;
   readyState = FakeWebSocket.CONNECTING;
+  /** The subprotocol the server selected: `''` until open. */
+  protocol = '';
   binaryType = 'blob';
   /** Frames the client sent, in order. */
   readonly sent: unknown[] = [];
@@ -130,10 +132,11 @@ export class FakeWebSocket {
 
   // ── the server's side ───────────────────────────────────────────────────
 
-  /** The handshake succeeded. */
-  open(): void {
+  /** The handshake succeeded; the server selects `protocol` (default: the first offered, as a good server does). */
+  open({ protocol = this.protocols[0] ?? '' }: { protocol?: string } = {}): void {
     if (this.readyState !== FakeWebSocket.CONNECTING) throw new Error(`FakeWebSocket: open() in readyState ${this.readyState}`);
     this.readyState = FakeWebSocket.OPEN;
+    this.protocol = protocol;
     this.#dispatch('open', {});
   }
 
