@@ -100,3 +100,47 @@ export async function startHaproxy(backendPort: number, tunnelTimeout: string): 
     },
   };
 }
+
+/** nginx from examples/recipes/nginx.conf, in the foreground, in a temp prefix; `log` is its access log. */
+export async function startNginx(backendPort: number, readTimeout: string): Promise<Proxy> {
+  const port = await freePort();
+  const config = substitute(recipe('nginx.conf'), [
+    ['listen 127.0.0.1:8080;', `listen 127.0.0.1:${port};`],
+    ['proxy_pass http://127.0.0.1:3000;', `proxy_pass http://127.0.0.1:${backendPort};`],
+    ['proxy_read_timeout 60s;', `proxy_read_timeout ${readTimeout};`],
+  ], 'nginx.conf');
+  const dir = mkdtempSync(join(tmpdir(), 'authsocket-nginx-'));
+  writeFileSync(join(dir, 'nginx.conf'), config);
+  const child = spawnChild('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;']);
+  try {
+    await waitForPort(port, child);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const log: string[] = [];
+  const read = () => {
+    try {
+      log.splice(0, log.length, ...readFileSync(join(dir, 'access.log'), 'utf8').split('\n').filter(Boolean));
+    } catch {
+      // not written yet
+    }
+  };
+  return {
+    port,
+    log,
+    async waitForLog(match, what, ms = 5000) {
+      // nginx writes its access log to a file: poll it, bounded.
+      const deadline = Date.now() + ms;
+      for (read(); !log.some(match); read()) {
+        if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for log line: ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return log.find(match)!;
+    },
+    async close() {
+      await child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

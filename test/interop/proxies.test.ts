@@ -1,6 +1,7 @@
-// authsocket through a real HAProxy (Debian package haproxy) in front of the
-// gate, started from docs/recipes/proxies.md's config: every carrier, what
-// `option httplog` writes, and an idle `timeout tunnel` held off by the heartbeat.
+// authsocket through a real HAProxy and nginx (Debian packages haproxy,
+// nginx-light) in front of the gate, each started from the config in
+// docs/recipes/proxies.md: every carrier, what the proxy logs, and an idle
+// timeout (HAProxy `timeout tunnel`, nginx `proxy_read_timeout`) held off by the heartbeat.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -11,28 +12,42 @@ import { AuthSocket } from '../../src/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { nextEvent, recordEvents, untilState } from '../support/interop/client.ts';
 import { missing, skipUnless } from '../support/interop/processes.ts';
-import { startBackend, startHaproxy, type Backend, type Proxy } from '../support/interop/proxies.ts';
+import { startBackend, startHaproxy, startNginx, type Backend, type Proxy } from '../support/interop/proxies.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
 
 const TUNNEL_MS = 1500;
 const FAST = { minDelay: 20, maxDelay: 200 };
-const unavailable = missing('/usr/sbin/haproxy', ['-v'], 'HAProxy (Debian package haproxy)');
 const freshToken = (carrier: string) => `good-${carrier}-${randomBytes(8).toString('hex')}`;
 
-describe('HAProxy in front of the gate', skipUnless(unavailable), () => {
+const proxies = [
+  {
+    name: 'HAProxy',
+    idle: 'timeout tunnel',
+    unavailable: missing('/usr/sbin/haproxy', ['-v'], 'HAProxy (Debian package haproxy)'),
+    start: (backendPort: number) => startHaproxy(backendPort, `${TUNNEL_MS}ms`),
+  },
+  {
+    name: 'nginx',
+    idle: 'proxy_read_timeout',
+    unavailable: missing('/usr/sbin/nginx', ['-v'], 'nginx (Debian package nginx-light)'),
+    start: (backendPort: number) => startNginx(backendPort, `${TUNNEL_MS}ms`),
+  },
+];
+
+for (const { name, idle, unavailable, start } of proxies) describe(`${name} in front of the gate`, skipUnless(unavailable), () => {
   let backend: Backend;
   let proxy: Proxy;
   before(async () => {
     backend = await startBackend();
-    proxy = await startHaproxy(backend.port, `${TUNNEL_MS}ms`);
+    proxy = await start(backend.port);
   });
   after(async () => {
     await proxy?.close();
     await backend?.close();
   });
 
-  /** Authenticates through HAProxy on `/via-<carrier>`, closes, and returns HAProxy's log line for it. */
+  /** Authenticates through the proxy on `/via-<carrier>`, closes, and returns the proxy's log line for it. */
   async function throughProxy(via: 'subprotocol' | 'query' | 'message' | 'header', token: string): Promise<string> {
     const path = `/via-${via}`;
     const socket = new AuthSocket(`ws://127.0.0.1:${proxy.port}${path}`, { WebSocket, reconnect: FAST, auth: { via, token: async () => token } });
@@ -44,12 +59,12 @@ describe('HAProxy in front of the gate', skipUnless(unavailable), () => {
     } finally {
       socket.close();
     }
-    // HAProxy logs a tunnelled request when it ends.
+    // Both proxies log a tunnelled request when it ends.
     return proxy.waitForLog((line) => line.includes(`GET ${path}`), path);
   }
 
   for (const via of ['subprotocol', 'message', 'header'] as const) {
-    test(`${via}: authenticates through HAProxy; the token is not in HAProxy's httplog`, async () => {
+    test(`${via}: authenticates through the proxy; the token is not in the proxy's log`, async () => {
       const token = freshToken(via);
       const line = await throughProxy(via, token);
       assert.match(line, / 101 /, 'the upgrade is logged with its status');
@@ -57,13 +72,13 @@ describe('HAProxy in front of the gate', skipUnless(unavailable), () => {
     });
   }
 
-  test("query: authenticates through HAProxy, and httplog writes the token (use single-use tickets)", async () => {
+  test("query: authenticates through the proxy, and the log holds the token (use single-use tickets)", async () => {
     const token = freshToken('query');
     const line = await throughProxy('query', token);
     assert.ok(line.includes(`access_token=${token}`), `the request line is logged with its query: ${line}`);
   });
 
-  test('cookie (Chromium): authenticates through HAProxy; the cookie is not logged', async () => {
+  test('cookie (Chromium): authenticates through the proxy; the cookie is not logged', async () => {
     let browser: Browser | undefined;
     let statics: StaticServer | undefined;
     try {
@@ -74,7 +89,7 @@ describe('HAProxy in front of the gate', skipUnless(unavailable), () => {
       await page.evaluate(({ url, token }) => {
         (window as any).track('s', new (window as any).AuthSocket(url, { auth: { via: 'cookie', token: async () => token } }));
       }, { url: `ws://localhost:${proxy.port}/via-cookie`, token });
-      await waitForEvents(page, 's', 'message');
+      await waitForEvents(page, 's', 'message', 1, 20_000);
       const [welcome] = await entries(page, 's', 'message');
       assert.deepEqual(welcome.payload, { type: 'welcome', user: 'alice' });
       await page.evaluate(() => (window as any).sockets.s.close());
@@ -87,7 +102,7 @@ describe('HAProxy in front of the gate', skipUnless(unavailable), () => {
     }
   });
 
-  test(`an idle socket is cut by timeout tunnel ${TUNNEL_MS} ms without a heartbeat (1006)`, async () => {
+  test(`an idle socket is cut by ${idle} ${TUNNEL_MS} ms without a heartbeat (1006)`, async () => {
     const socket = new AuthSocket(`ws://127.0.0.1:${proxy.port}/idle`, {
       WebSocket, reconnect: false, auth: { via: 'subprotocol', token: async () => freshToken('idle') },
     });
@@ -96,13 +111,13 @@ describe('HAProxy in front of the gate', skipUnless(unavailable), () => {
       const opened = Date.now();
       const closed = await nextEvent<{ code: number }>(socket, 'close', TUNNEL_MS * 3);
       assert.equal(closed.code, 1006);
-      assert.ok(Date.now() - opened >= TUNNEL_MS - 200, `cut by the tunnel timeout, after ${Date.now() - opened} ms`);
+      assert.ok(Date.now() - opened >= TUNNEL_MS - 200, `cut by the idle timeout, after ${Date.now() - opened} ms`);
     } finally {
       socket.close();
     }
   });
 
-  test('with the recipe heartbeat (a third of the tunnel timeout) the socket outlives several tunnel timeouts', async () => {
+  test(`with the recipe heartbeat (a third of ${idle}) the socket outlives several idle timeouts`, async () => {
     const before = backend.connections.length;
     const socket = connectBehindProxy(`ws://127.0.0.1:${proxy.port}/kept`, async () => freshToken('kept'), TUNNEL_MS, { WebSocket, reconnect: FAST });
     const log = recordEvents(socket);
@@ -110,9 +125,9 @@ describe('HAProxy in front of the gate', skipUnless(unavailable), () => {
       await untilState(socket, 'open');
       const started = Date.now();
       const pings = () => backend.connections[before]?.frames.filter((frame) => frame === '{"type":"ping"}').length ?? 0;
-      // 12 pings at 500 ms: about 6 s, four tunnel timeouts.
+      // 12 pings at 500 ms: about 6 s, four idle timeouts.
       await backend.waiters.waitFor(() => pings() >= 12, '12 heartbeat pings', TUNNEL_MS * 6);
-      assert.ok(Date.now() - started > TUNNEL_MS * 3, 'longer than three tunnel timeouts');
+      assert.ok(Date.now() - started > TUNNEL_MS * 3, 'longer than three idle timeouts');
       assert.equal(log.filter(([type]) => type === 'close').length, 0, 'never cut');
       assert.equal(backend.connections.length - before, 1, 'one connection all along');
       assert.equal(backend.connections[before]!.closed, false);
