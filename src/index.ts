@@ -12,6 +12,7 @@ export type {
   AuthSocketEvents,
   AuthSocketOptions,
   CarrierName,
+  CloseCodeAction,
   CloseInfo,
   Codec,
   CookieOptions,

@@ -89,7 +89,24 @@ export interface ReconnectOptions {
   connectionTimeout?: number;
   /** Consecutive never-opened attempts before one `CONNECTION_FAILED` hint. @defaultValue `3` */
   hintAfter?: number;
+  /**
+   * Milliseconds a connection must stay open before the backoff (and the
+   * `maxRetries` count) start over. A server that accepts, confirms and closes
+   * at once is retried with growing delays, never in a tight loop. (A confirmed
+   * connection still resets the auth-failure count at once.)
+   * @defaultValue `5000`
+   */
+  minUptime?: number;
 }
+
+/**
+ * How the client treats a close code the server sent (`options.closeCodes`):
+ * `'retry'` backoff and retry; `'unauthorized'` as 4401 (fresh credential,
+ * counts toward `maxFailures`); `'forbidden'` as 4403 (stop with
+ * `unauthorized`); `'fatal'` stop with an `error` `CONNECTION_FAILED` naming
+ * the code (state `closed`, the queue kept for `open()`).
+ */
+export type CloseCodeAction = 'retry' | 'unauthorized' | 'forbidden' | 'fatal';
 
 /**
  * Dead-connection detection: a ping every `interval`; no frame within `timeout`
@@ -176,6 +193,16 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
   protocols?: string[];
   /** Reconnection policy, or `false` to never reconnect. */
   reconnect?: false | ReconnectOptions;
+  /**
+   * Your meaning for close codes the server sends, overriding the built-in
+   * policy for the codes listed (others keep it). Never applies to closes the
+   * client makes itself.
+   * @example
+   * ```ts
+   * closeCodes: { 4400: 'fatal', 4500: 'retry', 4406: 'fatal', 4408: 'unauthorized' } // graphql-ws
+   * ```
+   */
+  closeCodes?: Record<number, CloseCodeAction>;
   /** Dead-connection detection (off unless given). */
   heartbeat?: HeartbeatOptions<In, Out>;
   /** Messages buffered while not open. @defaultValue `{ max: 1000 }` */

@@ -16,7 +16,7 @@ import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { backoffDelay } from './backoff.ts';
 import { isOffline, untilOnline, watchBrowserSignals } from './browserSignals.ts';
-import { judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
+import { checkCloseCodes, type CloseCodeOverrides, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
 import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential } from './credential.ts';
 import { Emitter } from './emitter.ts';
@@ -35,56 +35,12 @@ import { PendingQueue } from './pendingQueue.ts';
 import { StateMachine } from './stateMachine.ts';
 import { OrderedValidator } from './validator.ts';
 import { type Ending, Transport } from './transport.ts';
+import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
+import { MakeBeforeBreak } from './makeBeforeBreak.ts';
+import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
 
-/** For carriers without an ack, a connection that stays open this long counts as accepted. */
-const CONFIRM_AFTER = 2000;
-/**
- * A connection replaced by a re-authenticated one stays open this long, so that
- * replies already on their way still arrive: browsers drop every message that
- * arrives after `close()` was called.
- */
-const RETIRE_AFTER = 1000;
 /** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */
 const REFRESH_LEAD = 60_000;
-
-type Verdict = 'ack' | 'reject' | 'timeout' | 'ended';
-
-/** One self-reconnecting connection and what its current attempt is waiting for. */
-interface Link {
-  transport: Transport;
-  credential?: FetchedCredential | undefined;
-  confirmed: boolean;
-  confirmTimer?: ReturnType<typeof setTimeout> | undefined;
-  /** Settles the pending in-band auth (an ack is awaited). */
-  verdictWait?: { timer: ReturnType<typeof setTimeout>; settle(verdict: Verdict): void } | undefined;
-  /** Replaced by a re-authenticated connection, closing after {@link RETIRE_AFTER}. */
-  retireTimer?: ReturnType<typeof setTimeout> | undefined;
-  /** For a make-before-break candidate: settles `reauthenticate()`. */
-  candidate?: { resolve(): void; reject(error: AuthSocketError): void; attempted: boolean };
-}
-
-/** Everything that lives from `open()` to `close()` (or giving up). */
-interface Session {
-  abort: AbortController;
-  primary: Link;
-  candidate?: Link | undefined;
-  /** Connections replaced by a re-authenticated one, not yet closed. */
-  retired: Set<Link>;
-  /** Attempts made in this session (1 for the first). */
-  attempt: number;
-  /** Consecutive failed attempts: the backoff exponent. */
-  retries: number;
-  authFailures: number;
-  /** Consecutive attempts that never opened, for the `CONNECTION_FAILED` hint. */
-  unopened: number;
-  nextDelay: number;
-  backoff?: ReturnType<typeof wait> | undefined;
-  heartbeat?: Heartbeat | undefined;
-  refreshTimer?: ReturnType<typeof setTimeout> | undefined;
-  reauthentication?: Promise<void> | undefined;
-  suspended: boolean;
-  detachBrowser: () => void;
-}
 
 /**
  * A WebSocket client that authenticates every connection with a fresh
@@ -119,6 +75,7 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #auth: AuthOptions<In, Out> | undefined;
   readonly #carrier: Carrier | undefined;
   readonly #maxFailures: number;
+  readonly #closeCodes: CloseCodeOverrides | undefined;
   readonly #reconnect: ResolvedReconnect;
   readonly #heartbeat: HeartbeatOptions<In, Out> | undefined;
   readonly #codec: Codec<In, Out>;
@@ -132,6 +89,18 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #pendingQueue: PendingQueue;
   readonly #redactor = new SecretRedactor();
   #session: Session | undefined;
+  readonly #makeBeforeBreak = new MakeBeforeBreak({
+    createLink: (session, handle) => this.#createLink(session, handle),
+    planAttempt: (link) => this.#planAttempt(link),
+    authenticateInBand: (link, onVerdict) => this.#authenticateInBand(link, onVerdict),
+    promote: (session, link) => this.#promote(session, link),
+    settleCarrier: () => this.#carrier?.settle?.(),
+    judgeClose: (code, local) => judgeClose(code, local, this.#closeCodes),
+    inBandTimeout: () => this.#carrier?.inBand?.timeout ?? 0,
+    emitError: (error) => this.#emitError(error),
+    log: (line) => this.#log(line),
+    redact: (text) => this.#redactor.redact(text),
+  });
   readonly #inbox: OrderedValidator<In>;
 
   /**
@@ -143,6 +112,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.url = socketUrl.href;
     this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
     this.#reconnect = resolveReconnect(options.reconnect);
+    this.#closeCodes = checkCloseCodes(options.closeCodes);
     checkHeartbeat(options.heartbeat);
     this.#heartbeat = options.heartbeat;
     this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
@@ -274,7 +244,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (!session || this.state !== 'open') {
       return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.state}); the next connection fetches a fresh credential anyway.`));
     }
-    session.reauthentication ??= (this.#auth.refresh === 'in-place' ? this.#refreshInPlace(session) : this.#refreshByReconnect(session))
+    session.reauthentication ??= (this.#auth.refresh === 'in-place' ? this.#refreshInPlace(session) : this.#makeBeforeBreak.start(session))
       .finally(() => {
         session.reauthentication = undefined;
       });
@@ -343,7 +313,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   // ── attempts ────────────────────────────────────────────────────────────
 
-  #createLink(session: Session, candidate?: Link['candidate']): Link {
+  #createLink(session: Session, candidate?: CandidateHandle): Link {
     const link = { confirmed: false, candidate } as Link;
     const role = () => (session.primary === link ? 'primary' : session.retired.has(link) ? 'retired' : 'candidate');
     link.transport = new Transport(
@@ -351,15 +321,15 @@ export class AuthSocket<In = unknown, Out = In> {
         nextAttempt: async () => {
           const current = role();
           if (current === 'primary') return this.#nextAttempt(session, link);
-          return current === 'candidate' ? this.#nextCandidateAttempt(session, link) : undefined;
+          return current === 'candidate' ? this.#makeBeforeBreak.nextAttempt(session, link) : undefined;
         },
-        onOpen: () => (role() === 'primary' ? this.#onOpen(session, link) : this.#onCandidateOpen(session, link)),
+        onOpen: () => (role() === 'primary' ? this.#onOpen(session, link) : this.#makeBeforeBreak.onOpen(session, link)),
         onMessage: (data) => this.#onFrame(session, link, data),
         onEnd: (ending) => {
           const current = role();
           if (current === 'primary') this.#onEnd(session, link, ending);
-          else if (current === 'candidate') this.#onCandidateEnd(session, link, ending);
-          else this.#retire(session, link);
+          else if (current === 'candidate') this.#makeBeforeBreak.onEnd(session, link, ending);
+          else this.#makeBeforeBreak.retire(session, link);
         },
       },
       { WebSocket: this.#WebSocket, connectionTimeout: this.#reconnect.connectionTimeout },
@@ -413,13 +383,14 @@ export class AuthSocket<In = unknown, Out = In> {
   #onOpen(session: Session, link: Link): void {
     this.#carrier?.settle?.();
     session.unopened = 0;
+    this.#measureUptime(session, link);
     const inBand = this.#carrier?.inBand;
     if (!inBand) {
       link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
       return this.#becomeOpen(session, link);
     }
     this.#machine.moveTo('authenticating');
-    this.#authenticateInBand(link, link.credential!.token, (verdict) => {
+    this.#authenticateInBand(link, (verdict) => {
       if (verdict === 'ack') {
         this.#confirm(session, link);
         this.#becomeOpen(session, link);
@@ -443,8 +414,15 @@ export class AuthSocket<In = unknown, Out = In> {
     clearTimeout(link.confirmTimer);
     link.confirmed = true;
     session.authFailures = 0;
-    session.retries = 0;
     this.#pendingQueue.confirm();
+  }
+
+  /** The backoff and `maxRetries` start over only once a connection stayed open `minUptime` (no tight loops). */
+  #measureUptime(session: Session, link: Link): void {
+    clearTimeout(link.uptimeTimer);
+    link.uptimeTimer = setTimeout(() => {
+      session.retries = 0;
+    }, this.#reconnect.minUptime);
   }
 
   #onFrame(session: Session, link: Link, data: string | ArrayBuffer): void {
@@ -455,12 +433,9 @@ export class AuthSocket<In = unknown, Out = In> {
     } catch (cause) {
       return this.#emitError(new AuthSocketError('DECODE_FAILED', 'An incoming frame could not be decoded and was skipped; check the server sends what options.codec expects.', { cause }));
     }
-    if (link.verdictWait) {
-      const verdict = this.#carrier!.inBand!.verdict(msg);
-      if (verdict) return link.verdictWait.settle(verdict);
-    }
+    if (link.verdictWait?.read(msg)) return;
     if (session.retired.has(link)) return this.#inbox.push(msg);
-    if (session.candidate === link && !this.#carrier?.inBand) this.#switchTo(session, link);
+    if (session.candidate === link) this.#makeBeforeBreak.onMessage(session, link, Boolean(this.#carrier?.inBand));
     if (session.primary !== link) return;
     // In-band carriers are confirmed by the ack, the others by any message.
     if (!this.#carrier?.inBand) this.#confirm(session, link);
@@ -469,24 +444,35 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 
   #onEnd(session: Session, link: Link, ending: Ending): void {
+    const authError = link.authError;
     this.#resetAttempt(session, link);
     // The next connection fetches a fresh credential anyway.
-    this.#abandonCandidate(session, 'The connection dropped during re-authentication; reconnecting with a fresh credential.');
+    this.#makeBeforeBreak.abandon(session, 'The connection dropped during re-authentication; reconnecting with a fresh credential.');
     const { code } = ending;
     const reason = this.#redactor.redact(ending.reason);
     this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
     let giveUp: (() => void) | undefined;
 
-    const verdict = judgeClose(code, ending.local);
+    const verdict = judgeClose(code, ending.local, this.#closeCodes);
     // Refused: the server closed before the application saw what was sent.
     this.#pendingQueue.settleUnconfirmed(verdict === 'auth-failure' || verdict === 'forbidden');
     if (verdict === 'forbidden') giveUp = () => this.#giveUpUnauthorized(code, reason);
+    else if (verdict === 'fatal') giveUp = () => this.#giveUpFatal(code, reason);
     else if (verdict === 'auth-failure') {
-      if (!ending.local) {
-        this.#emitError(new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; retrying with a fresh one.`));
-      }
       session.authFailures += 1;
-      if (session.authFailures >= this.#maxFailures) giveUp = () => this.#giveUpUnauthorized(code, reason);
+      const exhausted = session.authFailures >= this.#maxFailures;
+      if (exhausted) giveUp = () => this.#giveUpUnauthorized(code, reason);
+      else if (!this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
+      const next = exhausted
+        ? `giving up after ${session.authFailures} consecutive auth failures (auth.maxFailures)`
+        : giveUp
+          ? 'not retrying'
+          : typeof this.#auth?.token === 'function'
+            ? 'retrying with a fresh credential'
+            : 'retrying with the same token (auth.token is a fixed string)';
+      const error = authError?.(next)
+        ?? (ending.local ? undefined : new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; ${next}.`));
+      if (error) this.#emitError(error);
     }
     if (!ending.opened) this.#countUnopened(session);
     if (!giveUp && !this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
@@ -535,6 +521,15 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#giveUp();
   }
 
+  /** `closeCodes` marks this server close code fatal: stop, keep the queue for `open()`. */
+  #giveUpFatal(code: number, reason: string): void {
+    this.#emitError(new AuthSocketError(
+      'CONNECTION_FAILED',
+      `The server closed with ${code}${reason ? ` (${reason})` : ''}, which options.closeCodes marks fatal; stopped (queued messages kept). Call open() to start again.`,
+    ));
+    this.#giveUp();
+  }
+
   #giveUpUnauthorized(code: number, reason: string): void {
     this.#giveUp();
     this.#log(`unauthorized: gave up after close code ${code}`);
@@ -559,8 +554,8 @@ export class AuthSocket<In = unknown, Out = In> {
   /** Closes every connection of the session: the current one, a pending candidate, retired ones. */
   #closeLinks(session: Session, code: number, reason: string, why: string): void {
     clearTimeout(session.refreshTimer);
-    this.#abandonCandidate(session, why);
-    for (const link of session.retired) this.#retire(session, link);
+    this.#makeBeforeBreak.abandon(session, why);
+    for (const link of session.retired) this.#makeBeforeBreak.retire(session, link);
     this.#resetAttempt(session, session.primary);
     session.primary.transport.stop(code, reason);
   }
@@ -569,44 +564,42 @@ export class AuthSocket<In = unknown, Out = In> {
   #resetAttempt(session: Session, link: Link): void {
     this.#carrier?.settle?.();
     clearTimeout(link.confirmTimer);
+    clearTimeout(link.uptimeTimer);
     link.confirmed = false;
-    link.verdictWait?.settle('ended');
+    link.authError = undefined;
+    link.verdictWait?.end();
     if (session.primary === link) session.heartbeat?.stop();
   }
 
   // ── in-band auth and re-authentication ──────────────────────────────────
 
-  /** Sends the auth frame on `link` and reports the server's verdict (or a timeout) once. */
-  #authenticateInBand(link: Link, token: string, onVerdict: (verdict: Verdict) => void): void {
-    const inBand = this.#carrier!.inBand!;
-    link.verdictWait?.settle('ended');
-    const settle = (verdict: Verdict) => {
-      if (link.verdictWait?.settle !== settle) return;
-      clearTimeout(link.verdictWait.timer);
+  /**
+   * Sends the in-band auth frame on `link` and reports the server's verdict (or
+   * a timeout) once; `false` when the carrier has no in-band auth.
+   */
+  #authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void, credential = link.credential!): boolean {
+    const inBand = this.#carrier?.inBand;
+    if (!inBand) return false;
+    link.verdictWait?.end();
+    link.verdictWait = new VerdictWait(inBand, credential.token, (frame) => link.transport.send(frame), (msg) => this.#toFrame(msg), (verdict) => {
       link.verdictWait = undefined;
       onVerdict(verdict);
-    };
-    link.verdictWait = { timer: setTimeout(() => settle('timeout'), inBand.timeout), settle };
-    if (!link.transport.send(this.#toFrame(inBand.frame(token)))) settle('ended');
+    });
+    return true;
   }
 
-  /** What a verdict other than an ack means, and what happens next. */
-  #verdictError(verdict: Verdict, next: string): AuthSocketError {
-    return verdict === 'timeout'
-      ? new AuthSocketError('AUTH_TIMEOUT', `The server did not acknowledge the auth message within ${this.#carrier!.inBand!.timeout} ms; ${next}.`)
-      : verdict === 'reject'
-        ? new AuthSocketError('AUTH_REJECTED', `The server rejected the auth message; ${next}.`)
-        : new AuthSocketError('CONNECTION_FAILED', 'The connection ended during authentication.');
-  }
-
-  /** A refused or unanswered auth frame is an auth failure: give the socket up with 4401. */
-  #failAuth(link: Link, verdict: Verdict): AuthSocketError {
-    const error = this.#verdictError(verdict, 'retrying with a fresh credential');
+  /**
+   * A refused or unanswered auth frame is an auth failure: give the socket up
+   * with 4401. The error is emitted when the connection's end is handled, once
+   * it is known whether the client retries.
+   */
+  #failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>): AuthSocketError {
+    const timeout = this.#carrier!.inBand!.timeout;
     if (verdict !== 'ended') {
-      this.#emitError(error);
+      link.authError = (next) => verdictError(verdict, timeout, next);
       link.transport.drop(UNAUTHORIZED, verdict === 'timeout' ? 'auth timeout' : 'auth rejected');
     }
-    return error;
+    return verdictError(verdict, timeout, 'retrying');
   }
 
   async #refreshInPlace(session: Session): Promise<void> {
@@ -623,97 +616,26 @@ export class AuthSocket<In = unknown, Out = In> {
       throw new AuthSocketError('CONNECTION_FAILED', 'The connection changed during re-authentication; the new one used a fresh credential.');
     }
     await new Promise<void>((resolve, reject) => {
-      this.#authenticateInBand(link, credential.token, (verdict) => {
+      this.#authenticateInBand(link, (verdict) => {
         if (verdict !== 'ack') return reject(this.#failAuth(link, verdict));
         link.credential = credential;
         this.#scheduleRefresh(session, credential);
         this.#events.emit('reauthenticated', { via: 'in-place' });
         resolve();
-      });
+      }, credential);
     });
   }
 
-  /** Make-before-break: a second connection, switched to once authenticated. */
-  #refreshByReconnect(session: Session): Promise<void> {
-    return new Promise((resolve, reject) => {
-      session.candidate = this.#createLink(session, { resolve, reject, attempted: false });
-    });
-  }
-
-  /** A candidate makes exactly one attempt. */
-  async #nextCandidateAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined> {
-    const candidate = link.candidate!;
-    if (candidate.attempted || session.abort.signal.aborted) return undefined;
-    candidate.attempted = true;
-    try {
-      return await this.#planAttempt(link);
-    } catch (error) {
-      this.#emitError(error);
-      this.#dropCandidate(session, link, error as AuthSocketError);
-      return undefined;
-    }
-  }
-
-  #onCandidateOpen(session: Session, link: Link): void {
-    this.#carrier?.settle?.();
-    // Servers close with 4401 right after accepting: without an ack, the new
-    // connection counts as authenticated on its first message or after 2 s.
-    if (!this.#carrier?.inBand) {
-      link.confirmTimer = setTimeout(() => this.#switchTo(session, link), CONFIRM_AFTER);
-      return;
-    }
-    this.#authenticateInBand(link, link.credential!.token, (verdict) => {
-      if (verdict === 'ack') return this.#switchTo(session, link);
-      if (verdict === 'ended') return;
-      const error = this.#verdictError(verdict, 'the current connection stays up');
-      this.#emitError(error);
-      this.#dropCandidate(session, link, error);
-    });
-  }
-
-  #onCandidateEnd(session: Session, link: Link, ending: Ending): void {
-    link.verdictWait?.settle('ended');
-    const reason = this.#redactor.redact(ending.reason);
-    const error = new AuthSocketError(
-      judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
-      `Re-authentication failed: the new connection ended with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up.`,
-    );
-    this.#emitError(error);
-    this.#dropCandidate(session, link, error);
-  }
-
-  #abandonCandidate(session: Session, why: string): void {
-    if (session.candidate) this.#dropCandidate(session, session.candidate, new AuthSocketError('CONNECTION_FAILED', why));
-  }
-
-  #dropCandidate(session: Session, link: Link, error: AuthSocketError): void {
-    clearTimeout(link.confirmTimer);
-    if (session.candidate === link) session.candidate = undefined;
-    link.transport.stop(1000, 'reauthentication failed');
-    link.candidate?.reject(error);
-  }
-
-  #switchTo(session: Session, link: Link): void {
-    if (session.candidate !== link) return;
-    const previous = session.primary;
-    this.#resetAttempt(session, previous);
+  /** A make-before-break candidate was accepted: it becomes the current connection. */
+  #promote(session: Session, link: Link): void {
+    this.#resetAttempt(session, session.primary);
     session.primary = link;
-    session.candidate = undefined;
-    session.retired.add(previous);
-    previous.retireTimer = setTimeout(() => this.#retire(session, previous), RETIRE_AFTER);
     this.#confirm(session, link);
+    this.#measureUptime(session, link);
     this.#pendingQueue.flush((frame) => link.transport.send(frame));
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);
-    this.#log(`re-authenticated on a new connection; the previous one closes with 1000 in ${RETIRE_AFTER} ms`);
     this.#events.emit('reauthenticated', { via: 'reconnect' });
-    link.candidate?.resolve();
-  }
-
-  #retire(session: Session, link: Link): void {
-    clearTimeout(link.retireTimer);
-    session.retired.delete(link);
-    link.transport.stop(1000, 'reauthenticated');
   }
 
   #scheduleRefresh(session: Session, credential: FetchedCredential | undefined): void {

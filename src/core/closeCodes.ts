@@ -1,3 +1,6 @@
+import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import type { CloseCodeAction } from '../types.ts';
+
 /**
  * What a connection's close code means to the client. The policy in one place:
  *
@@ -7,8 +10,11 @@
  * | 4403            | forbidden: a new token will not help     | `unauthorized` at once                |
  * | 4000 (ours)     | heartbeat timeout or `reconnect()`       | retry at once                         |
  * | anything else   | the link went away (1000, 1001, 1006, …) | retry with backoff                    |
+ *
+ * `options.closeCodes` overrides the meaning of codes the server sends (never of
+ * the client's own closes): `'retry'`, `'unauthorized'`, `'forbidden'`, `'fatal'`.
  */
-export type CloseVerdict = 'auth-failure' | 'forbidden' | 'retry-now' | 'transient';
+export type CloseVerdict = 'auth-failure' | 'forbidden' | 'retry-now' | 'transient' | 'fatal';
 
 /** Closed by the server: the credential was refused (also used by the client for a reject or ack timeout). */
 export const UNAUTHORIZED = 4401;
@@ -19,9 +25,45 @@ export const RETRY_NOW = 4000;
 /** Policy violation: servers use it for a refused first message. */
 const POLICY_VIOLATION = 1008;
 
-export function judgeClose(code: number, byClient: boolean): CloseVerdict {
+/** The user's `closeCodes`, checked: which verdict each listed server code gets. */
+export type CloseCodeOverrides = ReadonlyMap<number, CloseVerdict>;
+
+const ACTIONS: Record<CloseCodeAction, CloseVerdict> = {
+  retry: 'transient',
+  unauthorized: 'auth-failure',
+  forbidden: 'forbidden',
+  fatal: 'fatal',
+};
+
+/** Codes a browser reports but no server ever sends (RFC 6455 §7.4.1). */
+const NEVER_SENT = new Set([1005, 1006, 1015]);
+
+export function judgeClose(code: number, byClient: boolean, overrides?: CloseCodeOverrides): CloseVerdict {
+  const chosen = byClient ? undefined : overrides?.get(code);
+  if (chosen) return chosen;
   if (code === FORBIDDEN) return 'forbidden';
   if (code === UNAUTHORIZED || code === POLICY_VIOLATION) return 'auth-failure';
   if (code === RETRY_NOW && byClient) return 'retry-now';
   return 'transient';
+}
+
+/** Checks `options.closeCodes`: keys are close codes a server can send, values one of the four actions. */
+export function checkCloseCodes(closeCodes: unknown): CloseCodeOverrides | undefined {
+  if (closeCodes === undefined) return undefined;
+  const invalid = (detail: string) => new AuthSocketError('INVALID_OPTIONS', `closeCodes ${detail}`);
+  if (typeof closeCodes !== 'object' || closeCodes === null || Array.isArray(closeCodes)) {
+    throw invalid("must be an object such as { 4400: 'fatal', 4500: 'retry' }.");
+  }
+  const overrides = new Map<number, CloseVerdict>();
+  for (const [key, action] of Object.entries(closeCodes)) {
+    const code = Number(key);
+    if (!Number.isInteger(code) || code < 1000 || code > 4999 || NEVER_SENT.has(code)) {
+      throw invalid(`keys must be close codes a server can send (1000–4999, not 1005/1006/1015); got ${JSON.stringify(key)}.`);
+    }
+    if (typeof action !== 'string' || !Object.hasOwn(ACTIONS, action)) {
+      throw invalid(`[${code}] must be 'retry', 'unauthorized', 'forbidden' or 'fatal'; got ${JSON.stringify(String(action))}.`);
+    }
+    overrides.set(code, ACTIONS[action as CloseCodeAction]);
+  }
+  return overrides;
 }

@@ -13,6 +13,7 @@ const RECONNECT_DEFAULTS: Required<ReconnectOptions> = {
   maxRetries: Infinity,
   connectionTimeout: 10_000,
   hintAfter: 3,
+  minUptime: 5000,
 };
 
 

@@ -11,3 +11,14 @@ test('the close-code policy', () => {
   assert.equal(judgeClose(4000, false), 'transient', "a server's 4000 is not our heartbeat");
   for (const code of [1000, 1001, 1006, 1011, 4500]) assert.equal(judgeClose(code, false), 'transient');
 });
+
+test('closeCodes overrides apply to server closes only', async () => {
+  const { checkCloseCodes } = await import('../../src/core/closeCodes.ts');
+  const overrides = checkCloseCodes({ 4400: 'fatal', 4403: 'retry', 4408: 'unauthorized', 1011: 'forbidden' });
+  assert.equal(judgeClose(4400, false, overrides), 'fatal');
+  assert.equal(judgeClose(4403, false, overrides), 'transient');
+  assert.equal(judgeClose(4408, false, overrides), 'auth-failure');
+  assert.equal(judgeClose(1011, false, overrides), 'forbidden');
+  assert.equal(judgeClose(4401, false, overrides), 'auth-failure', 'unlisted codes keep the built-in policy');
+  assert.equal(judgeClose(4400, true, overrides), 'transient', "the client's own close is never overridden");
+});

@@ -16,7 +16,7 @@ import { AuthSocketError } from '../../src/errors/AuthSocketError.ts';
 const code = (c: string) => (e: unknown) => e instanceof AuthSocketError && e.code === c;
 const invalid = code('INVALID_OPTIONS');
 
-const DEFAULTS = { minDelay: 500, maxDelay: 30_000, factor: 2, maxRetries: Infinity, connectionTimeout: 10_000, hintAfter: 3 };
+const DEFAULTS = { minDelay: 500, maxDelay: 30_000, factor: 2, maxRetries: Infinity, connectionTimeout: 10_000, hintAfter: 3, minUptime: 5000 };
 
 test('resolveReconnect: defaults when not given', () => {
   assert.deepEqual(resolveReconnect(undefined), { ...DEFAULTS, enabled: true });
@@ -29,7 +29,7 @@ test('resolveReconnect: false disables reconnecting but keeps valid timings', ()
 
 test('resolveReconnect: given values override, undefined ones do not', () => {
   const resolved = resolveReconnect({ minDelay: 1, maxDelay: 5, factor: 1.5, maxRetries: 4, connectionTimeout: 200, hintAfter: 1 });
-  assert.deepEqual(resolved, { minDelay: 1, maxDelay: 5, factor: 1.5, maxRetries: 4, connectionTimeout: 200, hintAfter: 1, enabled: true });
+  assert.deepEqual(resolved, { minDelay: 1, maxDelay: 5, factor: 1.5, maxRetries: 4, connectionTimeout: 200, hintAfter: 1, minUptime: 5000, enabled: true });
   assert.equal(resolveReconnect({ minDelay: undefined }).minDelay, 500);
   assert.equal(resolveReconnect({ maxRetries: 0 }).maxRetries, 0, '0 retries is allowed');
 });
@@ -45,6 +45,7 @@ test('resolveReconnect: bad values → INVALID_OPTIONS', () => {
     { connectionTimeout: 0 },
     { connectionTimeout: -5 },
     { hintAfter: -1 },
+    { minUptime: -1 },
     { minDelay: 1000, maxDelay: 10 },
     { minDelay: 40_000 }, // above the default maxDelay of 30 000
   ];

@@ -1,0 +1,125 @@
+import type { AttemptPlan } from '../carriers/carrier.ts';
+import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import type { CloseVerdict } from './closeCodes.ts';
+import { verdictError, type Verdict } from './inBandAuth.ts';
+import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
+import type { Ending } from './transport.ts';
+
+/**
+ * A connection replaced by a re-authenticated one stays open this long, so that
+ * replies already on their way still arrive: browsers drop every message that
+ * arrives after `close()` was called.
+ */
+export const RETIRE_AFTER = 1000;
+
+/** What the make-before-break refresh needs from the client. */
+export interface MakeBeforeBreakHost {
+  /** A new connection whose transport routes its events back here while it is the candidate. */
+  createLink(session: Session, handle: CandidateHandle): Link;
+  /** Fetches a credential and plans an attempt for `link`; throws on a failed provider. */
+  planAttempt(link: Link): Promise<AttemptPlan>;
+  /** Sends `link`'s in-band auth frame (if any) and reports the verdict; `undefined` when the carrier has none. */
+  authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void): boolean;
+  /** The candidate is authenticated: it becomes the session's current connection. */
+  promote(session: Session, link: Link): void;
+  /** Undoes what the carrier's `prepare` left behind (the cookie). */
+  settleCarrier(): void;
+  judgeClose(code: number, local: boolean): CloseVerdict;
+  inBandTimeout(): number;
+  emitError(error: unknown): void;
+  log(line: string): void;
+  redact(text: string): string;
+}
+
+/**
+ * Make-before-break re-authentication: a second connection with a fresh
+ * credential, switched to once the server accepted it; the previous one is
+ * retired (closed with 1000 after {@link RETIRE_AFTER}). A failed candidate
+ * leaves the current connection untouched.
+ */
+export class MakeBeforeBreak {
+  constructor(private readonly host: MakeBeforeBreakHost) {}
+
+  /** Starts a candidate; settles when it was switched to or failed. */
+  start(session: Session): Promise<void> {
+    return new Promise((resolve, reject) => {
+      session.candidate = this.host.createLink(session, { resolve, reject, attempted: false });
+    });
+  }
+
+  /** A candidate makes exactly one attempt. */
+  async nextAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined> {
+    const handle = link.candidate!;
+    if (handle.attempted || session.abort.signal.aborted) return undefined;
+    handle.attempted = true;
+    try {
+      return await this.host.planAttempt(link);
+    } catch (error) {
+      this.host.emitError(error);
+      this.drop(session, link, error as AuthSocketError);
+      return undefined;
+    }
+  }
+
+  onOpen(session: Session, link: Link): void {
+    this.host.settleCarrier();
+    const inBand = this.host.authenticateInBand(link, (verdict) => {
+      if (verdict === 'ack') return this.#switchTo(session, link);
+      if (verdict === 'ended') return;
+      const error = verdictError(verdict, this.host.inBandTimeout(), 'the current connection stays up');
+      this.host.emitError(error);
+      this.drop(session, link, error);
+    });
+    // Servers close with 4401 right after accepting: without an ack, the new
+    // connection counts as authenticated on its first message or after 2 s.
+    if (!inBand) link.confirmTimer = setTimeout(() => this.#switchTo(session, link), CONFIRM_AFTER);
+  }
+
+  /** A message (not an auth verdict) arrived on the candidate; `inBand` carriers switch on the ack only. */
+  onMessage(session: Session, link: Link, inBand: boolean): void {
+    if (!inBand) this.#switchTo(session, link);
+  }
+
+  onEnd(session: Session, link: Link, ending: Ending): void {
+    link.verdictWait?.end();
+    const reason = this.host.redact(ending.reason);
+    const error = new AuthSocketError(
+      this.host.judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
+      `Re-authentication failed: the new connection ended with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up.`,
+    );
+    this.host.emitError(error);
+    this.drop(session, link, error);
+  }
+
+  /** Gives up a pending candidate, if any. */
+  abandon(session: Session, why: string): void {
+    if (session.candidate) this.drop(session, session.candidate, new AuthSocketError('CONNECTION_FAILED', why));
+  }
+
+  drop(session: Session, link: Link, error: AuthSocketError): void {
+    clearTimeout(link.confirmTimer);
+    link.verdictWait?.end();
+    if (session.candidate === link) session.candidate = undefined;
+    link.transport.stop(1000, 'reauthentication failed');
+    link.candidate?.reject(error);
+  }
+
+  /** Closes a replaced connection now. */
+  retire(session: Session, link: Link): void {
+    clearTimeout(link.retireTimer);
+    session.retired.delete(link);
+    link.transport.stop(1000, 'reauthenticated');
+  }
+
+  #switchTo(session: Session, link: Link): void {
+    if (session.candidate !== link) return;
+    clearTimeout(link.confirmTimer);
+    const previous = session.primary;
+    session.candidate = undefined;
+    session.retired.add(previous);
+    previous.retireTimer = setTimeout(() => this.retire(session, previous), RETIRE_AFTER);
+    this.host.promote(session, link);
+    this.host.log(`re-authenticated on a new connection; the previous one closes with 1000 in ${RETIRE_AFTER} ms`);
+    link.candidate?.resolve();
+  }
+}

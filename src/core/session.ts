@@ -1,0 +1,57 @@
+import type { AuthSocketError } from '../errors/AuthSocketError.ts';
+import type { wait } from '../utils/wait.ts';
+import type { FetchedCredential } from './credential.ts';
+import type { Heartbeat } from './heartbeat.ts';
+import type { VerdictWait } from './inBandAuth.ts';
+import type { Transport } from './transport.ts';
+
+/** For carriers without an ack, a connection that stays open this long counts as accepted. */
+export const CONFIRM_AFTER = 2000;
+
+/** What `reauthenticate()` waits for while a make-before-break candidate connects. */
+export interface CandidateHandle {
+  resolve(): void;
+  reject(error: AuthSocketError): void;
+  attempted: boolean;
+}
+
+/** One self-reconnecting connection and what its current attempt is waiting for. */
+export interface Link {
+  transport: Transport;
+  credential?: FetchedCredential | undefined;
+  confirmed: boolean;
+  confirmTimer?: ReturnType<typeof setTimeout> | undefined;
+  /** Fires once the connection stayed open `reconnect.minUptime`: the backoff starts over. */
+  uptimeTimer?: ReturnType<typeof setTimeout> | undefined;
+  /** A client-side auth failure (reject, ack timeout) to report when the connection's end is handled. */
+  authError?: ((next: string) => AuthSocketError) | undefined;
+  /** The pending in-band auth (an ack is awaited). */
+  verdictWait?: VerdictWait | undefined;
+  /** Replaced by a re-authenticated connection, closing soon. */
+  retireTimer?: ReturnType<typeof setTimeout> | undefined;
+  /** For a make-before-break candidate: settles `reauthenticate()`. */
+  candidate?: CandidateHandle | undefined;
+}
+
+/** Everything that lives from `open()` to `close()` (or giving up). */
+export interface Session {
+  abort: AbortController;
+  primary: Link;
+  candidate?: Link | undefined;
+  /** Connections replaced by a re-authenticated one, not yet closed. */
+  retired: Set<Link>;
+  /** Attempts made in this session (1 for the first). */
+  attempt: number;
+  /** Consecutive failed attempts: the backoff exponent. */
+  retries: number;
+  authFailures: number;
+  /** Consecutive attempts that never opened, for the `CONNECTION_FAILED` hint. */
+  unopened: number;
+  nextDelay: number;
+  backoff?: ReturnType<typeof wait> | undefined;
+  heartbeat?: Heartbeat | undefined;
+  refreshTimer?: ReturnType<typeof setTimeout> | undefined;
+  reauthentication?: Promise<void> | undefined;
+  suspended: boolean;
+  detachBrowser: () => void;
+}
