@@ -8,14 +8,16 @@
 // The budget is a measured size rounded up to the next 500 bytes: 12,007 B when
 // the check was added (budget 12,500); 12,485 B after three correctness fixes
 // (binary frames as ArrayBuffer, frames resent after a refused connection,
-// make-before-break on confirmation), so 13,000. Lower it as size work lands;
+// make-before-break on confirmation), so 13,000; ~13,900 B after issue 13/9
+// (closeCodes, minUptime, setup, the ack handshake, forbidden after a reject
+// message, errors that say what happens next), so 14,500. Lower it as size work lands;
 // raise it only for a reviewed feature or fix, saying so here.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 13_000; // bytes, min+gzip -9
+export const BUDGET = 14_500; // bytes, min+gzip -9
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
 
 /** min+gzip (level 9) size of the IIFE in bytes. */

@@ -20,6 +20,7 @@ export type {
   Frame,
   HeartbeatOptions,
   ReconnectOptions,
+  SetupConnection,
   StandardSchemaResult,
   StandardSchemaV1,
   State,

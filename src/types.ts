@@ -57,12 +57,21 @@ export interface AuthOptions<In = unknown, Out = In> {
   cookie?: CookieOptions;
   /** Builds the auth frame (`message`); a string is sent as is. @defaultValue `{ type: 'auth', token }` as JSON */
   message?: (token: string) => Out | string;
-  /** Recognises the server's acceptance (`message`). @defaultValue `msg.type === 'auth_ok'` */
+  /** Recognises the server's acceptance (`message`, or `ack`). @defaultValue `msg.type === 'auth_ok'` */
   isAck?: (msg: In) => boolean;
-  /** Recognises the server's refusal (`message`). @defaultValue `msg.type === 'auth_error'` */
+  /** Recognises the server's refusal (`message`, or `ack`). @defaultValue `msg.type === 'auth_error'` */
   isReject?: (msg: In) => boolean;
-  /** Milliseconds to wait for the ack (`message`). @defaultValue `10000` */
+  /** Milliseconds to wait for the ack (`message`, or any carrier with `ack`). @defaultValue `10000` */
   timeout?: number;
+  /**
+   * Wait for the server's ack (a frame for which `isAck` holds, default
+   * `{"type":"auth_ok"}`, sent by the gate's `ack: true`) before `open`, with
+   * any carrier: `open` then means the server accepted the credential. The
+   * ack is not delivered as a message; none within `timeout` is `AUTH_TIMEOUT`.
+   * The `message` carrier always waits for its ack.
+   * @defaultValue `false`
+   */
+  ack?: boolean;
   /** Consecutive auth failures before giving up with `unauthorized`. @defaultValue `3` */
   maxFailures?: number;
 }
@@ -203,6 +212,20 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
    * ```
    */
   closeCodes?: Record<number, CloseCodeAction>;
+  /**
+   * Runs on every authenticated connection (the first, each reconnect, and a
+   * make-before-break connection before the switch to it), right after
+   * authentication and before the queue is flushed and `open` fires: subscribe
+   * again, join rooms. A rejected or thrown setup (or one that takes longer
+   * than `reconnect.connectionTimeout`) fails that connection like a failed attempt.
+   * @example
+   * ```ts
+   * setup: (connection) => {
+   *   for (const [id, query] of subscriptions) connection.send({ id, type: 'subscribe', payload: { query } });
+   * }
+   * ```
+   */
+  setup?: (connection: SetupConnection<Out>) => void | Promise<void>;
   /** Dead-connection detection (off unless given). */
   heartbeat?: HeartbeatOptions<In, Out>;
   /** Messages buffered while not open. @defaultValue `{ max: 1000 }` */
@@ -219,6 +242,15 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
   WebSocket?: WebSocketConstructorLike;
   /** Log lifecycle lines (never a credential): `true` for `console.debug`, or your own sink. */
   debug?: boolean | ((line: string) => void);
+}
+
+/**
+ * What `options.setup` gets: the connection that was just authenticated. What
+ * it sends goes out on that connection before anything queued.
+ */
+export interface SetupConnection<Out = unknown> {
+  /** Sends on this connection now (a string as is, anything else through the codec); throws once it has ended. */
+  send(msg: Out | string): void;
 }
 
 /** Payload of the `close` event. */

@@ -13,10 +13,10 @@ export interface AttemptTarget {
   protocols: readonly string[];
 }
 
-/** For carriers that authenticate after open: the auth frame and how to read the answer. */
+/** After open, before `open`: the auth frame (message carrier) and how to read the server's answer. */
 export interface InBandAuth {
-  /** The auth frame; a string goes out as is, anything else through the codec. */
-  frame(token: string): unknown;
+  /** The auth frame; a string goes out as is, anything else through the codec. Absent for `auth.ack` (nothing is sent). */
+  frame?(token: string): unknown;
   /** Reads a server message while an ack is awaited. */
   verdict(message: unknown): 'ack' | 'reject' | undefined;
   /** ms to wait for the verdict. */

@@ -1,5 +1,6 @@
-import type { AttemptPlan, AttemptTarget, Carrier } from '../carriers/carrier.ts';
+import type { AttemptPlan, AttemptTarget, Carrier, InBandAuth } from '../carriers/carrier.ts';
 import { createCarrier } from '../carriers/index.ts';
+import { createHandshake } from '../carriers/message.ts';
 import { AuthSocketError } from '../errors/AuthSocketError.ts';
 import type {
   AuthOptions,
@@ -38,6 +39,10 @@ import { type Ending, Transport } from './transport.ts';
 import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
+import { runSetup, type SetupFn } from './setup.ts';
+
+/** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
+const REJECT_CLOSE_WAIT = 1000;
 
 /** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */
 const REFRESH_LEAD = 60_000;
@@ -74,6 +79,9 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #target: AttemptTarget;
   readonly #auth: AuthOptions<In, Out> | undefined;
   readonly #carrier: Carrier | undefined;
+  /** What the client waits for after open before `open`: the message carrier's ack, or any carrier's with `auth.ack`. */
+  readonly #handshake: InBandAuth | undefined;
+  readonly #setup: SetupFn<Out> | undefined;
   readonly #maxFailures: number;
   readonly #closeCodes: CloseCodeOverrides | undefined;
   readonly #reconnect: ResolvedReconnect;
@@ -93,10 +101,11 @@ export class AuthSocket<In = unknown, Out = In> {
     createLink: (session, handle) => this.#createLink(session, handle),
     planAttempt: (link) => this.#planAttempt(link),
     authenticateInBand: (link, onVerdict) => this.#authenticateInBand(link, onVerdict),
+    runSetup: (link, done) => this.#runSetup(link, done),
     promote: (session, link) => this.#promote(session, link),
     settleCarrier: () => this.#carrier?.settle?.(),
     judgeClose: (code, local) => judgeClose(code, local, this.#closeCodes),
-    inBandTimeout: () => this.#carrier?.inBand?.timeout ?? 0,
+    handshakeTimeout: () => this.#handshake?.timeout ?? 0,
     emitError: (error) => this.#emitError(error),
     log: (line) => this.#log(line),
     redact: (text) => this.#redactor.redact(text),
@@ -129,7 +138,10 @@ export class AuthSocket<In = unknown, Out = In> {
       if (options.auth.refresh === 'in-place' && !this.#carrier.inBand) {
         throw new AuthSocketError('INVALID_OPTIONS', "auth.refresh 'in-place' needs auth.via 'message'; other carriers refresh by reconnecting.");
       }
+      this.#handshake = this.#carrier.inBand ?? (options.auth.ack ? createHandshake(options.auth) : undefined);
     }
+    if (options.setup !== undefined && typeof options.setup !== 'function') throw new AuthSocketError('INVALID_OPTIONS', 'setup must be a function.');
+    this.#setup = options.setup;
     const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (!WebSocketClass) {
       throw new AuthSocketError('INVALID_OPTIONS', "No WebSocket here: pass options.WebSocket (in Node: import { WebSocket } from 'ws').");
@@ -155,7 +167,7 @@ export class AuthSocket<In = unknown, Out = In> {
   send(msg: Out): void {
     const frame = this.#codec.encode(msg);
     const link = this.#session?.primary;
-    if (this.state === 'open' && this.#pendingQueue.size === 0 && link?.transport.send(frame)) {
+    if (this.state === 'open' && this.#pendingQueue.size === 0 && !link?.rejected && link?.transport.send(frame)) {
       if (!link.confirmed) this.#pendingQueue.sentUnconfirmed(frame);
       return;
     }
@@ -384,17 +396,38 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#carrier?.settle?.();
     session.unopened = 0;
     this.#measureUptime(session, link);
-    const inBand = this.#carrier?.inBand;
-    if (!inBand) {
+    if (!this.#handshake) {
       link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
-      return this.#becomeOpen(session, link);
+      return this.#setUpThenOpen(session, link);
     }
     this.#machine.moveTo('authenticating');
+    if (this.#session !== session) return; // a state listener closed the socket
     this.#authenticateInBand(link, (verdict) => {
-      if (verdict === 'ack') {
-        this.#confirm(session, link);
-        this.#becomeOpen(session, link);
-      } else this.#failAuth(link, verdict);
+      if (verdict !== 'ack') return void this.#failAuth(link, verdict);
+      this.#confirm(session, link);
+      this.#setUpThenOpen(session, link);
+    });
+  }
+
+  /** Authenticated: `options.setup` (if any) runs on the connection, then `open` and the queue. */
+  #setUpThenOpen(session: Session, link: Link): void {
+    if (!this.#setup) return this.#becomeOpen(session, link);
+    this.#machine.moveTo('authenticating');
+    if (this.#session !== session) return;
+    this.#runSetup(link, (error) => {
+      if (this.#session !== session || session.primary !== link) return;
+      if (!error) return this.#becomeOpen(session, link);
+      this.#emitError(error);
+      link.transport.drop(1000, 'setup failed');
+    });
+  }
+
+  /** Runs `options.setup` on `link` (at once `done()` without one); cancelled when the link's attempt ends. */
+  #runSetup(link: Link, done: (error?: AuthSocketError) => void): void {
+    if (!this.#setup) return done();
+    link.cancelSetup = runSetup(this.#setup, (msg) => link.transport.send(this.#toFrame(msg)), this.#reconnect.connectionTimeout, (error) => {
+      link.cancelSetup = undefined;
+      done(error);
     });
   }
 
@@ -433,18 +466,20 @@ export class AuthSocket<In = unknown, Out = In> {
     } catch (cause) {
       return this.#emitError(new AuthSocketError('DECODE_FAILED', 'An incoming frame could not be decoded and was skipped; check the server sends what options.codec expects.', { cause }));
     }
-    if (link.verdictWait?.read(msg)) return;
+    if (link.verdictWait?.read(msg) || link.rejected) return;
     if (session.retired.has(link)) return this.#inbox.push(msg);
-    if (session.candidate === link) this.#makeBeforeBreak.onMessage(session, link, Boolean(this.#carrier?.inBand));
-    if (session.primary !== link) return;
-    // In-band carriers are confirmed by the ack, the others by any message.
-    if (!this.#carrier?.inBand) this.#confirm(session, link);
-    if (this.#heartbeat && (this.#heartbeat.isPong ?? isTypePong)(msg)) return;
+    // A candidate's messages count once it is authenticated (it may switch to it here).
+    if (session.candidate === link && !this.#makeBeforeBreak.onMessage(session, link, Boolean(this.#handshake))) return;
+    if (session.primary === link) {
+      // With a handshake the ack confirms; otherwise any message does.
+      if (!this.#handshake) this.#confirm(session, link);
+      if (this.#heartbeat && (this.#heartbeat.isPong ?? isTypePong)(msg)) return;
+    }
     this.#inbox.push(msg);
   }
 
   #onEnd(session: Session, link: Link, ending: Ending): void {
-    const authError = link.authError;
+    const { authError, rejected } = link;
     this.#resetAttempt(session, link);
     // The next connection fetches a fresh credential anyway.
     this.#makeBeforeBreak.abandon(session, 'The connection dropped during re-authentication; reconnecting with a fresh credential.');
@@ -453,7 +488,9 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
     let giveUp: (() => void) | undefined;
 
-    const verdict = judgeClose(code, ending.local, this.#closeCodes);
+    let verdict = judgeClose(code, ending.local, this.#closeCodes);
+    // After a reject message the server's own close says how (4403: forbidden); any other code is still a refusal.
+    if (rejected && !ending.local && (verdict === 'transient' || verdict === 'retry-now')) verdict = 'auth-failure';
     // Refused: the server closed before the application saw what was sent.
     this.#pendingQueue.settleUnconfirmed(verdict === 'auth-failure' || verdict === 'forbidden');
     if (verdict === 'forbidden') giveUp = () => this.#giveUpUnauthorized(code, reason);
@@ -565,7 +602,11 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#carrier?.settle?.();
     clearTimeout(link.confirmTimer);
     clearTimeout(link.uptimeTimer);
+    clearTimeout(link.rejectTimer);
+    link.cancelSetup?.();
+    link.cancelSetup = undefined;
     link.confirmed = false;
+    link.rejected = false;
     link.authError = undefined;
     link.verdictWait?.end();
     if (session.primary === link) session.heartbeat?.stop();
@@ -578,10 +619,10 @@ export class AuthSocket<In = unknown, Out = In> {
    * a timeout) once; `false` when the carrier has no in-band auth.
    */
   #authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void, credential = link.credential!): boolean {
-    const inBand = this.#carrier?.inBand;
-    if (!inBand) return false;
+    const handshake = this.#handshake;
+    if (!handshake) return false;
     link.verdictWait?.end();
-    link.verdictWait = new VerdictWait(inBand, credential.token, (frame) => link.transport.send(frame), (msg) => this.#toFrame(msg), (verdict) => {
+    link.verdictWait = new VerdictWait(handshake, credential.token, (frame) => link.transport.send(frame), (msg) => this.#toFrame(msg), (verdict) => {
       link.verdictWait = undefined;
       onVerdict(verdict);
     });
@@ -589,17 +630,22 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 
   /**
-   * A refused or unanswered auth frame is an auth failure: give the socket up
-   * with 4401. The error is emitted when the connection's end is handled, once
-   * it is known whether the client retries.
+   * A refused or unanswered credential is an auth failure. After a reject the
+   * server gets {@link REJECT_CLOSE_WAIT} to close with its own code (4403 is
+   * forbidden: no retry); without that the client closes with 4401 itself. The
+   * error is emitted when the connection's end is handled, once it is known
+   * whether the client retries.
    */
   #failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>): AuthSocketError {
-    const timeout = this.#carrier!.inBand!.timeout;
+    const timeout = this.#handshake!.timeout;
     if (verdict !== 'ended') {
       link.authError = (next) => verdictError(verdict, timeout, next);
-      link.transport.drop(UNAUTHORIZED, verdict === 'timeout' ? 'auth timeout' : 'auth rejected');
+      if (verdict === 'reject') {
+        link.rejected = true;
+        link.rejectTimer = setTimeout(() => link.transport.drop(UNAUTHORIZED, 'auth rejected'), REJECT_CLOSE_WAIT);
+      } else link.transport.drop(UNAUTHORIZED, 'auth timeout');
     }
-    return verdictError(verdict, timeout, 'retrying');
+    return verdictError(verdict, timeout, 'this connection ends');
   }
 
   async #refreshInPlace(session: Session): Promise<void> {

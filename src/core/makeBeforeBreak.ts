@@ -18,14 +18,16 @@ export interface MakeBeforeBreakHost {
   createLink(session: Session, handle: CandidateHandle): Link;
   /** Fetches a credential and plans an attempt for `link`; throws on a failed provider. */
   planAttempt(link: Link): Promise<AttemptPlan>;
-  /** Sends `link`'s in-band auth frame (if any) and reports the verdict; `undefined` when the carrier has none. */
+  /** Waits for the server's verdict on `link` (sending the auth frame, if any); `false` when there is no handshake. */
   authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void): boolean;
+  /** Runs `options.setup` on `link`; `done()` at once without one. */
+  runSetup(link: Link, done: (error?: AuthSocketError) => void): void;
   /** The candidate is authenticated: it becomes the session's current connection. */
   promote(session: Session, link: Link): void;
   /** Undoes what the carrier's `prepare` left behind (the cookie). */
   settleCarrier(): void;
   judgeClose(code: number, local: boolean): CloseVerdict;
-  inBandTimeout(): number;
+  handshakeTimeout(): number;
   emitError(error: unknown): void;
   log(line: string): void;
   redact(text: string): string;
@@ -63,21 +65,55 @@ export class MakeBeforeBreak {
 
   onOpen(session: Session, link: Link): void {
     this.host.settleCarrier();
-    const inBand = this.host.authenticateInBand(link, (verdict) => {
-      if (verdict === 'ack') return this.#switchTo(session, link);
+    const handshake = this.host.authenticateInBand(link, (verdict) => {
+      if (verdict === 'ack') {
+        link.authenticated = true;
+        return this.#setUp(session, link);
+      }
       if (verdict === 'ended') return;
-      const error = verdictError(verdict, this.host.inBandTimeout(), 'the current connection stays up');
+      const error = verdictError(verdict, this.host.handshakeTimeout(), 'the current connection stays up');
       this.host.emitError(error);
       this.drop(session, link, error);
     });
+    if (handshake) return;
     // Servers close with 4401 right after accepting: without an ack, the new
     // connection counts as authenticated on its first message or after 2 s.
-    if (!inBand) link.confirmTimer = setTimeout(() => this.#switchTo(session, link), CONFIRM_AFTER);
+    link.confirmTimer = setTimeout(() => this.#authenticated(session, link), CONFIRM_AFTER);
+    this.#setUp(session, link);
   }
 
-  /** A message (not an auth verdict) arrived on the candidate; `inBand` carriers switch on the ack only. */
-  onMessage(session: Session, link: Link, inBand: boolean): void {
-    if (!inBand) this.#switchTo(session, link);
+  /**
+   * A message (not an auth verdict) arrived on the candidate. Without a
+   * handshake it proves the credential was accepted. `true` when it is to be
+   * delivered (the candidate is authenticated).
+   */
+  onMessage(session: Session, link: Link, handshake: boolean): boolean {
+    if (!handshake) this.#authenticated(session, link);
+    return Boolean(link.authenticated);
+  }
+
+  #authenticated(session: Session, link: Link): void {
+    if (link.authenticated) return;
+    clearTimeout(link.confirmTimer);
+    link.authenticated = true;
+    this.#switchWhenReady(session, link);
+  }
+
+  #setUp(session: Session, link: Link): void {
+    this.host.runSetup(link, (error) => {
+      if (session.candidate !== link) return;
+      if (error) {
+        this.host.emitError(error);
+        return this.drop(session, link, error);
+      }
+      link.setUp = true;
+      this.#switchWhenReady(session, link);
+    });
+  }
+
+  /** The switch waits for both: the server accepted the credential and `setup` settled. */
+  #switchWhenReady(session: Session, link: Link): void {
+    if (link.authenticated && link.setUp) this.#switchTo(session, link);
   }
 
   onEnd(session: Session, link: Link, ending: Ending): void {
@@ -99,8 +135,11 @@ export class MakeBeforeBreak {
   drop(session: Session, link: Link, error: AuthSocketError): void {
     clearTimeout(link.confirmTimer);
     link.verdictWait?.end();
+    link.cancelSetup?.();
     if (session.candidate === link) session.candidate = undefined;
     link.transport.stop(1000, 'reauthentication failed');
+    // Whatever stage it failed in (provider, handshake, refused before open), nothing of its credential stays behind.
+    this.host.settleCarrier();
     link.candidate?.reject(error);
   }
 
@@ -114,6 +153,7 @@ export class MakeBeforeBreak {
   #switchTo(session: Session, link: Link): void {
     if (session.candidate !== link) return;
     clearTimeout(link.confirmTimer);
+    link.cancelSetup = undefined;
     const previous = session.primary;
     session.candidate = undefined;
     session.retired.add(previous);

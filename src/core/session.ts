@@ -23,6 +23,15 @@ export interface Link {
   confirmTimer?: ReturnType<typeof setTimeout> | undefined;
   /** Fires once the connection stayed open `reconnect.minUptime`: the backoff starts over. */
   uptimeTimer?: ReturnType<typeof setTimeout> | undefined;
+  /** The server rejected this attempt's credential by message; its close is awaited until `rejectTimer`. */
+  rejected?: boolean | undefined;
+  rejectTimer?: ReturnType<typeof setTimeout> | undefined;
+  /** Stops reporting a running `options.setup`. */
+  cancelSetup?: (() => void) | undefined;
+  /** A make-before-break candidate the server accepted (ack, first message or 2 s open). */
+  authenticated?: boolean | undefined;
+  /** A make-before-break candidate whose `options.setup` has settled. */
+  setUp?: boolean | undefined;
   /** A client-side auth failure (reject, ack timeout) to report when the connection's end is handled. */
   authError?: ((next: string) => AuthSocketError) | undefined;
   /** The pending in-band auth (an ack is awaited). */

@@ -144,7 +144,7 @@ test('message: prepare adds nothing to URL or protocols', () => {
 test('message: default frame is {"type":"auth","token"} and default timeout 10000', () => {
   const carrier = createMessageCarrier(context({ via: 'message' }));
   assert.ok(carrier.inBand);
-  assert.deepEqual(JSON.parse(carrier.inBand.frame('tok') as string), { type: 'auth', token: 'tok' });
+  assert.deepEqual(JSON.parse(carrier.inBand.frame!('tok') as string), { type: 'auth', token: 'tok' });
   assert.equal(carrier.inBand.timeout, 10_000);
 });
 
@@ -166,7 +166,7 @@ test('message: custom message, isAck, isReject and timeout are used', () => {
     timeout: 250,
   }));
   const inBand = carrier.inBand!;
-  assert.deepEqual(inBand.frame('t'), { op: 'login', jwt: 't' });
+  assert.deepEqual(inBand.frame!('t'), { op: 'login', jwt: 't' });
   assert.equal(inBand.verdict({ op: 'welcome' }), 'ack');
   assert.equal(inBand.verdict({ op: 'denied' }), 'reject');
   assert.equal(inBand.verdict({ type: 'auth_ok' }), undefined, 'the defaults no longer apply');

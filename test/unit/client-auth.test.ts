@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useClients } from './client-harness.ts';
-import { FakeWebSocket, nextEvent, quietFor, recordEvents, untilState } from './fake-websocket.ts';
+import { eventually, FakeWebSocket, nextEvent, quietFor, recordEvents, untilState } from './fake-websocket.ts';
 
 const { create, freshToken, issued } = useClients();
 
@@ -136,18 +136,71 @@ test('message: the auth frame goes first; queued messages only after the ack; op
   assert.equal(log.some(([type]) => type === 'message'), false, 'the ack is not delivered as a message');
 });
 
-test('message: a reject → AUTH_REJECTED, the client closes with 4401 and retries with a fresh token', async () => {
+test('message: a reject the server does not follow with a close → after 1 s the client closes with 4401, AUTH_REJECTED, a fresh token', async () => {
   const socket = create({ auth: { via: 'message', token: freshToken } });
-  const errors: string[] = [];
-  socket.on('error', (error) => errors.push(error.code));
+  const errors: Array<{ code: string; message: string }> = [];
+  socket.on('error', (error) => errors.push({ code: error.code, message: error.message }));
   const first = await FakeWebSocket.nth(0);
   first.open();
   first.receive({ type: 'auth_error' });
-  assert.deepEqual(errors, ['AUTH_REJECTED']);
+  first.receive({ type: 'chat', text: 'after the reject' }); // not delivered: the connection was refused
+  assert.equal(first.closeCalls.length, 0, 'the server gets its chance to close with its own code');
+  assert.equal(socket.state, 'authenticating');
+  await eventually(() => first.closeCalls.length > 0, 'the client to close the rejected connection', 1500);
   assert.equal(first.closeCalls[0]?.code, 4401);
+  assert.deepEqual(errors.map((error) => error.code), ['AUTH_REJECTED']);
+  assert.match(errors[0]!.message, /retrying with a fresh credential/);
   const second = await FakeWebSocket.nth(1);
   second.open();
   assert.deepEqual(second.sentMessages, [{ type: 'auth', token: 'token-2' }]);
+});
+
+test('message: a reject then the server\'s 4403 → unauthorized {4403}, no retry (Forbidden survives the message carrier)', async () => {
+  const socket = create({ auth: { via: 'message', token: freshToken } });
+  const log = recordEvents(socket);
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  ws.receive({ type: 'auth_error' });
+  ws.serverClose(4403, 'forbidden');
+  assert.equal(socket.state, 'closed');
+  assert.deepEqual(log.filter(([type]) => type === 'unauthorized').map(([, p]) => p), [{ code: 4403, reason: 'forbidden' }]);
+  assert.equal(log.some(([type]) => type === 'open' || type === 'message'), false);
+  await quietFor(1100); // past the 1 s wait: the client closes nothing itself and makes no new attempt
+  assert.deepEqual(ws.closeCalls, []);
+  assert.equal(FakeWebSocket.instances.length, 1);
+  assert.equal(issued(), 1);
+});
+
+test('message: a reject then the server\'s 4401 (or any other code) → one AUTH_REJECTED, counted as an auth failure', async () => {
+  const socket = create({ auth: { via: 'message', token: freshToken, maxFailures: 2 } });
+  const errors: string[] = [];
+  socket.on('error', (error) => errors.push(error.code));
+  const unauthorized = nextEvent(socket, 'unauthorized');
+  const a = await FakeWebSocket.nth(0);
+  a.open();
+  a.receive({ type: 'auth_error' });
+  a.serverClose(4401, 'invalid');
+  const b = await FakeWebSocket.nth(1);
+  b.open();
+  b.receive({ type: 'auth_error' });
+  b.serverClose(1000, 'bye'); // a plain close after a reject is still the refusal
+  assert.deepEqual(await unauthorized, { code: 1000, reason: 'bye' });
+  assert.deepEqual(errors, ['AUTH_REJECTED', 'AUTH_REJECTED']);
+});
+
+test('the last AUTH_REJECTED before giving up says so; a fixed string token is never called "fresh"', async () => {
+  const socket = create({ auth: { via: 'query', token: 'fixed-token', maxFailures: 2 } });
+  const messages: string[] = [];
+  socket.on('error', (error) => error.code === 'AUTH_REJECTED' && messages.push(error.message));
+  const unauthorized = nextEvent(socket, 'unauthorized');
+  (await FakeWebSocket.nth(0)).serverClose(4401);
+  (await FakeWebSocket.nth(1)).serverClose(4401);
+  await unauthorized;
+  assert.equal(messages.length, 2);
+  assert.match(messages[0]!, /retrying with the same token/);
+  assert.match(messages[1]!, /giving up after 2 consecutive auth failures/);
+  for (const message of messages) assert.doesNotMatch(message, /fresh/);
+  assert.doesNotMatch(messages[1]!, /retrying/);
 });
 
 test('message: no ack within auth.timeout → AUTH_TIMEOUT and a retry', async () => {
@@ -165,6 +218,7 @@ test('message: maxFailures rejects in a row → unauthorized; the ack resets the
   const a = await FakeWebSocket.nth(0);
   a.open();
   a.receive({ type: 'auth_error' }); // 1
+  a.serverClose(4401); // what the gate does after auth_error
   const b = await FakeWebSocket.nth(1);
   b.open();
   b.receive({ type: 'auth_ok' }); // reset
@@ -172,6 +226,7 @@ test('message: maxFailures rejects in a row → unauthorized; the ack resets the
   const c = await FakeWebSocket.nth(2);
   c.open();
   c.receive({ type: 'auth_error' }); // 2 → give up
+  c.serverClose(4401);
   await unauthorized;
   assert.equal(socket.state, 'closed');
   await quietFor(30);

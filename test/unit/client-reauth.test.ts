@@ -85,8 +85,31 @@ test("'in-place' refresh rejected by the server → AUTH_REJECTED, reauthenticat
   await eventually(() => ws.sent.length >= 2, 'the second auth frame');
   ws.receive({ type: 'auth_error' });
   await assert.rejects(within(done, 'reauthenticate()'), { code: 'AUTH_REJECTED' });
+  socket.send({ type: 'after-reject' }); // not written to the refused connection: queued for the next one
+  assert.equal(ws.sent.length, 2);
+  ws.serverClose(4401, 'invalid'); // what the gate does after auth_error
   assert.deepEqual(errors, ['AUTH_REJECTED']);
-  await FakeWebSocket.nth(1);
+  const next = await FakeWebSocket.nth(1);
+  next.open();
+  next.receive({ type: 'auth_ok' });
+  assert.deepEqual(next.sentMessages, [{ type: 'auth', token: 'token-3' }, { type: 'after-reject' }]);
+});
+
+test("'in-place' refresh rejected, then the server's 4403 → unauthorized {4403}, no retry", async () => {
+  const socket = create({ auth: { via: 'message', token: freshToken, refresh: 'in-place' } });
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  ws.receive({ type: 'auth_ok' });
+  const unauthorized = nextEvent(socket, 'unauthorized');
+  const done = socket.reauthenticate();
+  await eventually(() => ws.sent.length >= 2, 'the second auth frame');
+  ws.receive({ type: 'auth_error' });
+  await assert.rejects(within(done, 'reauthenticate()'), { code: 'AUTH_REJECTED' });
+  ws.serverClose(4403, 'revoked');
+  assert.deepEqual(await unauthorized, { code: 4403, reason: 'revoked' });
+  assert.equal(socket.state, 'closed');
+  await quietFor(30);
+  assert.equal(FakeWebSocket.instances.length, 1);
 });
 
 test('a token about to expire is refreshed on its own', async () => {
