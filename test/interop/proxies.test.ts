@@ -102,6 +102,17 @@ for (const { name, idle, unavailable, start } of proxies) describe(`${name} in f
     }
   });
 
+  test('message carrier, verify throws Forbidden: auth_error then 4403 through the proxy → unauthorized {4403}, no retry', async () => {
+    let calls = 0;
+    const socket = new AuthSocket(`ws://127.0.0.1:${proxy.port}/banned`, {
+      WebSocket, reconnect: FAST, auth: { via: 'message', token: async () => `banned-${++calls}` },
+    });
+    const unauthorized = await nextEvent<{ code: number }>(socket, 'unauthorized');
+    assert.equal(unauthorized.code, 4403);
+    assert.equal(socket.state, 'closed');
+    assert.equal(calls, 1, 'no retry');
+  });
+
   test(`an idle socket is cut by ${idle} ${TUNNEL_MS} ms without a heartbeat (1006)`, async () => {
     const socket = new AuthSocket(`ws://127.0.0.1:${proxy.port}/idle`, {
       WebSocket, reconnect: false, auth: { via: 'subprotocol', token: async () => freshToken('idle') },

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Forbidden } from 'authsocket/server';
 import { createProxiedApp } from '../../../examples/recipes/proxied-server.ts';
 import { freePort, spawnChild, waitForPort } from './processes.ts';
 import { Waiters } from './waiters.ts';
@@ -29,10 +30,13 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** The recipe's app: tokens starting with `good` are user `alice`; any Origin is allowed. */
+/** The recipe's app: tokens starting with `good` are user `alice`, `banned…` is Forbidden (4403); any Origin is allowed. */
 export async function startBackend(): Promise<Backend> {
   const waiters = new Waiters();
-  const { server, gate } = createProxiedApp<string>(async (token) => (token.startsWith('good') ? 'alice' : null), () => true);
+  const { server, gate } = createProxiedApp<string>(async (token) => {
+    if (token.startsWith('banned')) throw new Forbidden('banned');
+    return token.startsWith('good') ? 'alice' : null;
+  }, () => true);
   const connections: Backend['connections'] = [];
   gate.on('connection', (socket, user) => {
     const connection = { user, frames: [] as string[], closed: false };
