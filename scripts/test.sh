@@ -11,7 +11,7 @@ npm run build || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p .artifacts
 tap=.artifacts/test-results.tap
 shopt -s nullglob
-files=(test/unit/*.test.ts test/types/*.test.ts test/package/*.test.ts test/server/*.test.ts test/browser/*.test.ts test/demo/*.test.ts)
+files=(test/unit/*.test.ts test/types/*.test.ts test/package/*.test.ts test/server/*.test.ts test/browser/*.test.ts test/demo/*.test.ts test/interop/*.test.ts)
 [ "$#" -gt 0 ] && files=("$@")
 
 node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-timeout=120000 \
