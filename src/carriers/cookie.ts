@@ -2,12 +2,13 @@ import Cookies from 'js-cookie';
 import { AuthSocketError } from '../errors/AuthSocketError.ts';
 import { isLoopbackHost, isWithinDomain } from '../utils/url.ts';
 import type { Carrier, CarrierContext } from './carrier.ts';
+import { cookieLock } from './cookieLock.ts';
 
 /**
  * Credential as a cookie, written right before each attempt and removed once
  * its handshake settled. Setup refuses what a browser would silently drop.
  */
-export function createCookieCarrier({ auth, url }: CarrierContext): Carrier {
+export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: CarrierContext): Carrier {
   if (typeof document === 'undefined' || typeof location === 'undefined') {
     throw new AuthSocketError('UNSUPPORTED_CARRIER', "auth.via 'cookie' needs a browser page; in Node use 'header' or 'query'.");
   }
@@ -38,12 +39,17 @@ export function createCookieCarrier({ auth, url }: CarrierContext): Carrier {
   }
 
   const removal = { path: attributes.path, domain: attributes.domain };
+  const lock = cookieLock(name, connectionTimeout);
   return {
     name: 'cookie',
+    acquire: lock.acquire,
     prepare: (token, { url: target, protocols }) => {
       Cookies.set(name, token, attributes);
       return { url: target.href, protocols: [...protocols] };
     },
-    settle: () => Cookies.remove(name, removal),
+    settle: () => {
+      Cookies.remove(name, removal);
+      lock.release();
+    },
   };
 }

@@ -155,7 +155,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (options.auth) {
       checkAuthSource(options.auth.token);
       checkTransportSecurity(socketUrl, true, options.allowInsecure);
-      this.#carrier = createCarrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket });
+      this.#carrier = createCarrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: this.#reconnect.connectionTimeout });
       if (options.auth.refresh === 'in-place' && !this.#carrier.inBand) {
         throw new AuthSocketError('INVALID_OPTIONS', "auth.refresh 'in-place' needs auth.via 'message'; other carriers refresh by reconnecting.");
       }
@@ -407,6 +407,7 @@ export class AuthSocket<In = unknown, Out = In> {
     const credential = await fetchCredential(this.#auth.token);
     this.#redactor.remember(credential.token);
     link.credential = credential;
+    await this.#carrier.acquire?.();
     return this.#carrier.prepare(credential.token, this.#target);
   }
 
