@@ -34,6 +34,7 @@ import {
 import { PendingQueue } from './pendingQueue.ts';
 import { StateMachine } from './stateMachine.ts';
 import { OrderedValidator } from './validator.ts';
+import { shareAcrossTabs, type TabGroup } from '../tabs/sharedSession.ts';
 import { type Ending, Transport } from './transport.ts';
 
 /** For carriers without an ack, a connection that stays open this long counts as accepted. */
@@ -133,6 +134,7 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #redactor = new SecretRedactor();
   #session: Session | undefined;
   readonly #inbox: OrderedValidator<In>;
+  readonly #tabs: TabGroup<In> | undefined;
 
   /**
    * @param url - `ws:`/`wss:` (or `http:`/`https:`, converted; a relative path resolves against the page)
@@ -165,6 +167,10 @@ export class AuthSocket<In = unknown, Out = In> {
       throw new AuthSocketError('INVALID_OPTIONS', "No WebSocket here: pass options.WebSocket (in Node: import { WebSocket } from 'ws').");
     }
     this.#WebSocket = WebSocketClass;
+    this.#tabs = shareAcrossTabs(options.shared, this.url, checkQueueMax(options.queue), {
+      socket: this, events: this.#events, machine: this.#machine, lead: () => this.#startSession(),
+      write: (frame) => this.#write(frame), queue: (frame) => this.#pendingQueue.push(frame),
+    });
     // Start on the next microtask so that listeners added right after `new` see every event.
     if (!options.startClosed) queueMicrotask(() => this.#machine.state === 'idle' && this.open());
   }
@@ -172,6 +178,18 @@ export class AuthSocket<In = unknown, Out = In> {
   /** The lifecycle state. */
   get state(): State {
     return this.#machine.state;
+  }
+
+  /**
+   * Whether this instance holds the connection: always with `shared` off; with
+   * `shared`, only the tab group's leader (the others relay through it).
+   * @example
+   * ```ts
+   * socket.on('open', () => console.log(socket.leader ? 'connected here' : 'via another tab'));
+   * ```
+   */
+  get leader(): boolean {
+    return this.#tabs?.leader ?? true;
   }
 
   /**
@@ -184,12 +202,14 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   send(msg: Out): void {
     const frame = this.#codec.encode(msg);
+    if (!this.#tabs?.send(frame) && !this.#write(frame)) this.#pendingQueue.push(frame);
+  }
+
+  #write(frame: Frame): boolean {
     const link = this.#session?.primary;
-    if (this.state === 'open' && this.#pendingQueue.size === 0 && link?.transport.send(frame)) {
-      if (!link.confirmed) this.#pendingQueue.sentUnconfirmed(frame);
-      return;
-    }
-    this.#pendingQueue.push(frame);
+    if (this.state !== 'open' || this.#pendingQueue.size > 0 || !link?.transport.send(frame)) return false;
+    if (!link.confirmed) this.#pendingQueue.sentUnconfirmed(frame);
+    return true;
   }
 
   /**
@@ -201,7 +221,11 @@ export class AuthSocket<In = unknown, Out = In> {
    * ```
    */
   open(): void {
-    if (this.state !== 'idle' && this.state !== 'closed') return;
+    if (this.#tabs?.open() || (this.state !== 'idle' && this.state !== 'closed')) return;
+    this.#startSession();
+  }
+
+  #startSession(): void {
     const abort = new AbortController();
     const session: Session = {
       abort,
@@ -236,7 +260,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (new TextEncoder().encode(reason).length > 123) {
       throw new AuthSocketError('INVALID_OPTIONS', 'close() reason must be at most 123 bytes of UTF-8.');
     }
-    if (this.state === 'closed' && this.#pendingQueue.size === 0) return;
+    if (this.#tabs?.close(code, reason) || (this.state === 'closed' && this.#pendingQueue.size === 0)) return;
     this.#endSession(code, reason);
     const dropped = this.#pendingQueue.drop();
     this.#machine.moveTo('closed');
@@ -253,6 +277,7 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   reconnect(): void {
     const session = this.#session;
+    if (this.#tabs?.reconnect()) return;
     if (!session || this.state === 'idle' || this.state === 'closed') return this.open();
     session.nextDelay = 0;
     session.backoff?.wake();
@@ -271,6 +296,8 @@ export class AuthSocket<In = unknown, Out = In> {
   reauthenticate(): Promise<void> {
     const session = this.#session;
     if (!this.#auth) return Promise.reject(new AuthSocketError('INVALID_OPTIONS', 'reauthenticate() needs options.auth.'));
+    const relayed = this.#tabs?.reauthenticate();
+    if (relayed) return relayed;
     if (!session || this.state !== 'open') {
       return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.state}); the next connection fetches a fresh credential anyway.`));
     }
