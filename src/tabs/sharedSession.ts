@@ -47,6 +47,8 @@ export class TabGroup<In> {
   readonly #name: string;
   readonly #max: number;
   readonly #host: TabHost<In>;
+  readonly #machine: StateMachine;
+  readonly #events: Emitter<AuthSocketEvents<In>>;
   readonly #id = Math.random().toString(36).slice(2);
   #relay: ReturnType<typeof openRelay> | undefined;
   #resign: (() => void) | undefined;
@@ -69,6 +71,8 @@ export class TabGroup<In> {
     this.#name = name;
     this.#max = max;
     this.#host = host;
+    this.#machine = host.machine;
+    this.#events = host.events;
     for (const type of EVENTS) host.events.on(type, (payload: any) => this.#relayEvent(type, payload));
   }
 
@@ -88,11 +92,11 @@ export class TabGroup<In> {
   send(frame: Frame): boolean {
     if (this.leader) return false;
     if (this.#outbox.length >= this.#max) {
-      throw new AuthSocketError('QUEUE_FULL', `The send queue is full (${this.#max} messages not yet written by the leading tab); wait for 'open' or raise options.queue.max.`);
+      throw new AuthSocketError('QUEUE_FULL', `The send queue is full (${this.#max} messages) while the socket is not open; wait for 'open' or raise options.queue.max.`);
     }
     const entry = { seq: ++this.#seq, frame };
     this.#outbox.push(entry);
-    if (this.#host.machine.state === 'open') this.#post(entry);
+    if (this.#machine.state === 'open') this.#post(entry);
     return true;
   }
 
@@ -102,9 +106,9 @@ export class TabGroup<In> {
     const joined = this.#detach();
     if (leader) return false;
     const dropped = this.#outbox.splice(0).length;
-    if (joined || dropped > 0 || this.#host.machine.state !== 'closed') {
+    if (joined || dropped > 0 || this.#machine.state !== 'closed') {
       this.#follow('closed');
-      this.#host.events.emit('close', { code, reason, wasClean: true, willReconnect: false, dropped });
+      this.#events.emit('close', { code, reason, wasClean: true, willReconnect: false, dropped });
     }
     return true;
   }
@@ -119,8 +123,8 @@ export class TabGroup<In> {
   /** `reauthenticate()` of a follower, done by the leader; `undefined` otherwise. */
   reauthenticate(): Promise<void> | undefined {
     if (this.leader || !this.#relay) return undefined;
-    if (this.#host.machine.state !== 'open') {
-      return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.#host.machine.state}).`));
+    if (this.#machine.state !== 'open') {
+      return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.#machine.state}); the next connection fetches a fresh credential anyway.`));
     }
     return new Promise((resolve, reject) => this.#calls.set(this.#ask('reauthenticate'), { resolve, reject }));
   }
@@ -135,7 +139,7 @@ export class TabGroup<In> {
   #detach(): boolean {
     const relay = this.#relay;
     this.#resign?.();
-    this.#failCalls('The socket closed during re-authentication.');
+    this.#failCalls();
     relay?.post({ t: 'bye', from: this.#id });
     relay?.close();
     this.#relay = this.#resign = undefined;
@@ -150,20 +154,21 @@ export class TabGroup<In> {
     // What this instance sent while following goes first, in order.
     for (const { frame } of this.#outbox.splice(0)) this.#host.queue(frame);
     // A group that gave up (unauthorized, maxRetries) waits for open().
-    if (this.#host.machine.state !== 'closed') this.#host.lead();
+    if (this.#machine.state !== 'closed') this.#host.lead();
   }
 
   /** The previous leader went away: its connection ended for this instance too. */
   #leaderGone(): void {
-    this.#failCalls('The leading tab went away during re-authentication.');
-    if (!['connecting', 'authenticating', 'open'].includes(this.#host.machine.state)) return;
-    this.#host.events.emit('close', { code: 1001, reason: 'leader gone', wasClean: false, willReconnect: true });
+    this.#failCalls();
+    if (!['connecting', 'authenticating', 'open'].includes(this.#machine.state)) return;
+    this.#events.emit('close', { code: 1001, reason: 'leader gone', wasClean: false, willReconnect: true });
     this.#follow('reconnecting');
-    this.#host.events.emit('reconnecting', { attempt: 1, delay: 0 });
+    this.#events.emit('reconnecting', { attempt: 1, delay: 0 });
   }
 
-  #failCalls(why: string): void {
-    for (const call of this.#calls.values()) call.reject(new AuthSocketError('CONNECTION_FAILED', why));
+  /** The shared connection changed (this instance left, or the leader went away): pending calls fail. */
+  #failCalls(): void {
+    for (const call of this.#calls.values()) call.reject(new AuthSocketError('CONNECTION_FAILED', 'The socket closed during re-authentication.'));
     this.#calls.clear();
   }
 
@@ -178,7 +183,7 @@ export class TabGroup<In> {
         }
         return;
       case 'hello':
-        if (leader) this.#relay!.post({ t: 'status', to: message.from, state: this.#host.machine.state, attempt: this.#attempt });
+        if (leader) this.#relay!.post({ t: 'status', to: message.from, state: this.#machine.state, attempt: this.#attempt });
         return;
       case 'status':
         if (mine && !this.#synced) this.#sync(message.state, message.attempt);
@@ -252,19 +257,19 @@ export class TabGroup<In> {
     this.#synced = true;
     if (state === 'closed') return this.#follow('closed');
     this.#follow('connecting');
-    if (state !== 'reconnecting') this.#host.events.emit('connecting', { attempt });
+    if (state !== 'reconnecting') this.#events.emit('connecting', { attempt });
     this.#follow(state);
-    if (state === 'open') this.#host.events.emit('open', { attempt });
+    if (state === 'open') this.#events.emit('open', { attempt });
   }
 
   #apply<K extends keyof AuthSocketEvents<In>>(type: K, payload: any): void {
     if (type === 'state') return this.#follow(payload.to);
-    this.#host.events.emit(type, type === 'error' ? new AuthSocketError(payload.code, payload.message) : payload);
+    this.#events.emit(type, type === 'error' ? new AuthSocketError(payload.code, payload.message) : payload);
   }
 
   /** Moves to the leader's state, through legal steps when this instance missed some. */
   #follow(to: State): void {
-    const { machine } = this.#host;
+    const machine = this.#machine;
     // Before anything sent after `open` goes, what waited goes first.
     if (to === 'open') this.#flush();
     for (let step = 0; step < 3 && machine.state !== to; step++) {
