@@ -14,6 +14,7 @@ const ui = {
   lifetime: $('#lifetime'),
   refresh: $('#refresh'),
   debug: $('#debug'),
+  shared: $('#shared'),
   tokenStatus: $('#token-status'),
   chat: $('#chat'),
   online: $('#online'),
@@ -22,6 +23,10 @@ const ui = {
   log: $('#log'),
 };
 ui.name.value = `tab-${clientId.slice(0, 4)}`;
+// New tabs start with the same choice, so that three tabs share one connection.
+ui.shared.checked = localStorage.getItem('demo.shared') === '1';
+/** Whose tickets, handshakes and controls: this tab's, or the shared connection's. */
+let client = clientId;
 
 /** @type {AuthSocket | undefined} */
 let socket;
@@ -52,7 +57,7 @@ async function fetchTicket() {
   const response = await fetch('/api/ticket', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client: clientId, name: ui.name.value, lifetime }),
+    body: JSON.stringify({ client, name: ui.name.value, lifetime }),
   });
   if (!response.ok) throw new Error(`ticket endpoint answered ${response.status}`);
   const { token, expiresAt } = await response.json();
@@ -96,9 +101,11 @@ function connect() {
   const refresh = via === 'message' ? ui.refresh.value : 'reconnect';
   ui.refresh.value = refresh;
   queued = 0;
-  log('new', `AuthSocket via '${via}', refresh '${refresh}'`, 'strong');
+  client = ui.shared.checked ? 'shared' : clientId;
+  log('new', `AuthSocket via '${via}', refresh '${refresh}'${ui.shared.checked ? ', shared across tabs' : ''}`, 'strong');
 
-  const current = new AuthSocket(`/ws?client=${clientId}`, {
+  const current = new AuthSocket(`/ws?client=${client}`, {
+    shared: ui.shared.checked,
     protocols: ['demo.chat.v1'],
     auth: { via, token: fetchTicket, refresh },
     reconnect: { minDelay: 500, maxDelay: 4000 },
@@ -109,13 +116,13 @@ function connect() {
   const mine = (listener) => (payload) => current === socket && listener(payload);
 
   current.on('state', mine(({ from, to }) => {
-    ui.state.textContent = to;
+    ui.state.textContent = current.leader ? to : `${to} · via the leading tab`;
     ui.state.dataset.state = to;
     log('state', `${from} → ${to}`, 'muted');
   }));
   current.on('connecting', mine(({ attempt }) => log('connecting', `attempt ${attempt}`)));
   current.on('open', mine(({ attempt }) => {
-    log('open', `attempt ${attempt}: authenticated${queued ? `; flushing ${queued} queued message(s)` : ''}`, 'good');
+    log('open', `attempt ${attempt}: authenticated${current.leader ? '' : ' (relayed: another tab holds the connection)'}${queued ? `; flushing ${queued} queued message(s)` : ''}`, 'good');
     queued = 0;
     refreshWire();
   }));
@@ -182,7 +189,7 @@ function send(text) {
 let wireRequest = 0;
 function refreshWire() {
   const request = ++wireRequest;
-  const load = () => fetch(`/api/wire?client=${clientId}`)
+  const load = () => fetch(`/api/wire?client=${client}`)
     .then((response) => response.json())
     .then(({ handshakes }) => request === wireRequest && renderWire(handshakes))
     .catch(() => {}); // the server may be restarting
@@ -215,7 +222,7 @@ for (const button of document.querySelectorAll('[data-action]')) {
     const { action } = button.dataset;
     log('server', `asked the server to: ${button.textContent}`, 'strong');
     try {
-      const response = await fetch(`/api/control/${action}?client=${clientId}`, { method: 'POST' });
+      const response = await fetch(`/api/control/${action}?client=${client}`, { method: 'POST' });
       const result = await response.json();
       if (result.affected === 0) log('server', 'no open connection of this tab to act on', 'warn');
     } catch {
@@ -241,6 +248,10 @@ ui.refresh.addEventListener('change', () => {
   connect();
 });
 ui.debug.addEventListener('change', connect);
+ui.shared.addEventListener('change', () => {
+  localStorage.setItem('demo.shared', ui.shared.checked ? '1' : '0');
+  connect();
+});
 $('#chat-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = ui.input.value.trim();
