@@ -264,6 +264,14 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
   WebSocket?: WebSocketConstructorLike;
   /** Log lifecycle lines (never a credential): `true` for `console.debug`, or your own sink. */
   debug?: boolean | ((line: string) => void);
+  /**
+   * One connection for every instance of this origin and browser profile with the
+   * same `url` and the same `shared` value (`true`, or a group name): the leader
+   * (elected with Web Locks) connects, the others relay through `BroadcastChannel`.
+   * Ignored where either API is missing. See README "Several tabs".
+   * @defaultValue `false`
+   */
+  shared?: boolean | string;
 }
 
 /**

@@ -14,6 +14,7 @@ const ui = {
   lifetime: $('#lifetime'),
   refresh: $('#refresh'),
   debug: $('#debug'),
+  shared: $('#shared'),
   tokenStatus: $('#token-status'),
   chat: $('#chat'),
   online: $('#online'),
@@ -22,6 +23,10 @@ const ui = {
   log: $('#log'),
 };
 ui.name.value = `tab-${clientId.slice(0, 4)}`;
+// New tabs start with the same choice, so that three tabs share one connection.
+ui.shared.checked = localStorage.getItem('demo.shared') === '1';
+/** Whose tickets, handshakes and controls: this tab's, or the shared connection's. */
+let client = clientId;
 
 /** @type {AuthSocket | undefined} */
 let socket;
@@ -59,7 +64,7 @@ async function fetchTicket() {
     response = await fetch('/api/ticket', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client: clientId, name: ui.name.value, lifetime }),
+      body: JSON.stringify({ client, name: ui.name.value, lifetime }),
     });
   } catch {
     // fetch() rejects only when no HTTP answer came at all ("Failed to fetch").
@@ -118,9 +123,11 @@ function connect() {
   const refresh = via === 'message' ? ui.refresh.value : 'reconnect';
   ui.refresh.value = refresh;
   queued = 0;
-  log('new', `AuthSocket via '${via}', refresh '${refresh}'`, 'strong');
+  client = ui.shared.checked ? 'shared' : clientId;
+  log('new', `AuthSocket via '${via}', refresh '${refresh}'${ui.shared.checked ? ', shared across tabs' : ''}`, 'strong');
 
-  const current = new AuthSocket(`/ws?client=${clientId}`, {
+  const current = new AuthSocket(`/ws?client=${client}`, {
+    shared: ui.shared.checked,
     protocols: ['demo.chat.v1'],
     // ack: the server's {"type":"auth_ok"} confirms the credential for every carrier
     // (the demo server's gate has `ack: true`), so `open` never fires before a 4401.
@@ -133,7 +140,7 @@ function connect() {
   const mine = (listener) => (payload) => current === socket && listener(payload);
 
   current.on('state', mine(({ from, to }) => {
-    ui.state.textContent = to;
+    ui.state.textContent = current.leader ? to : `${to} · via the leading tab`;
     // Closed because the user asked: grey, not the red of a failure.
     ui.state.dataset.state = to === 'closed' && closedByUser.has(current) ? 'stopped' : to;
     log('state', `${from} → ${to}`, 'muted');
@@ -141,7 +148,7 @@ function connect() {
   current.on('connecting', mine(({ attempt }) => log('connecting', `attempt ${attempt}`)));
   current.on('open', mine(({ attempt }) => {
     unreachable = undefined;
-    log('open', `attempt ${attempt}: authenticated${queued ? `; flushing ${queued} queued message(s)` : ''}`, 'good');
+    log('open', `attempt ${attempt}: authenticated${current.leader ? '' : ' (relayed: another tab holds the connection)'}${queued ? `; flushing ${queued} queued message(s)` : ''}`, 'good');
     queued = 0;
     refreshWire();
   }));
@@ -228,7 +235,7 @@ function send(text) {
 let wireRequest = 0;
 function refreshWire() {
   const request = ++wireRequest;
-  const load = () => fetch(`/api/wire?client=${clientId}`)
+  const load = () => fetch(`/api/wire?client=${client}`)
     .then((response) => response.json())
     .then(({ handshakes }) => request === wireRequest && renderWire(handshakes))
     .catch(() => {}); // the server may be restarting
@@ -263,7 +270,7 @@ for (const button of document.querySelectorAll('[data-action]')) {
     const { action } = button.dataset;
     log('server', `asked the server to: ${button.textContent}`, 'strong');
     try {
-      const response = await fetch(`/api/control/${action}?client=${clientId}`, { method: 'POST' });
+      const response = await fetch(`/api/control/${action}?client=${client}`, { method: 'POST' });
       const result = await response.json();
       if (result.affected === 0) log('server', 'no open connection of this tab to act on', 'warn');
     } catch {
@@ -289,6 +296,10 @@ ui.refresh.addEventListener('change', () => {
   connect();
 });
 ui.debug.addEventListener('change', connect);
+ui.shared.addEventListener('change', () => {
+  localStorage.setItem('demo.shared', ui.shared.checked ? '1' : '0');
+  connect();
+});
 $('#chat-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = ui.input.value.trim();

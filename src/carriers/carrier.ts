@@ -29,6 +29,8 @@ export interface InBandAuth {
  */
 export interface Carrier {
   readonly name: CarrierName;
+  /** Awaited right before `prepare`: waits until this attempt may write what `prepare` writes (held until `settle`). */
+  acquire?(): Promise<void>;
   prepare(token: string, target: AttemptTarget): AttemptPlan;
   /** Throws `TOKEN_PROVIDER_FAILED` when the credential cannot travel by this carrier at all (checked in `prepare` too). */
   fits?(token: string): void;
@@ -43,4 +45,6 @@ export interface CarrierContext {
   auth: AuthOptions<any, any>;
   url: URL;
   WebSocket: WebSocketConstructorLike | undefined;
+  /** ms an attempt may take to open (bounds what `acquire` holds). */
+  connectionTimeout?: number;
 }

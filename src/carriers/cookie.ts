@@ -2,6 +2,7 @@ import Cookies from 'js-cookie';
 import { AuthSocketError } from '../errors/AuthSocketError.ts';
 import { isWithinDomain } from '../utils/url.ts';
 import type { Carrier, CarrierContext } from './carrier.ts';
+import { cookieLock } from './cookieLock.ts';
 
 /** Browsers keep a cookie of at most this many bytes (name and value); Chromium silently drops a larger one. */
 export const COOKIE_LIMIT = 4096;
@@ -10,7 +11,7 @@ export const COOKIE_LIMIT = 4096;
  * Credential as a cookie, written right before each attempt and removed once
  * its handshake settled. Setup refuses what a browser would silently drop.
  */
-export function createCookieCarrier({ auth, url }: CarrierContext): Carrier {
+export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: CarrierContext): Carrier {
   if (typeof document === 'undefined' || typeof location === 'undefined') {
     throw new AuthSocketError('UNSUPPORTED_CARRIER', "auth.via 'cookie' needs a browser page; in Node use 'header' or 'query'.");
   }
@@ -43,8 +44,10 @@ export function createCookieCarrier({ auth, url }: CarrierContext): Carrier {
   }
 
   const removal = { path: attributes.path, domain: attributes.domain };
+  const lock = cookieLock(name, connectionTimeout);
   return {
     name: 'cookie',
+    acquire: lock.acquire,
     fits: (token) => {
       const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
       if (size > COOKIE_LIMIT) {
@@ -59,6 +62,9 @@ export function createCookieCarrier({ auth, url }: CarrierContext): Carrier {
       Cookies.set(name, token, attributes);
       return { url: target.href, protocols: [...protocols] };
     },
-    settle: () => Cookies.remove(name, removal),
+    settle: () => {
+      Cookies.remove(name, removal);
+      lock.release();
+    },
   };
 }

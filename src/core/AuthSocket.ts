@@ -35,6 +35,7 @@ import {
 import { PendingQueue } from './pendingQueue.ts';
 import { StateMachine } from './stateMachine.ts';
 import { OrderedValidator } from './validator.ts';
+import { shareAcrossTabs, type TabGroup } from '../tabs/sharedSession.ts';
 import { type Ending, Transport } from './transport.ts';
 import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
@@ -114,6 +115,7 @@ export class AuthSocket<In = unknown, Out = In> {
     redact: (text) => this.#redactor.redact(text),
   });
   readonly #inbox: OrderedValidator<In>;
+  readonly #tabs: TabGroup<In> | undefined;
 
   /**
    * @param url - `ws:`/`wss:` (or `http:`/`https:`, converted; a relative path resolves against the page)
@@ -137,7 +139,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (options.auth) {
       checkAuthSource(options.auth.token);
       checkTransportSecurity(socketUrl, true, options.allowInsecure);
-      this.#carrier = createCarrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket });
+      this.#carrier = createCarrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: this.#reconnect.connectionTimeout });
       if (options.auth.refresh === 'in-place' && !this.#carrier.inBand) {
         throw new AuthSocketError('INVALID_OPTIONS', "auth.refresh 'in-place' needs auth.via 'message'; other carriers refresh by reconnecting.");
       }
@@ -150,6 +152,10 @@ export class AuthSocket<In = unknown, Out = In> {
       throw new AuthSocketError('INVALID_OPTIONS', "No WebSocket here: pass options.WebSocket (in Node: import { WebSocket } from 'ws').");
     }
     this.#WebSocket = WebSocketClass;
+    this.#tabs = shareAcrossTabs(options.shared, this.url, checkQueueMax(options.queue), {
+      socket: this, events: this.#events, machine: this.#machine, lead: () => this.#startSession(),
+      write: (frame) => this.#write(frame), queue: (frame) => this.#pendingQueue.push(frame),
+    });
     // Start on the next microtask so that listeners added right after `new` see every event.
     if (!options.startClosed) queueMicrotask(() => this.#machine.state === 'idle' && this.open());
   }
@@ -157,6 +163,18 @@ export class AuthSocket<In = unknown, Out = In> {
   /** The lifecycle state. */
   get state(): State {
     return this.#machine.state;
+  }
+
+  /**
+   * Whether this instance holds the connection: always with `shared` off; with
+   * `shared`, only the tab group's leader (the others relay through it).
+   * @example
+   * ```ts
+   * socket.on('open', () => console.log(socket.leader ? 'connected here' : 'via another tab'));
+   * ```
+   */
+  get leader(): boolean {
+    return this.#tabs?.leader ?? true;
   }
 
   /**
@@ -175,12 +193,14 @@ export class AuthSocket<In = unknown, Out = In> {
       throw new AuthSocketError('CONNECTION_FAILED', 'The socket was closed by close(); call open() first. Nothing was sent or queued.');
     }
     const frame = this.#codec.encode(msg);
+    if (!this.#tabs?.send(frame) && !this.#write(frame)) this.#pendingQueue.push(frame);
+  }
+
+  #write(frame: Frame): boolean {
     const link = this.#session?.primary;
-    if (this.state === 'open' && this.#pendingQueue.size === 0 && !link?.rejected && link?.transport.send(frame)) {
-      if (!link.confirmed) this.#pendingQueue.sentUnconfirmed(frame);
-      return;
-    }
-    this.#pendingQueue.push(frame);
+    if (this.state !== 'open' || this.#pendingQueue.size > 0 || link?.rejected || !link?.transport.send(frame)) return false;
+    if (!link.confirmed) this.#pendingQueue.sentUnconfirmed(frame);
+    return true;
   }
 
   /**
@@ -192,8 +212,12 @@ export class AuthSocket<In = unknown, Out = In> {
    * ```
    */
   open(): void {
-    if (this.state !== 'idle' && this.state !== 'closed') return;
     this.#closedByApp = false;
+    if (this.#tabs?.open() || (this.state !== 'idle' && this.state !== 'closed')) return;
+    this.#startSession();
+  }
+
+  #startSession(): void {
     const abort = new AbortController();
     const session: Session = {
       abort,
@@ -229,7 +253,7 @@ export class AuthSocket<In = unknown, Out = In> {
       throw new AuthSocketError('INVALID_OPTIONS', 'close() reason must be at most 123 bytes of UTF-8.');
     }
     this.#closedByApp = true;
-    if (this.state === 'closed' && this.#pendingQueue.size === 0) return;
+    if (this.#tabs?.close(code, reason) || (this.state === 'closed' && this.#pendingQueue.size === 0)) return;
     this.#endSession(code, reason);
     const dropped = this.#pendingQueue.drop();
     this.#machine.moveTo('closed');
@@ -246,6 +270,7 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   reconnect(): void {
     const session = this.#session;
+    if (this.#tabs?.reconnect()) return;
     if (!session || this.state === 'idle' || this.state === 'closed') return this.open();
     session.nextDelay = 0;
     session.backoff?.wake();
@@ -264,6 +289,8 @@ export class AuthSocket<In = unknown, Out = In> {
   reauthenticate(): Promise<void> {
     const session = this.#session;
     if (!this.#auth) return Promise.reject(new AuthSocketError('INVALID_OPTIONS', 'reauthenticate() needs options.auth.'));
+    const relayed = this.#tabs?.reauthenticate();
+    if (relayed) return relayed;
     if (!session || this.state !== 'open') {
       return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.state}); the next connection fetches a fresh credential anyway.`));
     }
@@ -400,18 +427,24 @@ export class AuthSocket<In = unknown, Out = In> {
     if (!this.#auth || !this.#carrier) return { url: this.url, protocols: [...this.#target.protocols] };
     const credential = await fetchCredential(this.#auth.token);
     this.#redactor.remember(credential.token);
-    // Closed (or the candidate given up) while the provider ran: write nothing (no cookie after close()).
-    if (session.abort.signal.aborted || session.suspended || (link !== session.primary && link !== session.candidate)) return undefined;
-    link.credential = credential;
-    const plan = this.#carrier.prepare(credential.token, this.#target);
-    session.longestLine = longestLine(plan);
-    try {
-      checkHandshakeSize(plan, this.#carrier.name);
-    } catch (error) {
+    // The cookie carrier's cross-tab lock (a no-op for the others).
+    await this.#carrier.acquire?.();
+    // Closed (or the candidate given up) while the provider ran or the lock was
+    // awaited: write nothing (no cookie after close()), release the lock.
+    if (session.abort.signal.aborted || session.suspended || (link !== session.primary && link !== session.candidate)) {
       this.#carrier.settle?.();
+      return undefined;
+    }
+    link.credential = credential;
+    try {
+      const plan = this.#carrier.prepare(credential.token, this.#target);
+      session.longestLine = longestLine(plan);
+      checkHandshakeSize(plan, this.#carrier.name);
+      return plan;
+    } catch (error) {
+      this.#carrier.settle?.(); // the cookie and its lock
       throw error;
     }
-    return plan;
   }
 
   #onOpen(session: Session, link: Link): void {

@@ -232,3 +232,33 @@ test('no ticket appears anywhere on either page', async () => {
     for (const ticket of tickets) assert.ok(!html.includes(ticket), 'a ticket leaked into the page');
   }
 });
+
+test('"share across tabs": three tabs of one profile, one connection on the wire; the leader\'s tab closes and another takes over', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript('window.__name = (fn) => fn');
+  const open = async () => {
+    const page = await context.newPage();
+    await page.goto(url);
+    return page;
+  };
+  const first = await open();
+  await first.check('#shared'); // remembered: the next tabs start shared
+  await waitForLog(first, 0, 'open');
+  const others = [await open(), await open()];
+  for (const page of others) await waitForLog(page, 0, 'open', 'relayed: another tab holds the connection');
+  for (const page of [first, ...others]) await page.locator('.handshake').first().waitFor({ timeout: 10_000 });
+  assert.equal(await others[1]!.locator('.handshake').count(), 1, 'one connection for three tabs');
+  assert.equal(await others[0]!.locator('#state').innerText(), 'open · via the leading tab');
+
+  const from = await Promise.all(others.map(mark));
+  await first.close();
+  await Promise.all(others.map(async (page, index) => {
+    const closed = await waitForLog(page, from[index]!, 'close', 'leader gone');
+    await waitForLog(page, closed, 'open');
+  }));
+  const states = (await Promise.all(others.map((page) => page.locator('#state').innerText()))).sort();
+  assert.deepEqual(states, ['open', 'open · via the leading tab']);
+  await others[0]!.locator('.handshake').nth(1).waitFor({ timeout: 10_000 });
+  await chat(others[0]!, others[1]!, 'shared hello');
+  await context.close();
+});
