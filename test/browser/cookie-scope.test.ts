@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { engine } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
 import { useBrowserRig } from '../support/rig.ts';
 import type { StaticServer } from '../support/static-server.ts';
@@ -29,7 +30,7 @@ async function construct(pageHost: string, url: string, cookie: object, extra: o
   return outcome;
 }
 
-describe('cookie carrier scope in Chromium', () => {
+describe(`cookie carrier scope in ${engine.label}`, () => {
   test('a socket on another host than the page: COOKIE_SCOPE', async () => {
     assert.equal(await construct('127.0.0.1', server.urlFor('localhost'), {}), 'COOKIE_SCOPE');
     assert.equal(await construct('app.example.test', `ws://api.other.test:${server.port}/ws`, { domain: 'example.test' }, { allowInsecure: true }), 'COOKIE_SCOPE');
