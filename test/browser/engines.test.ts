@@ -72,8 +72,8 @@ describe(`engine facts in ${engine.label}`, () => {
   test('ws://user:pass@host: bare until a 401 challenge; afterwards Chromium waits for one, WebKit sends the new credential, Firefox its cached one', async () => {
     const page = await openClientPage(browser, statics);
     const from = authorizations.length;
-    const first = await page.evaluate(rawSocket(`ws://token:first-secret@127.0.0.1:${basicPort}/`));
-    const second = await page.evaluate(rawSocket(`ws://token:second-secret@127.0.0.1:${basicPort}/`));
+    const first: { opened: boolean } = await page.evaluate(rawSocket(`ws://token:first-secret@127.0.0.1:${basicPort}/`));
+    const second: { opened: boolean } = await page.evaluate(rawSocket(`ws://token:second-secret@127.0.0.1:${basicPort}/`));
     const seen = authorizations.slice(from);
     // The first handshake to a host goes out bare everywhere and answers the challenge.
     // Then Chromium waits for a challenge again; WebKit sends the new URL's credential

@@ -30,7 +30,10 @@ after(async () => {
 
 describe(`client ↔ authsocket/server in ${engine.label}`, () => {
   for (const via of ['subprotocol', 'query', 'cookie', 'message', 'basic'] as const) {
-    test(`${via}: refused with 4401 for a bad credential, then welcomed; nothing leaks`, async () => {
+    // Firefox sends the Basic credential it cached for the host on every later
+    // handshake, whatever the URL says (test/browser/engines.test.ts): a fresh token never arrives.
+    const skip = via === 'basic' && engine.name === 'firefox' ? { skip: 'Firefox: resends its cached Basic credential, not the fresh one (deprecated carrier)' } : {};
+    test(`${via}: refused with 4401 for a bad credential, then welcomed; nothing leaks`, skip, async () => {
       const target = via === 'basic' ? basicGate : gate;
       const refusals: Refusal[] = target.refusals;
       const refusedBefore = refusals.length;

@@ -15,7 +15,7 @@ export interface Engine {
   can: {
     /** Chrome DevTools Protocol (heap usage, forced GC). */
     cdp: boolean;
-    /** A real network cut by `context.setOffline` (elsewhere it only flips navigator.onLine and fires the events). */
+    /** `context.setOffline` cuts open sockets too (Chromium). Firefox's leaves them working; WebKit's only flips navigator.onLine and fires the events. */
     offline: boolean;
     /** `addInitScript` before the page's own scripts (elsewhere run right after each navigation). */
     initScripts: boolean;
@@ -28,7 +28,7 @@ export interface Engine {
 
 const ENGINES: Record<EngineName, Engine> = {
   chromium: { name: 'chromium', label: 'Chromium', can: { cdp: true, offline: true, initScripts: true, network: true, bfcache: false } },
-  firefox: { name: 'firefox', label: 'Firefox', can: { cdp: false, offline: true, initScripts: true, network: true, bfcache: false } },
+  firefox: { name: 'firefox', label: 'Firefox', can: { cdp: false, offline: false, initScripts: true, network: true, bfcache: false } },
   webkit: { name: 'webkit', label: 'WebKit', can: { cdp: false, offline: false, initScripts: false, network: false, bfcache: true } },
 };
 

@@ -124,7 +124,22 @@ export class WebKitBrowser {
   #version = '';
   constructor(readonly display: Display, readonly proxy: HostProxy) {}
 
+  #spare: Promise<Session> | undefined;
+  #closed = false;
+
+  /** A session for a new context: the one warmed up in the background, and another one warms up. */
   async openSession(): Promise<Session> {
+    const session = this.#spare ?? this.#startSession();
+    this.#spare = undefined;
+    const ready = await session;
+    if (!this.#closed) {
+      this.#spare = this.#startSession();
+      this.#spare.catch(() => {}); // reported when taken
+    }
+    return ready;
+  }
+
+  async #startSession(): Promise<Session> {
     const processes = await startDriver(this.display);
     try {
       const driver = await new Builder()
@@ -186,7 +201,10 @@ export class WebKitBrowser {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#contexts].map((context) => context.close()));
+    this.#closed = true;
+    const spare = this.#spare;
+    this.#spare = undefined;
+    await Promise.all([...[...this.#contexts].map((context) => context.close()), spare?.then((session) => session.stop(), () => {})]);
     await this.proxy.close();
     this.display.close();
   }

@@ -12,7 +12,7 @@ const [source, isFunction, argJson, sliceMs] = arguments;
 return (async () => {
 const __name = (fn) => fn; // tsx (esbuild keepNames) wraps functions in __name(...)
 if (!window.__name) window.__name = __name;
-const shim = window.${MARK} || (window.${MARK} = { parked: {}, seq: 0, events: [] });
+const shim = window.${MARK} || (window.${MARK} = { parked: {}, seq: 0, events: [], setTimeout: window.setTimeout.bind(window), clearTimeout: window.clearTimeout.bind(window) });
 const revive = (v) => {
   if (Array.isArray(v)) return v.map(revive);
   if (v && typeof v === 'object') {
@@ -50,7 +50,8 @@ if (!result || typeof result.then !== 'function') {
 const parked = { done: false };
 result.then((v) => { try { parked.value = encode(v); } catch (e) { Object.assign(parked, failure(e)); } parked.done = true; },
   (e) => { Object.assign(parked, failure(e)); parked.done = true; });
-await new Promise((resolve) => { const t = setTimeout(resolve, sliceMs); result.then(() => { clearTimeout(t); resolve(); }, () => { clearTimeout(t); resolve(); }); });
+// The page's own timer functions as they were at the first navigation: a test may count or replace the live ones.
+await new Promise((resolve) => { const t = shim.setTimeout(resolve, sliceMs); result.then(() => { shim.clearTimeout(t); resolve(); }, () => { shim.clearTimeout(t); resolve(); }); });
 if (parked.done) return { ...parked, events: drain() };
 const id = ++shim.seq;
 shim.parked[id] = parked;
@@ -70,7 +71,7 @@ return { ...parked, events: shim.events.splice(0) };
 
 /** Runs in the page after each navigation: records console lines and uncaught errors for page.on(). */
 export const HOOKS = `
-const shim = window.${MARK} || (window.${MARK} = { parked: {}, seq: 0, events: [] });
+const shim = window.${MARK} || (window.${MARK} = { parked: {}, seq: 0, events: [], setTimeout: window.setTimeout.bind(window), clearTimeout: window.clearTimeout.bind(window) });
 if (!shim.hooked) {
   shim.hooked = true;
   for (const type of ['log', 'info', 'warn', 'error', 'debug']) {
