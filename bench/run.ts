@@ -1,7 +1,8 @@
 // `npm run bench`: builds, measures, prints the table and writes
 // bench/RESULTS.md (and the "last run" section of bench/README.md) from this
 // run's figures. Flags: --quick (small counts, for trying the harness),
-// --only=sizes,throughput,open,reconnect,memory,storm,gate, --no-build.
+// --only=sizes,throughput,open,reconnect,memory,storm,gate, --no-build,
+// --merge (with --only: write those sections into results.json and render).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, platform, arch, loadavg } from 'node:os';
@@ -69,7 +70,28 @@ const gateResults = only('gate') ? await runGate(gate.clients, gate.runs) : unde
 info.seconds = (Date.now() - started) / 1000;
 
 const results = { info, sizes, browser, storm: stormResults, gate: gateResults };
-if (quick || onlyArg) {
+if (args.includes('--merge') && onlyArg && !quick) {
+  // --only=…,--merge: this run's sections replace theirs in bench/results.json; the rest stays from the last full run.
+  const saved = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as Results;
+  const merged: Results = { ...saved, info: { ...saved.info, ...info, seconds: saved.info.seconds, settings: { ...saved.info.settings, ...info.settings } } };
+  if (sizes.length) merged.sizes = sizes;
+  if (stormResults) merged.storm = stormResults;
+  if (gateResults) merged.gate = gateResults;
+  if (browser && saved.browser) {
+    const fresh = (section: string) => onlyArg.includes(section);
+    merged.browser = {
+      ...saved.browser,
+      chromium: browser.chromium,
+      ...(fresh('throughput') ? { throughput: browser.throughput } : {}),
+      ...(fresh('open') ? { rtt: browser.rtt, openTimes: browser.openTimes, rttDelayed: browser.rttDelayed, openTimesDelayed: browser.openTimesDelayed } : {}),
+      ...(fresh('reconnect') ? { reconnect: browser.reconnect, clockError: browser.clockError } : {}),
+      ...(fresh('memory') ? { memory: browser.memory } : {}),
+      ...(browser.engines ? { engines: browser.engines } : {}),
+    };
+  } else if (browser) merged.browser = browser;
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(merged, null, 2)}\n`);
+  writeResults(merged);
+} else if (quick || onlyArg) {
   console.log(renderResults(results));
   log('--quick/--only run: bench/RESULTS.md and bench/README.md left as they were');
 } else {

@@ -26,7 +26,7 @@ export interface Engine {
   };
 }
 
-const ENGINES: Record<EngineName, Engine> = {
+export const ENGINES: Record<EngineName, Engine> = {
   chromium: { name: 'chromium', label: 'Chromium', can: { cdp: true, offline: true, initScripts: true, network: true, bfcache: false } },
   firefox: { name: 'firefox', label: 'Firefox', can: { cdp: false, offline: false, initScripts: true, network: true, bfcache: false } },
   webkit: { name: 'webkit', label: 'WebKit', can: { cdp: false, offline: false, initScripts: false, network: false, bfcache: true } },
@@ -47,10 +47,10 @@ export function unless(capable: boolean, reason: string): { skip: string | false
   return { skip: capable ? false : `${engine.label}: ${reason}` };
 }
 
-/** Launches the selected engine. */
-export async function launchEngine(): Promise<Browser> {
-  if (engine.name === 'chromium') return launchChromium();
-  if (engine.name === 'firefox') return launchFirefox();
+/** Launches the selected engine (or another one, for the bench). */
+export async function launchEngine(name: EngineName = engine.name): Promise<Browser> {
+  if (name === 'chromium') return launchChromium();
+  if (name === 'firefox') return launchFirefox();
   const { launchWebKit } = await import('./webkit/browser.ts');
   return launchWebKit();
 }

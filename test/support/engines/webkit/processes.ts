@@ -11,9 +11,12 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
+/** Killed on exit, and never what keeps the test process alive (a forgotten session must not hang a run). */
 function track(child: ChildProcess): ChildProcess {
   children.add(child);
   child.once('exit', () => children.delete(child));
+  child.unref();
+  for (const stream of child.stdio) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   return child;
 }
 
