@@ -1,11 +1,15 @@
-// The Chromium sections: throughput, time to authenticated open, reconnect and
-// memory. One browser, one page origin (http://localhost, so that the cookie
-// carrier works), one BenchServer on 127.0.0.1 reached as ws://localhost.
+// The browser sections: throughput, time to authenticated open, reconnect and
+// memory in Chromium, then throughput and time to open (loopback) in Firefox and
+// WebKit with the same harness, in the same run. One page origin
+// (http://localhost, so that the cookie carrier works), one BenchServer on
+// 127.0.0.1 reached as ws://localhost.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser.ts';
+import { ENGINES, launchEngine, type EngineName } from '../test/support/engines/index.ts';
+import { findEngine } from '../scripts/find-engines.mjs';
 import { startStaticServer, type StaticServer } from '../test/support/static-server.ts';
 import { BUILD_DIR, ROOT } from './paths.ts';
 import { BenchServer } from './server.ts';
@@ -46,6 +50,17 @@ export interface BrowserResults {
   clockError: number;
   /** Heap after 10 cycles, after `cycles`, and after `extra` more (does growth go on, or was it warm-up?). */
   memory: Array<{ kind: string; after10: number; after1000: number; cycles: number; afterExtra: number; extra: number }>;
+  /** Throughput and loopback open times in the other engines (same harness, same run); `skipped` says why one is missing. */
+  engines?: Array<EngineResults>;
+}
+
+export interface EngineResults {
+  engine: string;
+  version: string;
+  skipped?: string;
+  throughput: Array<{ kind: string; msgsPerSec: Summary; ms: Summary; runs: number[] }>;
+  rtt: Summary;
+  openTimes: Array<{ variant: string; ms: Summary; times: number[] }>;
 }
 
 /** Bundles the peers for the page into one IIFE: globals ReconnectingWebSocket and PartySocketWS. */
@@ -134,54 +149,19 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
     await serveBench(statics);
     const page = await openPage(browser, statics);
     results.isolated = await page.evaluate(() => (window as any).bench.isolated() as boolean);
-    const call = <T>(fn: string, ...args: unknown[]) =>
-      page.evaluate(([f, a]) => (window as any).bench[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+    const call = pageCall(page);
 
-    if (only('throughput')) {
-      log(`throughput: ${settings.messages} messages × ${settings.throughputRuns} runs × ${THROUGHPUT_KINDS.length} clients, interleaved`);
-      for (const kind of THROUGHPUT_KINDS) await call<number>('throughput', kind, base, Math.min(5_000, settings.messages)); // warm-up
-      const runs = new Map<string, number[]>(THROUGHPUT_KINDS.map((kind) => [kind, []]));
-      for (let run = 0; run < settings.throughputRuns; run++) {
-        for (const kind of rotate(THROUGHPUT_KINDS, run)) runs.get(kind)!.push(await call<number>('throughput', kind, base, settings.messages));
-      }
-      for (const kind of THROUGHPUT_KINDS) {
-        const ms = runs.get(kind)!;
-        results.throughput.push({ kind, ms: summarize(ms), msgsPerSec: summarize(ms.map((t) => (settings.messages * 1000) / t)), runs: ms });
-      }
-    }
-
+    if (only('throughput')) results.throughput = await measureThroughput(call, base, settings);
     if (only('open')) {
-      const variants = ['native', ...CARRIERS, ...ACKED] as const;
-      type Variant = (typeof variants)[number];
       // The acked rows go to the real gate (ack: true); the others to the bench server.
       const ackGate = await startAckGate(statics.origin('localhost'));
-      const measure = async (wsBase: string, ackBase: string, what: string) => {
-        log(`open (${what}): ${settings.opens} opens × ${variants.length} variants, interleaved`);
-        const rtt = summarize(await call<number[]>('roundTrip', wsBase, 50));
-        const times = new Map<string, number[]>(variants.map((v) => [v, []]));
-        const once = (v: Variant) => {
-          if (v === 'native') return call<number>('openTime', 'native', wsBase);
-          const [via, acked] = v.split('+');
-          return call<number>('openTime', 'authsocket', acked ? ackBase : wsBase, via, acked === 'ack');
-        };
-        for (let i = 0; i < 5; i++) for (const v of variants) await once(v); // warm-up
-        for (let i = 0; i < settings.opens; i++) {
-          for (const v of rotate(variants, i)) {
-            times.get(v)!.push(await once(v));
-            // Back-to-back opens to one host are throttled by Chromium (~10 ms);
-            // a short idle gap measures the handshake, not the throttle.
-            await sleep(20);
-          }
-        }
-        return { rtt, rows: variants.map((v) => ({ variant: v, ms: summarize(times.get(v)!), times: times.get(v)! })) };
-      };
       const proxy = await startDelayProxy(server.port, settings.latency);
       const ackProxy = await startDelayProxy(ackGate.port, settings.latency);
       try {
-        const direct = await measure(base, `ws://localhost:${ackGate.port}`, 'loopback');
+        const direct = await measureOpens(call, base, settings, 'loopback', `ws://localhost:${ackGate.port}`);
         results.rtt = direct.rtt;
         results.openTimes = direct.rows;
-        const delayed = await measure(`ws://localhost:${proxy.port}`, `ws://localhost:${ackProxy.port}`, `+${settings.latency} ms each way`);
+        const delayed = await measureOpens(call, `ws://localhost:${proxy.port}`, settings, `+${settings.latency} ms each way`, `ws://localhost:${ackProxy.port}`);
         results.rttDelayed = delayed.rtt;
         results.openTimesDelayed = delayed.rows;
       } finally {
@@ -244,10 +224,83 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
         await memPage.close();
       }
     }
+    if (only('throughput') || only('open')) {
+      await browser.close().catch(() => {});
+      results.engines = [];
+      for (const name of ['firefox', 'webkit'] as EngineName[]) results.engines.push(await measureEngine(name, statics, base, settings, only));
+    }
   } finally {
     await browser.close().catch(() => {});
     await statics.close().catch(() => {});
     await server.stop().catch(() => {});
   }
   return results;
+}
+
+type Call = <T>(fn: string, ...args: unknown[]) => Promise<T>;
+
+const pageCall = (page: Page): Call => <T>(fn: string, ...args: unknown[]) =>
+  page.evaluate(([f, a]) => (window as any).bench[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+
+async function measureThroughput(call: Call, base: string, settings: BrowserSettings): Promise<BrowserResults['throughput']> {
+  log(`throughput: ${settings.messages} messages × ${settings.throughputRuns} runs × ${THROUGHPUT_KINDS.length} clients, interleaved`);
+  for (const kind of THROUGHPUT_KINDS) await call<number>('throughput', kind, base, Math.min(5_000, settings.messages)); // warm-up
+  const runs = new Map<string, number[]>(THROUGHPUT_KINDS.map((kind) => [kind, []]));
+  for (let run = 0; run < settings.throughputRuns; run++) {
+    for (const kind of rotate(THROUGHPUT_KINDS, run)) runs.get(kind)!.push(await call<number>('throughput', kind, base, settings.messages));
+  }
+  return THROUGHPUT_KINDS.map((kind) => {
+    const ms = runs.get(kind)!;
+    return { kind, ms: summarize(ms), msgsPerSec: summarize(ms.map((t) => (settings.messages * 1000) / t)), runs: ms };
+  });
+}
+
+const OPEN_VARIANTS = ['native', ...CARRIERS, ...ACKED] as const;
+type Variant = (typeof OPEN_VARIANTS)[number];
+
+/** Time to an authenticated open per variant; the acked rows (`via+ack`) go to `ackBase` (a gate with `ack: true`), when given. */
+async function measureOpens(call: Call, wsBase: string, settings: BrowserSettings, what: string, ackBase?: string) {
+  const variants = OPEN_VARIANTS.filter((v) => ackBase || !v.endsWith('+ack'));
+  log(`open (${what}): ${settings.opens} opens × ${variants.length} variants, interleaved`);
+  const rtt = summarize(await call<number[]>('roundTrip', wsBase, 50));
+  const times = new Map<string, number[]>(variants.map((v) => [v, []]));
+  const once = (v: Variant) => {
+    if (v === 'native') return call<number>('openTime', 'native', wsBase);
+    const [via, acked] = v.split('+');
+    return call<number>('openTime', 'authsocket', acked ? ackBase : wsBase, via, acked === 'ack');
+  };
+  for (let i = 0; i < 5; i++) for (const v of variants) await once(v); // warm-up
+  for (let i = 0; i < settings.opens; i++) {
+    for (const v of rotate(variants, i)) {
+      times.get(v)!.push(await once(v));
+      // Back-to-back opens to one host are throttled by Chromium (~10 ms);
+      // a short idle gap measures the handshake, not the throttle.
+      await sleep(20);
+    }
+  }
+  return { rtt, rows: variants.map((v) => ({ variant: v, ms: summarize(times.get(v)!), times: times.get(v)! })) };
+}
+
+/** Throughput and loopback open times in another engine, on the same page server and BenchServer. */
+async function measureEngine(name: EngineName, statics: StaticServer, base: string, settings: BrowserSettings, only: (section: string) => boolean): Promise<EngineResults> {
+  const empty: EngineResults = { engine: ENGINES[name].label, version: '', throughput: [], rtt: summarize([]), openTimes: [] };
+  const found = findEngine(name);
+  if (!found.path) return { ...empty, skipped: found.missing };
+  log(`${ENGINES[name].label}: throughput and open times`);
+  const browser = await launchEngine(name);
+  try {
+    const page = await openPage(browser, statics);
+    const call = pageCall(page);
+    const results: EngineResults = { ...empty, version: browser.version() };
+    if (only('throughput')) results.throughput = await measureThroughput(call, base, settings);
+    if (only('open')) {
+      const direct = await measureOpens(call, base, settings, `${name}, loopback`);
+      results.rtt = direct.rtt;
+      results.openTimes = direct.rows;
+    }
+    await page.close();
+    return results;
+  } finally {
+    await browser.close().catch(() => {});
+  }
 }

@@ -152,6 +152,37 @@ function openSection(b: BrowserResults, info: RunInfo): string[] {
   ];
 }
 
+function enginesSection(b: BrowserResults, info: RunInfo): string[] {
+  const chromium = { engine: `Chromium ${info.chromium}`, throughput: b.throughput, openTimes: b.openTimes, rtt: b.rtt };
+  const others = (b.engines ?? []).filter((e) => !e.skipped).map((e) => ({ ...e, engine: `${e.engine} ${e.version}` }));
+  const skipped = (b.engines ?? []).filter((e) => e.skipped);
+  if (!others.length && !skipped.length) return [];
+  const all = [chromium, ...others];
+  const ratio = (rows: typeof b.throughput, kind: string) => {
+    const native = rows.find((t) => t.kind === 'native')?.msgsPerSec.median ?? NaN;
+    const row = rows.find((t) => t.kind === kind);
+    return row ? `${fmt.int(row.msgsPerSec.median)} (${fmt.x(row.msgsPerSec.median / native)})` : '–';
+  };
+  const kinds = b.throughput.map((t) => t.kind);
+  const variants = b.openTimes.map((o) => o.variant);
+  return [
+    '## Chromium, Firefox and WebKit side by side',
+    '',
+    `The throughput and bare-loopback open measurements above, in each engine with the same page and harness, in this run (engines one after another; Firefox over WebDriver BiDi, WebKit's MiniBrowser over WebDriver on a private Xvfb display, reaching the servers through the tests' host-mapping proxy, which adds a loopback hop to every connection there). Messages/s (median, ratio to that engine's native WebSocket):`,
+    '',
+    table(['engine', ...kinds], all.filter((e) => e.throughput.length).map((e) => [e.engine, ...kinds.map((k) => ratio(e.throughput, k))])),
+    '',
+    'Time to authenticated open, loopback (median):',
+    '',
+    table(['engine', 'RTT', ...variants], all.filter((e) => e.openTimes.length).map((e) => [
+      e.engine, fmt.ms(e.rtt.median, 2), ...variants.map((v) => fmt.ms(e.openTimes.find((o) => o.variant === v)?.ms.median ?? NaN, 2)),
+    ])),
+    '',
+    ...skipped.map((e) => `${e.engine}: not measured (${e.skipped}).`),
+    ...(skipped.length ? [''] : []),
+  ];
+}
+
 function reconnectSection(b: BrowserResults, info: RunInfo): string[] {
   if (!b.reconnect.length) return [];
   return [
@@ -242,6 +273,7 @@ export function renderResults(results: Results): string {
     ...sizeSection(results.sizes, results.features),
     ...(browser ? throughputSection(browser, info) : []),
     ...(browser ? openSection(browser, info) : []),
+    ...(browser ? enginesSection(browser, info) : []),
     ...(browser ? reconnectSection(browser, info) : []),
     ...stormSection(results.storm),
     ...(browser ? memorySection(browser) : []),
@@ -263,6 +295,13 @@ export function renderSummary(results: Results): string {
   if (browser?.throughput.length) {
     const native = browser.throughput.find((t) => t.kind === 'native')!.msgsPerSec.median;
     lines.push(`- Throughput (Chromium, ${fmt.int(info.settings.messages!)} echoed JSON messages): ${browser.throughput.map((t) => `${t.kind} ${fmt.int(t.msgsPerSec.median)}/s (${fmt.x(t.msgsPerSec.median / native)})`).join(', ')}.`);
+  }
+  for (const e of browser?.engines ?? []) {
+    if (e.skipped || !e.throughput.length) continue;
+    const native = e.throughput.find((t) => t.kind === 'native')!.msgsPerSec.median;
+    const ours = e.throughput.find((t) => t.kind === 'authsocket')!.msgsPerSec.median;
+    const open = (v: string) => fmt.ms(e.openTimes.find((o) => o.variant === v)?.ms.median ?? NaN, 2);
+    lines.push(`- ${e.engine} ${e.version}: native ${fmt.int(native)}/s, authsocket ${fmt.int(ours)}/s (${fmt.x(ours / native)}); open, loopback: native ${open('native')}, subprotocol ${open('subprotocol')}, message ${open('message')}.`);
   }
   if (browser?.openTimes.length) {
     lines.push(`- Time to authenticated open (median of ${info.settings.opens}), loopback: ${browser.openTimes.map((o) => `${o.variant} ${fmt.ms(o.ms.median, 2)}`).join(', ')} (RTT ${fmt.ms(browser.rtt.median, 2)}); with ${info.settings.latency} ms each way: ${browser.openTimesDelayed.map((o) => `${o.variant} ${fmt.ms(o.ms.median, 1)}`).join(', ')} (RTT ${fmt.ms(browser.rttDelayed.median, 1)}).`);

@@ -79,13 +79,26 @@ const gateResults = only('gate') ? await runGate(gate.clients, gate.runs) : unde
 info.seconds = (Date.now() - started) / 1000;
 
 const results = { info, sizes, features, browser, storm: stormResults, gate: gateResults };
-if (onlyArg && args.includes('--merge')) {
-  // Only the sections measured now replace the saved ones.
+if (onlyArg && args.includes('--merge') && !quick) {
+  // --only=…,--merge: this run's sections replace theirs in bench/results.json;
+  // the rest stays from the last full run, and the header says what was re-measured when.
   const saved = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as Results;
   const merged: Results = { ...saved, info: { ...saved.info, merged: [...(saved.info.merged ?? []).filter((m) => !m.sections.every((s) => onlyArg.includes(s))), { sections: onlyArg, date: info.date, commit: info.commit, dirty: info.dirty }] } };
   if (only('sizes')) Object.assign(merged, { sizes, features });
   if (only('storm')) merged.storm = stormResults;
   if (only('gate')) merged.gate = gateResults;
+  if (browser && saved.browser) {
+    const fresh = (section: string) => onlyArg.includes(section);
+    merged.browser = {
+      ...saved.browser,
+      chromium: browser.chromium,
+      ...(fresh('throughput') ? { throughput: browser.throughput } : {}),
+      ...(fresh('open') ? { rtt: browser.rtt, openTimes: browser.openTimes, rttDelayed: browser.rttDelayed, openTimesDelayed: browser.openTimesDelayed } : {}),
+      ...(fresh('reconnect') ? { reconnect: browser.reconnect, clockError: browser.clockError } : {}),
+      ...(fresh('memory') ? { memory: browser.memory } : {}),
+      ...(browser.engines ? { engines: browser.engines } : {}),
+    };
+  } else if (browser) merged.browser = browser;
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(merged, null, 2)}\n`);
   writeResults(merged);
 } else if (quick || onlyArg) {

@@ -2,9 +2,11 @@ import type { Carrier, CarrierContext } from './carrier.ts';
 
 /**
  * Deprecated, opt-in: HTTP Basic credentials in the URL (`ws://user:token@host`).
- * Chromium sends them only after the server answers the upgrade with 401 and
- * `WWW-Authenticate: Basic`, so every connection costs an extra round trip, and
- * URLs with credentials end up in places URLs go. Prefer another carrier.
+ * Every engine sends them only after the host answered an upgrade with 401 and
+ * `WWW-Authenticate: Basic`; then Chromium waits for that challenge on every
+ * connection (an extra round trip), WebKit sends the URL's credential at once,
+ * and Firefox resends the one it cached for the host, not a fresh token. URLs
+ * with credentials end up in places URLs go. Prefer another carrier.
  */
 export function createBasicCarrier({ auth }: CarrierContext): Carrier {
   const username = auth.username ?? 'token';

@@ -1,5 +1,5 @@
 // The built package as users load it: the IIFE from a <script src> tag, and the
-// ESM entry bundled into an app by esbuild — both run in Chromium.
+// ESM entry bundled into an app by esbuild — both run in each engine (Chromium, Firefox, WebKit).
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
+import { engine } from '../support/browser.ts';
 import { openClientPage } from '../support/page.ts';
 import { useBrowserRig } from '../support/rig.ts';
 import type { StaticServer } from '../support/static-server.ts';
@@ -19,7 +20,7 @@ let server: TestServer;
 
 useBrowserRig((rig) => ({ browser, statics, server } = rig), requireToken((token) => token === 'bundle-token'));
 
-describe('built bundles in Chromium', () => {
+describe(`built bundles in ${engine.label}`, () => {
   test('IIFE: the global AuthSocket is the class, with helpers as static properties', async () => {
     const page = await openClientPage(browser, statics);
     const shape = await page.evaluate(() => {

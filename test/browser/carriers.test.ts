@@ -1,8 +1,9 @@
 // Each browser carrier authenticates with an async provider, the server checks
-// the exact token, and typed JSON round-trips — in real Chromium.
+// the exact token, and typed JSON round-trips — in each engine.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { engine } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
 import { useBrowserRig } from '../support/rig.ts';
 import type { StaticServer } from '../support/static-server.ts';
@@ -17,7 +18,7 @@ let server: TestServer;
 
 useBrowserRig((rig) => ({ browser, statics, server } = rig));
 
-describe('carriers in Chromium', () => {
+describe(`carriers in ${engine.label}`, () => {
   for (const via of ['subprotocol', 'query', 'cookie'] as const) {
     test(`${via}: the server sees the exact token and JSON round-trips`, async () => {
       server.handle = requireToken((token) => token === TOKEN);

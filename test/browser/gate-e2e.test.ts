@@ -1,4 +1,4 @@
-// The client against the real server companion, in Chromium: every browser
+// The client against the real server companion, in each engine: every browser
 // carrier (and the deprecated basic one) end to end through createAuthGate,
 // refused first with a bad credential, then accepted — and the credential is
 // never seen on either side's observable output.
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Refusal } from '../../src/server/index.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { engine, launchBrowser } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
 import { startGate, type TestGate } from '../support/server-gate.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
@@ -28,9 +28,12 @@ after(async () => {
   await Promise.all([browser?.close(), statics?.close(), gate?.close(), basicGate?.close()]);
 });
 
-describe('client ↔ authsocket/server in Chromium', () => {
+describe(`client ↔ authsocket/server in ${engine.label}`, () => {
   for (const via of ['subprotocol', 'query', 'cookie', 'message', 'basic'] as const) {
-    test(`${via}: refused with 4401 for a bad credential, then welcomed; nothing leaks`, async () => {
+    // Firefox sends the Basic credential it cached for the host on every later
+    // handshake, whatever the URL says (test/browser/engines.test.ts): a fresh token never arrives.
+    const skip = via === 'basic' && engine.name === 'firefox' ? { skip: 'Firefox: resends its cached Basic credential, not the fresh one (deprecated carrier)' } : {};
+    test(`${via}: refused with 4401 for a bad credential, then welcomed; nothing leaks`, skip, async () => {
       const target = via === 'basic' ? basicGate : gate;
       const refusals: Refusal[] = target.refusals;
       const refusedBefore = refusals.length;
@@ -67,7 +70,7 @@ describe('client ↔ authsocket/server in Chromium', () => {
   }
 });
 
-describe('in-place re-authentication through authsocket/server in Chromium', () => {
+describe(`in-place re-authentication through authsocket/server in ${engine.label}`, () => {
   test("refresh: 'in-place' with 3 s tokens: the gate answers each new auth frame on the same connection", async () => {
     const renewed: string[] = [];
     const off = gate.gate.on('reauthenticated', (_socket, user) => renewed.push(user));

@@ -1,4 +1,4 @@
-// The page's own signals and the handshake's limits, in Chromium: visibility,
+// The page's own signals and the handshake's limits, in each engine: visibility,
 // the back/forward cache, a handshake that never completes, maxRetries.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';

@@ -1,4 +1,4 @@
-// The message carrier's verdicts and re-authentication before expiry — in Chromium.
+// The message carrier's verdicts and re-authentication before expiry — in each engine.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';

@@ -1,8 +1,9 @@
-// Reconnection against a real server that restarts, dies, and refuses — in Chromium.
+// Reconnection against a real server that restarts, dies, and refuses — in each engine.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { engine } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
 import { useBrowserRig } from '../support/rig.ts';
 import type { StaticServer } from '../support/static-server.ts';
@@ -14,7 +15,7 @@ let server: TestServer;
 
 useBrowserRig((rig) => ({ browser, statics, server } = rig));
 
-describe('reconnection in Chromium', () => {
+describe(`reconnection in ${engine.label}`, () => {
   test('single-use tickets: a fresh one per attempt across 3 server-side kills', async () => {
     const issued = new Set<string>();
     const redeemed = new Set<string>();

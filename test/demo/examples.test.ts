@@ -1,5 +1,5 @@
 // The examples stay true: they type-check against the package's source, and
-// both run in Chromium against the demo server.
+// both run in each engine against the demo server.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';

@@ -1,10 +1,10 @@
-// The deprecated, opt-in `basic` carrier: `ws://user:token@host`. Chromium
-// sends the URL's credentials only after a 401 with `WWW-Authenticate: Basic`.
+// The deprecated, opt-in `basic` carrier: `ws://user:token@host`. Every engine
+// sends the URL's credentials to a host only after a 401 with `WWW-Authenticate: Basic`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { VerifyContext } from '../../src/server/index.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { engine, launchBrowser } from '../support/browser.ts';
 import { attempt, rawExchange, startGate, upgradeRequest, type TestGate } from '../support/server-gate.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
 import { within } from '../support/server-timeout.ts';
@@ -53,7 +53,7 @@ test('malformed Basic credentials → 4401, verify not called', async () => {
   assert.equal(g.verified.length, before);
 });
 
-test('Chromium: ws://user:token@host gets the challenge, retries with the credentials, and connects', async () => {
+test(`${engine.label}: ws://user:token@host gets the challenge, retries with the credentials, and connects`, async () => {
   let browser: Browser | undefined;
   let pages: StaticServer | undefined;
   try {
@@ -68,7 +68,7 @@ test('Chromium: ws://user:token@host gets the challenge, retries with the creden
         const ws = new WebSocket(url);
         ws.onmessage = (event) => { resolve(String(event.data)); ws.close(1000); };
         ws.onclose = (event) => reject(new Error(`closed ${event.code}`));
-      }), `ws://alice:good@ws.example.test:${gate.port}/`), 10_000, 'basic in Chromium');
+      }), `ws://alice:good@ws.example.test:${gate.port}/`), 10_000, `basic in ${engine.label}`);
       assert.deepEqual(JSON.parse(first), { type: 'welcome', user: 'alice' });
       assert.deepEqual(gate.refusals.map((r) => r.status), [401]);
       assert.deepEqual(gate.verified, ['good']);

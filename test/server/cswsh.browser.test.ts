@@ -1,4 +1,4 @@
-// Cross-Site WebSocket Hijacking, in Chromium. The victim is logged in to the
+// Cross-Site WebSocket Hijacking, in each engine. The victim is logged in to the
 // app at app.example.test: the browser holds a `ws_token` cookie for
 // example.test. WebSockets are not bound by the same-origin policy, so any
 // page can try to open the app's socket; the gate must refuse on `Origin`

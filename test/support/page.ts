@@ -5,9 +5,13 @@ import type { StaticServer } from './static-server.ts';
 
 export async function openClientPage(browser: Browser, statics: StaticServer, host = '127.0.0.1'): Promise<Page> {
   const page = await browser.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  page.on('pageerror', (error) => {
+    // Firefox reports its own failed-connection notices (with the URL) as page errors.
+    if (!/can’t establish a connection|was interrupted while the page was loading/.test(error.message)) console.error(`[page error] ${error.message}`);
+  });
   // tsx compiles test files with esbuild's keepNames, which wraps functions that
-  // page.evaluate() ships to the page in a `__name` helper the page lacks.
+  // page.evaluate() ships to the page in a `__name` helper the page lacks (WebKit:
+  // the adapter defines it for every evaluate; init scripts run after navigation).
   await page.addInitScript('window.__name = (fn) => fn');
   await page.goto(`${statics.origin(host)}/`);
   await page.addScriptTag({ url: '/dist/authsocket.min.js' });
