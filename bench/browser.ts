@@ -284,6 +284,8 @@ async function measureOpens(call: Call, wsBase: string, settings: BrowserSetting
 /** Throughput and loopback open times in another engine, on the same page server and BenchServer. */
 async function measureEngine(name: EngineName, statics: StaticServer, base: string, settings: BrowserSettings, only: (section: string) => boolean): Promise<EngineResults> {
   const empty: EngineResults = { engine: ENGINES[name].label, version: '', throughput: [], rtt: summarize([]), openTimes: [] };
+  const wanted = process.env.ENGINES?.split(',').map((e) => e.trim().toLowerCase());
+  if (wanted && !wanted.includes(name)) return { ...empty, skipped: `not selected (ENGINES=${process.env.ENGINES})` };
   const found = findEngine(name);
   if (!found.path) return { ...empty, skipped: found.missing };
   log(`${ENGINES[name].label}: throughput and open times`);

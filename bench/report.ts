@@ -170,14 +170,15 @@ function enginesSection(b: BrowserResults, info: RunInfo): string[] {
     '',
     `The throughput and bare-loopback open measurements above, in each engine with the same page and harness, in this run (engines one after another; Firefox over WebDriver BiDi, WebKit's MiniBrowser over WebDriver on a private Xvfb display, reaching the servers through the tests' host-mapping proxy, which adds a loopback hop to every connection there). Messages/s (median, ratio to that engine's native WebSocket):`,
     '',
-    table(['engine', ...kinds], all.filter((e) => e.throughput.length).map((e) => [e.engine, ...kinds.map((k) => ratio(e.throughput, k))])),
-    '',
-    'Time to authenticated open, loopback (median):',
-    '',
-    table(['engine', 'RTT', ...variants], all.filter((e) => e.openTimes.length).map((e) => [
-      e.engine, fmt.ms(e.rtt.median, 2), ...variants.map((v) => fmt.ms(e.openTimes.find((o) => o.variant === v)?.ms.median ?? NaN, 2)),
-    ])),
-    '',
+    ...(kinds.length ? [table(['engine', ...kinds], all.filter((e) => e.throughput.length).map((e) => [e.engine, ...kinds.map((k) => ratio(e.throughput, k))])), ''] : []),
+    ...(variants.length ? [
+      'Time to authenticated open, loopback (median):',
+      '',
+      table(['engine', 'RTT', ...variants], all.filter((e) => e.openTimes.length).map((e) => [
+        e.engine, fmt.ms(e.rtt.median, 2), ...variants.map((v) => fmt.ms(e.openTimes.find((o) => o.variant === v)?.ms.median ?? NaN, 2)),
+      ])),
+      '',
+    ] : []),
     ...skipped.map((e) => `${e.engine}: not measured (${e.skipped}).`),
     ...(skipped.length ? [''] : []),
   ];

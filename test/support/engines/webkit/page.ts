@@ -144,9 +144,17 @@ export class WebKitPage extends EventEmitter {
     const timeout = options.timeout ?? 30_000;
     const deadline = timeout > 0 ? Date.now() + timeout : Infinity;
     const every = typeof options.polling === 'number' ? options.polling : 25;
+    // Truthiness is judged in the page (a function or a DOM node is truthy but does not cross as JSON).
+    const source = typeof fn === 'function' ? fn.toString() : `() => (${fn}\n)`;
+    const predicate = `async (arg) => {
+      const v = await (${source}\n)(arg);
+      let value = typeof v === 'function' ? null : v;
+      try { JSON.stringify(value); } catch { value = null; }
+      return { ok: !!v, value };
+    }`;
     for (;;) {
-      const value = await this.evaluate(fn, arg);
-      if (value) return { jsonValue: async () => value as R, dispose: async () => {} };
+      const { ok, value } = await this.evaluate<{ ok: boolean; value: unknown }>(predicate, arg);
+      if (ok) return { jsonValue: async () => value as R, dispose: async () => {} };
       if (Date.now() >= deadline) {
         const error = new Error(`page.waitForFunction: Timeout ${timeout}ms exceeded.`);
         error.name = 'TimeoutError';
