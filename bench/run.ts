@@ -36,9 +36,9 @@ if (args.includes('--render')) {
   process.exit(0);
 }
 
-const mergeable = ['sizes', 'storm', 'gate'];
+const mergeable = ['sizes', 'storm', 'gate', 'throughput', 'open', 'reconnect', 'memory'];
 if (args.includes('--merge') && (!onlyArg || quick || onlyArg.some((s) => !mergeable.includes(s)))) {
-  console.error(`bench: --merge needs --only= with sections among ${mergeable.join(', ')} (the browser sections are one run) and no --quick`);
+  console.error(`bench: --merge needs --only= with sections among ${mergeable.join(', ')} and no --quick`);
   process.exit(1);
 }
 
