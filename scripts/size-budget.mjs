@@ -23,7 +23,10 @@
 // file): 11,236 B, so 11,250 (rounded to 250 B).
 // App budget: added in issue 15, phase 1, at the measured 12,152 B (every
 // carrier still reaches the app through src/carriers/index.ts), so 12,250.
-// Issue 15's targets, set in its phase 2: 11,000 (CDN) and 8,000 (app).
+// Issue 15, phase 2, with every feature of the round merged: 16,020 / 16,858 B
+// (interim 16,250 / 17,000); short messages ending in their docs/errors.md
+// anchor: 15,078 / 15,975 B, so 15,250 / 16,000.
+// Issue 15's targets: 11,000 (CDN) and 8,000 (app).
 // Lower budgets as size work lands; raise one only for a reviewed feature or
 // fix, saying so here.
 import { readFileSync } from 'node:fs';
@@ -31,8 +34,8 @@ import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 16_250; // bytes, CDN build, min+gzip -9 (interim: every feature of this round merged, before size work)
-export const APP_BUDGET = 17_000; // bytes, one-carrier app, min+gzip -9 (interim, likewise)
+export const BUDGET = 15_250; // bytes, CDN build, min+gzip -9 (see the history above)
+export const APP_BUDGET = 16_000; // bytes, one-carrier app, min+gzip -9
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
 export const APP = fileURLToPath(new URL('../bench/fixtures/one-carrier-app.js', import.meta.url));

@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail } from '../errors/AuthSocketError.ts';
 import type { Carrier, CarrierContext } from './carrier.ts';
 
 /**
@@ -10,16 +10,13 @@ export function createHeaderCarrier({ WebSocket }: CarrierContext): Carrier {
   const inBrowser = typeof document !== 'undefined';
   const isNative = WebSocket !== undefined && WebSocket === (globalThis as { WebSocket?: unknown }).WebSocket;
   if (inBrowser || WebSocket === undefined || isNative) {
-    throw new AuthSocketError(
-      'UNSUPPORTED_CARRIER',
-      "auth.via 'header' needs options.WebSocket taking { headers } (Node's ws); browsers cannot send headers: use 'subprotocol', 'query', 'cookie' or 'message'.",
-    );
+    throw fail('UNSUPPORTED_CARRIER', "auth.via 'header' needs options.WebSocket from 'ws' (Node); in browsers use another carrier");
   }
   return {
     name: 'header',
     prepare: (token, { url, protocols }) => {
       if (/[\r\n]/.test(token)) {
-        throw new AuthSocketError('TOKEN_PROVIDER_FAILED', 'The token contains a line break and cannot travel in a header.');
+        throw fail('TOKEN_PROVIDER_FAILED', 'token has a line break; a header cannot carry it');
       }
       return { url: url.href, protocols: [...protocols], headers: { Authorization: `Bearer ${token}` } };
     },

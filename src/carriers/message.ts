@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail } from '../errors/AuthSocketError.ts';
 import type { AuthOptions } from '../types.ts';
 import type { Carrier, CarrierContext, InBandAuth } from './carrier.ts';
 
@@ -12,7 +12,7 @@ const hasType = (msg: unknown, type: string) =>
  */
 export function createHandshake(auth: AuthOptions<any, any>, frame?: (token: string) => unknown): InBandAuth {
   const timeout = auth.timeout ?? 10_000;
-  if (!(timeout > 0)) throw new AuthSocketError('INVALID_OPTIONS', 'auth.timeout must be a positive number of ms.');
+  if (!(timeout > 0)) throw fail('INVALID_OPTIONS', 'auth.timeout: give ms > 0');
   const isAck = auth.isAck ?? ((msg: unknown) => hasType(msg, 'auth_ok'));
   const isReject = auth.isReject ?? ((msg: unknown) => hasType(msg, 'auth_error'));
   return {

@@ -1,5 +1,5 @@
 import type { AttemptPlan } from '../carriers/carrier.ts';
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { CloseVerdict } from './closeCodes.ts';
 import { verdictError, type Verdict } from './inBandAuth.ts';
 import { noSubprotocolError } from './unopenedHint.ts';
@@ -122,9 +122,9 @@ export class MakeBeforeBreak {
   onEnd(session: Session, link: Link, ending: Ending): void {
     link.verdictWait?.end();
     const reason = this.host.redact(ending.reason);
-    const error = ending.noSubprotocol ? noSubprotocolError(this.host.offered(), 'the current connection stays up') : new AuthSocketError(
+    const error = ending.noSubprotocol ? noSubprotocolError(this.host.offered(), 'the current connection stays up') : fail(
       this.host.judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
-      `Re-authentication failed: the new connection ended with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up.`,
+      `re-authentication failed: new connection closed with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up`,
     );
     this.host.emitError(error);
     this.drop(session, link, error);
@@ -132,7 +132,7 @@ export class MakeBeforeBreak {
 
   /** Gives up a pending candidate, if any. */
   abandon(session: Session, why: string): void {
-    if (session.candidate) this.drop(session, session.candidate, new AuthSocketError('CONNECTION_FAILED', why));
+    if (session.candidate) this.drop(session, session.candidate, fail('CONNECTION_FAILED', why));
   }
 
   drop(session: Session, link: Link, error: AuthSocketError): void {
@@ -162,7 +162,7 @@ export class MakeBeforeBreak {
     session.retired.add(previous);
     previous.retireTimer = setTimeout(() => this.retire(session, previous), RETIRE_AFTER);
     this.host.promote(session, link);
-    this.host.log(`re-authenticated on a new connection; the previous one closes with 1000 in ${RETIRE_AFTER} ms`);
+    this.host.log(`re-authenticated; old connection closes in ${RETIRE_AFTER} ms`);
     link.candidate?.resolve();
   }
 }

@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { queueFull } from '../errors/AuthSocketError.ts';
 import type { Frame } from '../types.ts';
 
 /**
@@ -20,10 +20,7 @@ export class PendingQueue {
   /** Adds a frame, or throws `QUEUE_FULL`: nothing is dropped silently. */
   push(frame: Frame): void {
     if (this.#frames.length >= this.max) {
-      throw new AuthSocketError(
-        'QUEUE_FULL',
-        `The send queue is full (${this.max} messages) while the socket is not open; wait for 'open' or raise options.queue.max.`,
-      );
+      throw queueFull(this.max);
     }
     this.#frames.push(frame);
   }

@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { StandardSchemaResult, StandardSchemaV1 } from '../types.ts';
 
 const isPromiseLike = <T>(value: T | Promise<T>): value is Promise<T> =>
@@ -25,14 +25,14 @@ export class OrderedValidator<In> {
     try {
       result = this.schema['~standard'].validate(msg);
     } catch (cause) {
-      return this.fail(new AuthSocketError('VALIDATION_FAILED', 'The validator threw on an incoming message; it was skipped.', { cause }));
+      return this.fail(fail('VALIDATION_FAILED', 'validator threw (see cause); message skipped', cause));
     }
     if (!this.#pending && !isPromiseLike(result)) return this.#settle(result);
     const delivery: Promise<void> = (this.#pending ?? Promise.resolve())
       .then(() => result)
       .then(
         (settled) => this.#settle(settled),
-        (cause) => this.fail(new AuthSocketError('VALIDATION_FAILED', 'The validator rejected on an incoming message; it was skipped.', { cause })),
+        (cause) => this.fail(fail('VALIDATION_FAILED', 'validator rejected (see cause); message skipped', cause)),
       )
       .finally(() => {
         if (this.#pending === delivery) this.#pending = undefined;
@@ -43,6 +43,6 @@ export class OrderedValidator<In> {
   #settle(result: StandardSchemaResult<In>): void {
     if (!result.issues) return this.deliver(result.value);
     const detail = result.issues.map((issue) => issue.message).join('; ');
-    this.fail(new AuthSocketError('VALIDATION_FAILED', `An incoming message failed validation and was skipped: ${detail}`));
+    this.fail(fail('VALIDATION_FAILED', `message skipped: ${detail}`));
   }
 }

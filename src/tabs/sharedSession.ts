@@ -1,6 +1,6 @@
 import type { Emitter } from '../core/emitter.ts';
 import { stateTransitions, type StateMachine } from '../core/stateMachine.ts';
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail, queueFull, notOpen } from '../errors/AuthSocketError.ts';
 import type { AuthSocketEvents, Frame, State } from '../types.ts';
 import { webLocks } from '../utils/webLock.ts';
 import { campaign } from './leader.ts';
@@ -28,7 +28,7 @@ const EVENTS = ['state', 'connecting', 'open', 'message', 'close', 'reconnecting
 export function shareAcrossTabs<In>(shared: unknown, url: string, max: number, host: TabHost<In>): TabGroup<In> | undefined {
   if (shared === undefined || shared === false) return undefined;
   if (shared !== true && (typeof shared !== 'string' || shared === '')) {
-    throw new AuthSocketError('INVALID_OPTIONS', 'shared must be true, false or a non-empty group name.');
+    throw fail('INVALID_OPTIONS', 'shared: give true, false or a group name');
   }
   const locks = webLocks();
   if (!locks || typeof BroadcastChannel === 'undefined') return undefined;
@@ -92,7 +92,7 @@ export class TabGroup<In> {
   send(frame: Frame): boolean {
     if (this.leader) return false;
     if (this.#outbox.length >= this.#max) {
-      throw new AuthSocketError('QUEUE_FULL', `The send queue is full (${this.#max} messages) while the socket is not open; wait for 'open' or raise options.queue.max.`);
+      throw queueFull(this.#max);
     }
     const entry = { seq: ++this.#seq, frame };
     this.#outbox.push(entry);
@@ -124,7 +124,7 @@ export class TabGroup<In> {
   reauthenticate(): Promise<void> | undefined {
     if (this.leader || !this.#relay) return undefined;
     if (this.#machine.state !== 'open') {
-      return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.#machine.state}); the next connection fetches a fresh credential anyway.`));
+      return Promise.reject(notOpen(this.#machine.state));
     }
     return new Promise((resolve, reject) => this.#calls.set(this.#ask('reauthenticate'), { resolve, reject }));
   }
@@ -168,7 +168,7 @@ export class TabGroup<In> {
 
   /** The shared connection changed (this instance left, or the leader went away): pending calls fail. */
   #failCalls(): void {
-    for (const call of this.#calls.values()) call.reject(new AuthSocketError('CONNECTION_FAILED', 'The socket closed during re-authentication.'));
+    for (const call of this.#calls.values()) call.reject(fail('CONNECTION_FAILED', 'closed during re-authentication'));
     this.#calls.clear();
   }
 
