@@ -1,7 +1,7 @@
 import Cookies from 'js-cookie';
 import { fail } from '../errors/AuthSocketError.ts';
 import { isWithinDomain } from '../utils/url.ts';
-import type { Carrier, CarrierContext } from './carrier.ts';
+import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
 import { cookieLock } from './cookieLock.ts';
 
 /** Browsers keep a cookie of at most this many bytes (name and value); Chromium silently drops a larger one. */
@@ -51,10 +51,10 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
         throw fail('TOKEN_PROVIDER_FAILED', `cookie of ${size} bytes, over the ${COOKIE_LIMIT} bytes browsers keep; use a short ticket or auth.via 'message'`);
       }
     },
-    prepare(token, { url: target, protocols }) {
+    prepare(token, target) {
       this.fits!(token);
       Cookies.set(name, token, attributes);
-      return { url: target.href, protocols: [...protocols] };
+      return planFor(target);
     },
     settle: () => {
       Cookies.remove(name, removal);

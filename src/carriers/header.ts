@@ -1,5 +1,5 @@
 import { fail } from '../errors/AuthSocketError.ts';
-import type { Carrier, CarrierContext } from './carrier.ts';
+import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
 
 /**
  * `Authorization: Bearer <token>` on the upgrade request. Browsers cannot set
@@ -14,11 +14,11 @@ export function createHeaderCarrier({ WebSocket }: CarrierContext): Carrier {
   }
   return {
     name: 'header',
-    prepare: (token, { url, protocols }) => {
+    prepare: (token, target) => {
       if (/[\r\n]/.test(token)) {
         throw fail('TOKEN_PROVIDER_FAILED', 'token has a line break; a header cannot carry it');
       }
-      return { url: url.href, protocols: [...protocols], headers: { Authorization: `Bearer ${token}` } };
+      return { ...planFor(target), headers: { Authorization: `Bearer ${token}` } };
     },
   };
 }

@@ -1,9 +1,8 @@
 import { fail } from '../errors/AuthSocketError.ts';
 import type { AuthOptions } from '../types.ts';
-import type { Carrier, CarrierContext, InBandAuth } from './carrier.ts';
+import { hasType } from '../core/codec.ts';
+import { type Carrier, type CarrierContext, type InBandAuth, planFor } from './carrier.ts';
 
-const hasType = (msg: unknown, type: string) =>
-  typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === type;
 
 /**
  * How to read the server's verdict on a credential: `auth.isAck` (default
@@ -30,7 +29,7 @@ export function createMessageCarrier({ auth }: CarrierContext): Carrier {
   const frame = auth.message ?? ((token: string) => JSON.stringify({ type: 'auth', token }));
   return {
     name: 'message',
-    prepare: (_token, { url, protocols }) => ({ url: url.href, protocols: [...protocols] }),
+    prepare: (_token, target) => planFor(target),
     inBand: createHandshake(auth, frame),
   };
 }

@@ -1,5 +1,5 @@
 import { fail } from '../errors/AuthSocketError.ts';
-import type { Carrier, CarrierContext } from './carrier.ts';
+import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
 
 /** Credential as a query parameter of each attempt's URL. Prefer short-lived single-use tickets: URLs reach logs. */
 export function createQueryCarrier({ auth }: CarrierContext): Carrier {
@@ -9,10 +9,6 @@ export function createQueryCarrier({ auth }: CarrierContext): Carrier {
   }
   return {
     name: 'query',
-    prepare: (token, { url, protocols }) => {
-      const attemptUrl = new URL(url.href);
-      attemptUrl.searchParams.set(param, token);
-      return { url: attemptUrl.href, protocols: [...protocols] };
-    },
+    prepare: (token, target) => planFor(target, (url) => url.searchParams.set(param, token)),
   };
 }

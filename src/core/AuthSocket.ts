@@ -1,5 +1,4 @@
-import type { AttemptPlan, AttemptTarget, Carrier, InBandAuth } from '../carriers/carrier.ts';
-import { createCarrier } from '../carriers/index.ts';
+import { type AttemptPlan, type AttemptTarget, type Carrier, type InBandAuth, planFor } from '../carriers/carrier.ts';
 import { createHandshake } from '../carriers/message.ts';
 import { AuthSocketError, fail, invalid, notOpen } from '../errors/AuthSocketError.ts';
 import type {
@@ -16,9 +15,9 @@ import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { backoffDelay } from './backoff.ts';
-import { isOffline, untilOnline, watchBrowserSignals } from './browserSignals.ts';
+import { isOffline, watchBrowserSignals } from './browserSignals.ts';
 import { afterAuthFailure, checkCloseCodes, type CloseCodeOverrides, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
-import { jsonCodec } from './codec.ts';
+import { hasType, jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -35,7 +34,8 @@ import {
 import { PendingQueue } from './pendingQueue.ts';
 import { StateMachine } from './stateMachine.ts';
 import { OrderedValidator } from './validator.ts';
-import { shareAcrossTabs, type TabGroup } from '../tabs/sharedSession.ts';
+import type { TabGroup } from '../tabs/sharedSession.ts';
+import { LITE_PLUGINS, type Plugins } from './plugins.ts';
 import { type Ending, Transport } from './transport.ts';
 import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
@@ -73,6 +73,8 @@ export class AuthSocket<In = unknown, Out = In> {
   static readonly AuthSocketError = AuthSocketError;
   /** The default codec (JSON over text frames), for wrapping in your own. */
   static readonly jsonCodec = jsonCodec;
+  /** @internal What the entry plugs in: carriers for `auth.via`, tab sharing (src/core/plugins.ts). */
+  static readonly plugins: Plugins = LITE_PLUGINS;
 
   /** The socket's URL, normalised to `ws:`/`wss:`. Never contains the credential. */
   readonly url: string;
@@ -122,6 +124,7 @@ export class AuthSocket<In = unknown, Out = In> {
    * @throws {@link AuthSocketError} `INVALID_URL`, `INVALID_OPTIONS`, `INSECURE_TRANSPORT`, `UNSUPPORTED_CARRIER` or `COOKIE_SCOPE`
    */
   constructor(url: string | URL, options: AuthSocketOptions<In, Out> = {}) {
+    const { plugins } = new.target;
     const socketUrl = toSocketUrl(url);
     this.url = socketUrl.href;
     this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
@@ -139,7 +142,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (options.auth) {
       checkAuthSource(options.auth.token);
       checkTransportSecurity(socketUrl, true, options.allowInsecure);
-      this.#carrier = createCarrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: this.#reconnect.connectionTimeout });
+      this.#carrier = plugins.carrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: this.#reconnect.connectionTimeout });
       if (options.auth.refresh === 'in-place' && !this.#carrier.inBand) {
         throw invalid("auth.refresh 'in-place' needs auth.via 'message'");
       }
@@ -152,7 +155,8 @@ export class AuthSocket<In = unknown, Out = In> {
       throw invalid("no WebSocket here: pass options.WebSocket (Node: from 'ws')");
     }
     this.#WebSocket = WebSocketClass;
-    this.#tabs = shareAcrossTabs(options.shared, this.url, checkQueueMax(options.queue), {
+    if (options.shared && !plugins.share) throw invalid("shared: use 'authsocket', not lite");
+    this.#tabs = plugins.share?.(options.shared, this.url, checkQueueMax(options.queue), {
       socket: this, events: this.#events, machine: this.#machine, lead: () => this.#startSession(),
       write: (frame) => this.#write(frame), queue: (frame) => this.#pendingQueue.push(frame),
     });
@@ -398,7 +402,7 @@ export class AuthSocket<In = unknown, Out = In> {
       }
       if (isOffline() && !signal.aborted) {
         this.#log('offline: waiting');
-        await untilOnline(signal);
+        await wait(undefined, signal, window, 'online').done;
       }
       // Closed, or this loop belongs to a connection given up meanwhile (bfcache).
       if (signal.aborted || session.suspended || session.primary !== link) return undefined;
@@ -424,7 +428,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   /** Fetches a credential and plans `link`'s attempt; `undefined` when the session or the link ended meanwhile. */
   async #planAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined> {
-    if (!this.#auth || !this.#carrier) return { url: this.url, protocols: [...this.#target.protocols] };
+    if (!this.#auth || !this.#carrier) return planFor(this.#target);
     const credential = await fetchCredential(this.#auth.token);
     this.#redactor.remember(credential.token);
     // The cookie carrier's cross-tab lock (a no-op for the others).
@@ -528,7 +532,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (session.primary === link) {
       // With a handshake the ack confirms; otherwise any message does.
       if (!this.#handshake) this.#confirm(session, link);
-      if (this.#heartbeat && (this.#heartbeat.isPong ?? isTypePong)(msg)) return;
+      if (this.#heartbeat && (this.#heartbeat.isPong ? this.#heartbeat.isPong(msg) : hasType(msg, 'pong'))) return;
     }
     this.#inbox.push(msg);
   }
@@ -823,7 +827,6 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 }
 
-const isTypePong = (msg: unknown) => typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'pong';
 
 
 

@@ -11,7 +11,11 @@ export class PendingQueue {
   #frames: Frame[] = [];
   #unconfirmed: Frame[] = [];
 
-  constructor(private readonly max: number) {}
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
 
   get size(): number {
     return this.#frames.length;
@@ -19,8 +23,8 @@ export class PendingQueue {
 
   /** Adds a frame, or throws `QUEUE_FULL`: nothing is dropped silently. */
   push(frame: Frame): void {
-    if (this.#frames.length >= this.max) {
-      throw queueFull(this.max);
+    if (this.#frames.length >= this.#max) {
+      throw queueFull(this.#max);
     }
     this.#frames.push(frame);
   }
