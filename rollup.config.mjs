@@ -12,16 +12,25 @@ const root = new URL('.', import.meta.url).pathname;
 
 const transpile = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' });
 // Runtime dependencies stay imports in ESM/CJS so that bundlers can dedupe them.
+// The cookie carrier in a chunk of its own: js-cookie runs code at import (a
+// bundler cannot drop it), so only an app that imports the carrier imports js-cookie.
+// The rest of the client goes to the core chunk, shared by both entries, except
+// what only the main entry uses (carriers by name, tabs): that stays in index.js.
+const manualChunks = (id) =>
+  /\/src\/carriers\/cookie(Lock)?\.ts$/.test(id) ? 'cookie'
+    : /\/src\/(?!index\.ts$|lite\.ts$|full\.ts$|carriers\/index\.ts$|tabs\/|server\/)/.test(id) ? 'core' : undefined;
 const external = (id) => /^(reconnecting-websocket|js-cookie|ws)$/.test(id) || id.startsWith('node:');
 
 export default [
   {
-    input: 'src/index.ts',
+    // The main entry and `authsocket/lite` share the core through one chunk, so
+    // an app importing both still has one AuthSocketError class.
+    input: { index: 'src/index.ts', lite: 'src/lite.ts' },
     external,
     plugins: [transpile()],
     output: [
-      { file: 'dist/index.js', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', exports: 'named', sourcemap: true },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks, hoistTransitiveImports: false },
+      { dir: 'dist', format: 'cjs', exports: 'named', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks, hoistTransitiveImports: false },
     ],
   },
   {
@@ -48,8 +57,8 @@ export default [
       { file: 'dist/server.cjs', format: 'cjs', exports: 'named', sourcemap: true },
     ],
   },
-  ...['index', 'server'].map((name) => ({
-    input: name === 'index' ? 'src/index.ts' : 'src/server/index.ts',
+  ...['index', 'lite', 'server'].map((name) => ({
+    input: name === 'server' ? 'src/server/index.ts' : `src/${name}.ts`,
     external,
     plugins: [dts()],
     output: [

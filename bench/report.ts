@@ -77,7 +77,7 @@ function sizeSection(sizes: SizeRow[], features: FeatureSizes | undefined): stri
   return [
     '## Size (min+gzip, gzip -9)',
     '',
-    'authsocket\'s CDN build as shipped; the one-carrier app of the CI budget (bench/fixtures/one-carrier-app.js: imports `authsocket` by name, uses `via: \'subprotocol\'`); an app that imports only `AuthSocket` from the ESM entry; each peer is a one-line entry bundled the same way (`esbuild --bundle --minify`, ESM, browser, legal comments dropped), gzipped with node:zlib level 9.',
+    'authsocket\'s CDN build as shipped; the one-carrier app of the CI budget (bench/fixtures/one-carrier-app.js: imports `authsocket/lite` by name, uses `via: subprotocol`); an app that imports only `AuthSocket` from the ESM entry; each peer is a one-line entry bundled the same way (`esbuild --bundle --minify`, ESM, browser, legal comments dropped), gzipped with node:zlib level 9.',
     '',
     table(['bundle', 'has', 'minified', 'min+gzip', '× authsocket CDN'], sizes.map((row) => [
       row.name, row.features, fmt.bytes(row.minified), `**${fmt.bytes(row.gzipped)}**`, fmt.x(row.gzipped / ours.gzipped),

@@ -1,5 +1,5 @@
 // Entry of the CDN build: the global `AuthSocket` is the class itself; its
 // helpers (AuthSocketError, jsonCodec) are static properties of it.
-import { AuthSocket } from './core/AuthSocket.ts';
+import { AuthSocket } from './full.ts';
 
 export default AuthSocket;

@@ -2,7 +2,7 @@
  * authsocket: the authenticated WebSocket client.
  * @packageDocumentation
  */
-import { AuthSocket } from './core/AuthSocket.ts';
+import { AuthSocket } from './full.ts';
 
 export { AuthSocket };
 export { AuthSocketError, type AuthSocketErrorCode } from './errors/AuthSocketError.ts';

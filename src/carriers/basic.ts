@@ -1,4 +1,4 @@
-import type { Carrier, CarrierContext } from './carrier.ts';
+import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
 
 /**
  * Deprecated, opt-in: HTTP Basic credentials in the URL (`ws://user:token@host`).
@@ -12,11 +12,9 @@ export function createBasicCarrier({ auth }: CarrierContext): Carrier {
   const username = auth.username ?? 'token';
   return {
     name: 'basic',
-    prepare: (token, { url, protocols }) => {
-      const attemptUrl = new URL(url.href);
-      attemptUrl.username = username;
-      attemptUrl.password = token;
-      return { url: attemptUrl.href, protocols: [...protocols] };
-    },
+    prepare: (token, target) => planFor(target, (url) => {
+      url.username = username;
+      url.password = token;
+    }),
   };
 }

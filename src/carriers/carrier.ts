@@ -7,6 +7,13 @@ export interface AttemptPlan {
   headers?: Record<string, string>;
 }
 
+/** The attempt's plan: the target as is, or a copy of its URL changed by `edit` (query, basic). */
+export function planFor({ url, protocols }: AttemptTarget, edit?: (copy: URL) => void): AttemptPlan {
+  const copy = new URL(url.href);
+  edit?.(copy);
+  return { url: copy.href, protocols: [...protocols] };
+}
+
 /** The credential-free target every attempt starts from. */
 export interface AttemptTarget {
   url: URL;

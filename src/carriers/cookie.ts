@@ -1,7 +1,7 @@
 import Cookies from 'js-cookie';
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail } from '../errors/AuthSocketError.ts';
 import { isWithinDomain } from '../utils/url.ts';
-import type { Carrier, CarrierContext } from './carrier.ts';
+import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
 import { cookieLock } from './cookieLock.ts';
 
 /** Browsers keep a cookie of at most this many bytes (name and value); Chromium silently drops a larger one. */
@@ -13,7 +13,7 @@ export const COOKIE_LIMIT = 4096;
  */
 export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: CarrierContext): Carrier {
   if (typeof document === 'undefined' || typeof location === 'undefined') {
-    throw new AuthSocketError('UNSUPPORTED_CARRIER', "auth.via 'cookie' needs a browser page; in Node use 'header' or 'query'.");
+    throw fail('UNSUPPORTED_CARRIER', "auth.via 'cookie' needs a browser page; in Node use 'header' or 'query'");
   }
   const options = auth.cookie ?? {};
   const name = options.name ?? 'ws_token';
@@ -26,21 +26,18 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   };
 
   if (attributes.sameSite === 'None' && !attributes.secure) {
-    throw new AuthSocketError('INVALID_OPTIONS', "cookie.sameSite 'None' needs cookie.secure: browsers drop a SameSite=None cookie without Secure.");
+    throw fail('INVALID_OPTIONS', "cookie.sameSite 'None' needs cookie.secure");
   }
   // Every engine the same (SPEC "Engines"): WebKit drops Secure cookies even on
   // http://localhost, where Chromium and Firefox keep them.
   if (attributes.secure && location.protocol !== 'https:') {
-    throw new AuthSocketError('INVALID_OPTIONS', 'cookie.secure on a plain http page (localhost included): some browsers drop Secure cookies set there (WebKit even on localhost); serve the page over https, or leave secure off on http.');
+    throw fail('INVALID_OPTIONS', 'cookie.secure on a plain http page: serve it over https or drop secure');
   }
   const reachable = attributes.domain === undefined
     ? url.hostname === pageHost
     : isWithinDomain(pageHost, attributes.domain) && isWithinDomain(url.hostname, attributes.domain);
   if (!reachable) {
-    throw new AuthSocketError(
-      'COOKIE_SCOPE',
-      `A cookie set on ${pageHost} does not reach ${url.hostname}; connect to ${pageHost}, set auth.cookie.domain to a domain both share, or use another carrier.`,
-    );
+    throw fail('COOKIE_SCOPE', `a cookie set on ${pageHost} does not reach ${url.hostname}; set auth.cookie.domain or use another carrier`);
   }
 
   const removal = { path: attributes.path, domain: attributes.domain };
@@ -51,16 +48,13 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
     fits: (token) => {
       const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
       if (size > COOKIE_LIMIT) {
-        throw new AuthSocketError(
-          'TOKEN_PROVIDER_FAILED',
-          `The credential cookie would be ${size} bytes (name=value), over the ${COOKIE_LIMIT} bytes browsers keep: Chromium drops it silently and the socket would open without it. Use a short ticket, or auth.via 'message'.`,
-        );
+        throw fail('TOKEN_PROVIDER_FAILED', `cookie of ${size} bytes, over the ${COOKIE_LIMIT} bytes browsers keep; use a short ticket or auth.via 'message'`);
       }
     },
-    prepare(token, { url: target, protocols }) {
+    prepare(token, target) {
       this.fits!(token);
       Cookies.set(name, token, attributes);
-      return { url: target.href, protocols: [...protocols] };
+      return planFor(target);
     },
     settle: () => {
       Cookies.remove(name, removal);

@@ -1,5 +1,5 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
-import type { Carrier, CarrierContext } from './carrier.ts';
+import { fail } from '../errors/AuthSocketError.ts';
+import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
 
 /**
  * `Authorization: Bearer <token>` on the upgrade request. Browsers cannot set
@@ -10,18 +10,15 @@ export function createHeaderCarrier({ WebSocket }: CarrierContext): Carrier {
   const inBrowser = typeof document !== 'undefined';
   const isNative = WebSocket !== undefined && WebSocket === (globalThis as { WebSocket?: unknown }).WebSocket;
   if (inBrowser || WebSocket === undefined || isNative) {
-    throw new AuthSocketError(
-      'UNSUPPORTED_CARRIER',
-      "auth.via 'header' needs options.WebSocket taking { headers } (Node's ws); browsers cannot send headers: use 'subprotocol', 'query', 'cookie' or 'message'.",
-    );
+    throw fail('UNSUPPORTED_CARRIER', "auth.via 'header' needs options.WebSocket from 'ws' (Node); in browsers use another carrier");
   }
   return {
     name: 'header',
-    prepare: (token, { url, protocols }) => {
+    prepare: (token, target) => {
       if (/[\r\n]/.test(token)) {
-        throw new AuthSocketError('TOKEN_PROVIDER_FAILED', 'The token contains a line break and cannot travel in a header.');
+        throw fail('TOKEN_PROVIDER_FAILED', 'token has a line break; a header cannot carry it');
       }
-      return { url: url.href, protocols: [...protocols], headers: { Authorization: `Bearer ${token}` } };
+      return { ...planFor(target), headers: { Authorization: `Bearer ${token}` } };
     },
   };
 }

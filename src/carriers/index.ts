@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail } from '../errors/AuthSocketError.ts';
 import type { CarrierName } from '../types.ts';
 import { createBasicCarrier } from './basic.ts';
 import type { Carrier, CarrierContext } from './carrier.ts';
@@ -21,10 +21,7 @@ const carriers: Record<CarrierName, (context: CarrierContext) => Carrier> = {
 export function createCarrier(context: CarrierContext): Carrier {
   const create = Object.hasOwn(carriers, context.auth.via) ? carriers[context.auth.via] : undefined;
   if (!create) {
-    throw new AuthSocketError(
-      'INVALID_OPTIONS',
-      `auth.via must be one of ${Object.keys(carriers).join(', ')}; got ${JSON.stringify(String(context.auth.via))}.`,
-    );
+    throw fail('INVALID_OPTIONS', `auth.via ${JSON.stringify(String(context.auth.via))}: use one of ${Object.keys(carriers).join(', ')}`);
   }
   return create(context);
 }

@@ -1,9 +1,8 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail } from '../errors/AuthSocketError.ts';
 import type { AuthOptions } from '../types.ts';
-import type { Carrier, CarrierContext, InBandAuth } from './carrier.ts';
+import { hasType } from '../core/codec.ts';
+import { type Carrier, type CarrierContext, type InBandAuth, planFor } from './carrier.ts';
 
-const hasType = (msg: unknown, type: string) =>
-  typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === type;
 
 /**
  * How to read the server's verdict on a credential: `auth.isAck` (default
@@ -12,7 +11,7 @@ const hasType = (msg: unknown, type: string) =>
  */
 export function createHandshake(auth: AuthOptions<any, any>, frame?: (token: string) => unknown): InBandAuth {
   const timeout = auth.timeout ?? 10_000;
-  if (!(timeout > 0)) throw new AuthSocketError('INVALID_OPTIONS', 'auth.timeout must be a positive number of ms.');
+  if (!(timeout > 0)) throw fail('INVALID_OPTIONS', 'auth.timeout: give ms > 0');
   const isAck = auth.isAck ?? ((msg: unknown) => hasType(msg, 'auth_ok'));
   const isReject = auth.isReject ?? ((msg: unknown) => hasType(msg, 'auth_error'));
   return {
@@ -30,7 +29,7 @@ export function createMessageCarrier({ auth }: CarrierContext): Carrier {
   const frame = auth.message ?? ((token: string) => JSON.stringify({ type: 'auth', token }));
   return {
     name: 'message',
-    prepare: (_token, { url, protocols }) => ({ url: url.href, protocols: [...protocols] }),
+    prepare: (_token, target) => planFor(target),
     inBand: createHandshake(auth, frame),
   };
 }

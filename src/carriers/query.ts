@@ -1,18 +1,14 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
-import type { Carrier, CarrierContext } from './carrier.ts';
+import { fail } from '../errors/AuthSocketError.ts';
+import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
 
 /** Credential as a query parameter of each attempt's URL. Prefer short-lived single-use tickets: URLs reach logs. */
 export function createQueryCarrier({ auth }: CarrierContext): Carrier {
   const param = auth.param ?? 'access_token';
   if (typeof param !== 'string' || param === '') {
-    throw new AuthSocketError('INVALID_OPTIONS', 'auth.param must be a non-empty query parameter name.');
+    throw fail('INVALID_OPTIONS', 'auth.param: give a non-empty name');
   }
   return {
     name: 'query',
-    prepare: (token, { url, protocols }) => {
-      const attemptUrl = new URL(url.href);
-      attemptUrl.searchParams.set(param, token);
-      return { url: attemptUrl.href, protocols: [...protocols] };
-    },
+    prepare: (token, target) => planFor(target, (url) => url.searchParams.set(param, token)),
   };
 }

@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail } from '../errors/AuthSocketError.ts';
 import { encodeBase64Url } from '../utils/base64url.ts';
 import { HTTP_TOKEN_HINT, isHttpTokenText } from '../utils/httpToken.ts';
 import type { Carrier, CarrierContext } from './carrier.ts';
@@ -12,7 +12,7 @@ export function createSubprotocolCarrier({ auth }: CarrierContext): Carrier {
   const prefix = auth.prefix ?? 'base64url.bearer.';
   // Subprotocol entries are HTTP tokens; base64url keeps any credential within them.
   if (!isHttpTokenText(prefix)) {
-    throw new AuthSocketError('INVALID_OPTIONS', `auth.prefix must contain ${HTTP_TOKEN_HINT}.`);
+    throw fail('INVALID_OPTIONS', `auth.prefix: use ${HTTP_TOKEN_HINT}`);
   }
   return {
     name: 'subprotocol',

@@ -1,7 +1,6 @@
-import type { AttemptPlan, AttemptTarget, Carrier, InBandAuth } from '../carriers/carrier.ts';
-import { createCarrier } from '../carriers/index.ts';
+import { type AttemptPlan, type AttemptTarget, type Carrier, type InBandAuth, planFor } from '../carriers/carrier.ts';
 import { createHandshake } from '../carriers/message.ts';
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail, invalid, notOpen } from '../errors/AuthSocketError.ts';
 import type {
   AuthOptions,
   AuthSocketEvents,
@@ -16,9 +15,9 @@ import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { backoffDelay } from './backoff.ts';
-import { isOffline, untilOnline, watchBrowserSignals } from './browserSignals.ts';
+import { isOffline, watchBrowserSignals } from './browserSignals.ts';
 import { afterAuthFailure, checkCloseCodes, type CloseCodeOverrides, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
-import { jsonCodec } from './codec.ts';
+import { hasType, jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -35,7 +34,8 @@ import {
 import { PendingQueue } from './pendingQueue.ts';
 import { StateMachine } from './stateMachine.ts';
 import { OrderedValidator } from './validator.ts';
-import { shareAcrossTabs, type TabGroup } from '../tabs/sharedSession.ts';
+import type { TabGroup } from '../tabs/sharedSession.ts';
+import { LITE_PLUGINS, type Plugins } from './plugins.ts';
 import { type Ending, Transport } from './transport.ts';
 import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
@@ -73,6 +73,8 @@ export class AuthSocket<In = unknown, Out = In> {
   static readonly AuthSocketError = AuthSocketError;
   /** The default codec (JSON over text frames), for wrapping in your own. */
   static readonly jsonCodec = jsonCodec;
+  /** @internal What the entry plugs in: carriers for `auth.via`, tab sharing (src/core/plugins.ts). */
+  static readonly plugins: Plugins = LITE_PLUGINS;
 
   /** The socket's URL, normalised to `ws:`/`wss:`. Never contains the credential. */
   readonly url: string;
@@ -122,6 +124,7 @@ export class AuthSocket<In = unknown, Out = In> {
    * @throws {@link AuthSocketError} `INVALID_URL`, `INVALID_OPTIONS`, `INSECURE_TRANSPORT`, `UNSUPPORTED_CARRIER` or `COOKIE_SCOPE`
    */
   constructor(url: string | URL, options: AuthSocketOptions<In, Out> = {}) {
+    const { plugins } = new.target;
     const socketUrl = toSocketUrl(url);
     this.url = socketUrl.href;
     this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
@@ -139,9 +142,9 @@ export class AuthSocket<In = unknown, Out = In> {
     if (options.auth) {
       checkAuthSource(options.auth.token);
       checkTransportSecurity(socketUrl, true, options.allowInsecure);
-      this.#carrier = createCarrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: this.#reconnect.connectionTimeout });
+      this.#carrier = plugins.carrier({ auth: options.auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: this.#reconnect.connectionTimeout });
       if (options.auth.refresh === 'in-place' && !this.#carrier.inBand) {
-        throw new AuthSocketError('INVALID_OPTIONS', "auth.refresh 'in-place' needs auth.via 'message'; other carriers refresh by reconnecting.");
+        throw invalid("auth.refresh 'in-place' needs auth.via 'message'");
       }
       this.#handshake = this.#carrier.inBand ?? (options.auth.ack ? createHandshake(options.auth) : undefined);
       if (typeof options.auth.token === 'string') checkFixedToken(this.#carrier, options.auth.token, this.#target);
@@ -149,10 +152,11 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#setup = checkSetup(options.setup);
     const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (!WebSocketClass) {
-      throw new AuthSocketError('INVALID_OPTIONS', "No WebSocket here: pass options.WebSocket (in Node: import { WebSocket } from 'ws').");
+      throw invalid("no WebSocket here: pass options.WebSocket (Node: from 'ws')");
     }
     this.#WebSocket = WebSocketClass;
-    this.#tabs = shareAcrossTabs(options.shared, this.url, checkQueueMax(options.queue), {
+    if (options.shared && !plugins.share) throw invalid("shared: use 'authsocket', not lite");
+    this.#tabs = plugins.share?.(options.shared, this.url, checkQueueMax(options.queue), {
       socket: this, events: this.#events, machine: this.#machine, lead: () => this.#startSession(),
       write: (frame) => this.#write(frame), queue: (frame) => this.#pendingQueue.push(frame),
     });
@@ -190,7 +194,7 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   send(msg: Out): void {
     if (this.#closedByApp) {
-      throw new AuthSocketError('CONNECTION_FAILED', 'The socket was closed by close(); call open() first. Nothing was sent or queued.');
+      throw fail('CONNECTION_FAILED', 'closed by close(); call open() first (nothing queued)');
     }
     const frame = this.#codec.encode(msg);
     if (!this.#tabs?.send(frame) && !this.#write(frame)) this.#pendingQueue.push(frame);
@@ -247,17 +251,17 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   close(code = 1000, reason = ''): void {
     if (code !== 1000 && !(code >= 3000 && code <= 4999)) {
-      throw new AuthSocketError('INVALID_OPTIONS', `close() takes code 1000 or 3000–4999; got ${code}.`);
+      throw invalid(`close(${code}): give 1000 or 3000–4999`);
     }
     if (new TextEncoder().encode(reason).length > 123) {
-      throw new AuthSocketError('INVALID_OPTIONS', 'close() reason must be at most 123 bytes of UTF-8.');
+      throw invalid('close(): reason over 123 bytes');
     }
     this.#closedByApp = true;
     if (this.#tabs?.close(code, reason) || (this.state === 'closed' && this.#pendingQueue.size === 0)) return;
     this.#endSession(code, reason);
     const dropped = this.#pendingQueue.drop();
     this.#machine.moveTo('closed');
-    this.#log(`closed by the application (${code}); ${dropped} queued message(s) dropped`);
+    this.#log(`close(${code}); ${dropped} queued dropped`);
     this.#events.emit('close', { code, reason, wasClean: true, willReconnect: false, dropped });
   }
 
@@ -288,11 +292,11 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   reauthenticate(): Promise<void> {
     const session = this.#session;
-    if (!this.#auth) return Promise.reject(new AuthSocketError('INVALID_OPTIONS', 'reauthenticate() needs options.auth.'));
+    if (!this.#auth) return Promise.reject(invalid('reauthenticate() needs options.auth'));
     const relayed = this.#tabs?.reauthenticate();
     if (relayed) return relayed;
     if (!session || this.state !== 'open') {
-      return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.state}); the next connection fetches a fresh credential anyway.`));
+      return Promise.reject(notOpen(this.state));
     }
     session.reauthentication ??= (this.#auth.refresh === 'in-place' ? this.#refreshInPlace(session) : this.#makeBeforeBreak.start(session))
       .finally(() => {
@@ -310,11 +314,11 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   ready(): Promise<void> {
     if (this.state === 'open') return Promise.resolve();
-    if (this.state === 'closed') return Promise.reject(new AuthSocketError('CONNECTION_FAILED', 'The socket is closed; call open() first.'));
+    if (this.state === 'closed') return Promise.reject(fail('CONNECTION_FAILED', 'closed; call open() first'));
     return new Promise((resolve, reject) => {
       const off = this.on('state', ({ to }) => {
         if (to === 'open') resolve();
-        else if (to === 'closed') reject(new AuthSocketError('CONNECTION_FAILED', 'The socket closed before it was ready.'));
+        else if (to === 'closed') reject(fail('CONNECTION_FAILED', 'closed before ready'));
         else return;
         off();
       });
@@ -397,8 +401,8 @@ export class AuthSocket<In = unknown, Out = In> {
         session.backoff = undefined;
       }
       if (isOffline() && !signal.aborted) {
-        this.#log('offline: waiting for the network before the next attempt');
-        await untilOnline(signal);
+        this.#log('offline: waiting');
+        await wait(undefined, signal, window, 'online').done;
       }
       // Closed, or this loop belongs to a connection given up meanwhile (bfcache).
       if (signal.aborted || session.suspended || session.primary !== link) return undefined;
@@ -424,7 +428,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   /** Fetches a credential and plans `link`'s attempt; `undefined` when the session or the link ended meanwhile. */
   async #planAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined> {
-    if (!this.#auth || !this.#carrier) return { url: this.url, protocols: [...this.#target.protocols] };
+    if (!this.#auth || !this.#carrier) return planFor(this.#target);
     const credential = await fetchCredential(this.#auth.token);
     this.#redactor.remember(credential.token);
     // The cookie carrier's cross-tab lock (a no-op for the others).
@@ -519,7 +523,7 @@ export class AuthSocket<In = unknown, Out = In> {
     try {
       msg = this.#codec.decode(data);
     } catch (cause) {
-      return this.#emitError(new AuthSocketError('DECODE_FAILED', 'An incoming frame could not be decoded and was skipped; check the server sends what options.codec expects.', { cause }));
+      return this.#emitError(fail('DECODE_FAILED', 'frame skipped: options.codec could not decode it (see cause)', cause));
     }
     if (link.verdictWait?.read(msg) || link.rejected) return;
     if (session.retired.has(link)) return this.#inbox.push(msg);
@@ -528,7 +532,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (session.primary === link) {
       // With a handshake the ack confirms; otherwise any message does.
       if (!this.#handshake) this.#confirm(session, link);
-      if (this.#heartbeat && (this.#heartbeat.isPong ?? isTypePong)(msg)) return;
+      if (this.#heartbeat && (this.#heartbeat.isPong ? this.#heartbeat.isPong(msg) : hasType(msg, 'pong'))) return;
     }
     this.#inbox.push(msg);
   }
@@ -557,7 +561,7 @@ export class AuthSocket<In = unknown, Out = In> {
       else if (!this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
       const next = afterAuthFailure(exhausted ? session.authFailures : 0, Boolean(giveUp), typeof this.#auth?.token === 'function');
       const error = authError?.(next)
-        ?? (ending.local ? undefined : new AuthSocketError('AUTH_REJECTED', `The server closed with ${code}${reason ? ` (${reason})` : ''}: the credential was refused; ${next}.`));
+        ?? (ending.local ? undefined : fail('AUTH_REJECTED', `credential refused: closed with ${code}${reason ? ` (${reason})` : ''}; ${next}`));
       if (error) this.#emitError(error);
     }
     if (ending.noSubprotocol) this.#emitError(noSubprotocolError(this.#offered(), 'retrying'));
@@ -575,7 +579,7 @@ export class AuthSocket<In = unknown, Out = In> {
     session.unopened += 1;
     if (session.unopened !== this.#reconnect.hintAfter) return;
     const carrier = this.#carrier?.name;
-    this.#emitError(new AuthSocketError('CONNECTION_FAILED', unopenedHint({
+    this.#emitError(fail('CONNECTION_FAILED', unopenedHint({
       attempts: session.unopened,
       credentialOnUpgrade: carrier !== undefined && carrier !== 'message',
       offered: this.#offered(),
@@ -610,23 +614,20 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #stopRetrying(session: Session): void {
     if (this.#reconnect.enabled) {
-      this.#emitError(new AuthSocketError('CONNECTION_FAILED', `Gave up after ${session.retries} failed retries (reconnect.maxRetries); call open() to start again.`));
+      this.#emitError(fail('CONNECTION_FAILED', `Gave up after ${session.retries} retries (reconnect.maxRetries); call open()`));
     }
     this.#giveUp();
   }
 
   /** `closeCodes` marks this server close code fatal: stop, keep the queue for `open()`. */
   #giveUpFatal(code: number, reason: string): void {
-    this.#emitError(new AuthSocketError(
-      'CONNECTION_FAILED',
-      `The server closed with ${code}${reason ? ` (${reason})` : ''}, which options.closeCodes marks fatal; stopped (queued messages kept). Call open() to start again.`,
-    ));
+    this.#emitError(fail('CONNECTION_FAILED', `closed with ${code}${reason ? ` (${reason})` : ''}, fatal by options.closeCodes; stopped, queue kept; call open()`));
     this.#giveUp();
   }
 
   #giveUpUnauthorized(code: number, reason: string): void {
     this.#giveUp();
-    this.#log(`unauthorized: gave up after close code ${code}`);
+    this.#log(`gave up: closed with ${code}`);
     this.#events.emit('unauthorized', { code, reason });
   }
 
@@ -716,7 +717,7 @@ export class AuthSocket<In = unknown, Out = In> {
     }
     this.#redactor.remember(credential.token);
     if (session.primary !== link || this.state !== 'open') {
-      throw new AuthSocketError('CONNECTION_FAILED', 'The connection changed during re-authentication; the new one used a fresh credential.');
+      throw fail('CONNECTION_FAILED', 'connection changed during re-authentication');
     }
     await new Promise<void>((resolve, reject) => {
       this.#authenticateInBand(link, (verdict) => {
@@ -747,7 +748,7 @@ export class AuthSocket<In = unknown, Out = In> {
     const delay = refreshDelay(credential);
     if (delay === undefined) return;
     session.refreshTimer = setTimeout(() => {
-      this.#log('token about to expire: re-authenticating');
+      this.#log('token expiring: re-authenticating');
       this.reauthenticate().catch(() => {}); // failures are already on the `error` event
     }, delay);
   }
@@ -763,7 +764,7 @@ export class AuthSocket<In = unknown, Out = In> {
       options.timeout,
       () => link.transport.send(this.#toFrame(options.ping ? options.ping() : '{"type":"ping"}')),
       () => {
-        this.#log(`no frame within ${options.timeout} ms of a ping: reconnecting`);
+        this.#log(`no pong in ${options.timeout} ms: reconnecting`);
         link.transport.drop(RETRY_NOW, 'heartbeat timeout');
       },
     );
@@ -815,7 +816,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #emitError(error: unknown): void {
     const failure = error instanceof AuthSocketError
       ? error
-      : new AuthSocketError('CONNECTION_FAILED', 'Unexpected failure; see error.cause.', { cause: error });
+      : fail('CONNECTION_FAILED', 'unexpected (see cause)', error);
     failure.message = this.#redactor.redact(failure.message);
     this.#log(`error ${failure.code}: ${failure.message}`);
     this.#events.emit('error', failure);
@@ -826,7 +827,6 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 }
 
-const isTypePong = (msg: unknown) => typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'pong';
 
 
 

@@ -42,16 +42,3 @@ export function watchBrowserSignals(handlers: BrowserSignalHandlers): () => void
   };
 }
 
-/** Resolves on the browser's `online` event or when `signal` aborts. */
-export function untilOnline(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      window.removeEventListener('online', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    window.addEventListener('online', done);
-    signal.addEventListener('abort', done);
-    if (signal.aborted) done();
-  });
-}

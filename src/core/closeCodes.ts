@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { invalid } from '../errors/AuthSocketError.ts';
 import type { CloseCodeAction } from '../types.ts';
 
 /**
@@ -50,18 +50,18 @@ export function judgeClose(code: number, byClient: boolean, overrides?: CloseCod
 /** Checks `options.closeCodes`: keys are close codes a server can send, values one of the four actions. */
 export function checkCloseCodes(closeCodes: unknown): CloseCodeOverrides | undefined {
   if (closeCodes === undefined) return undefined;
-  const invalid = (detail: string) => new AuthSocketError('INVALID_OPTIONS', `closeCodes ${detail}`);
+  const bad = (detail: string) => invalid(`closeCodes${detail}`);
   if (typeof closeCodes !== 'object' || closeCodes === null || Array.isArray(closeCodes)) {
-    throw invalid("must be an object such as { 4400: 'fatal', 4500: 'retry' }.");
+    throw bad(": give an object, e.g. { 4400: 'fatal' }");
   }
   const overrides = new Map<number, CloseVerdict>();
   for (const [key, action] of Object.entries(closeCodes)) {
     const code = Number(key);
     if (!Number.isInteger(code) || code < 1000 || code > 4999 || NEVER_SENT.has(code)) {
-      throw invalid(`keys must be close codes a server can send (1000–4999, not 1005/1006/1015); got ${JSON.stringify(key)}.`);
+      throw bad(` key ${JSON.stringify(key)}: give 1000–4999, not 1005/1006/1015`);
     }
     if (typeof action !== 'string' || !Object.hasOwn(ACTIONS, action)) {
-      throw invalid(`[${code}] must be 'retry', 'unauthorized', 'forbidden' or 'fatal'; got ${JSON.stringify(String(action))}.`);
+      throw bad(`[${code}] ${JSON.stringify(String(action))}: give 'retry', 'unauthorized', 'forbidden' or 'fatal'`);
     }
     overrides.set(code, ACTIONS[action as CloseCodeAction]);
   }
@@ -74,7 +74,7 @@ export function checkCloseCodes(closeCodes: unknown): CloseCodeOverrides | undef
  * reached), or retrying — with a fresh credential only when there is a provider.
  */
 export function afterAuthFailure(exhausted: number, stopping: boolean, provider: boolean): string {
-  if (exhausted) return `giving up after ${exhausted} consecutive auth failures (auth.maxFailures)`;
+  if (exhausted) return `giving up after ${exhausted} consecutive auth failures`;
   if (stopping) return 'not retrying';
-  return provider ? 'retrying with a fresh credential' : 'retrying with the same token (auth.token is a fixed string)';
+  return provider ? 'retrying with a fresh credential' : 'retrying with the same token';
 }

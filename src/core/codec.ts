@@ -8,3 +8,7 @@ export const jsonCodec: Codec<any, any> = {
     return JSON.parse(data);
   },
 };
+
+/** Whether a decoded message is an object whose `type` is `type` (the default auth and pong tests). */
+export const hasType = (msg: unknown, type: string): boolean =>
+  typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === type;

@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail } from '../errors/AuthSocketError.ts';
 import type { Credential } from '../types.ts';
 import { jwtExpiry } from '../utils/jwt.ts';
 
@@ -37,22 +37,13 @@ export async function fetchCredential(
         ]);
   } catch (cause) {
     const late = cause === TIMED_OUT;
-    throw new AuthSocketError(
-      'TOKEN_PROVIDER_FAILED',
-      late
-        ? `The token provider did not answer within ${timeout} ms; the attempt failed and will be retried.`
-        : 'The token provider threw or rejected; the attempt failed and will be retried (see error.cause).',
-      late ? undefined : { cause },
-    );
+    throw fail('TOKEN_PROVIDER_FAILED', late ? `auth.token gave no answer within ${timeout} ms; retrying` : 'auth.token failed (see cause); retrying', late ? undefined : cause);
   } finally {
     clearTimeout(timer);
   }
   const token = typeof credential === 'string' ? credential : credential?.token;
   if (typeof token !== 'string' || token === '') {
-    throw new AuthSocketError(
-      'TOKEN_PROVIDER_FAILED',
-      'The token provider returned no token; return a non-empty string or { token, expiresAt }.',
-    );
+    throw fail('TOKEN_PROVIDER_FAILED', 'auth.token returned no token; return a string or { token, expiresAt }');
   }
   const given = typeof credential === 'object' ? credential.expiresAt : undefined;
   return { token, expiresAt: given ?? jwtExpiry(token), fetchedAt: Date.now() };

@@ -22,8 +22,4 @@ export class Emitter<Events> {
       }
     }
   }
-
-  clear(): void {
-    this.#listeners = {};
-  }
 }

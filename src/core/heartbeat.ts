@@ -6,25 +6,30 @@ export class Heartbeat {
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly interval: number,
-    private readonly timeout: number,
-    private readonly sendPing: () => void,
-    private readonly onDead: () => void,
-  ) {}
+  readonly #interval: number;
+  readonly #timeout: number;
+  readonly #sendPing: () => void;
+  readonly #onDead: () => void;
+
+  constructor(interval: number, timeout: number, sendPing: () => void, onDead: () => void) {
+    this.#interval = interval;
+    this.#timeout = timeout;
+    this.#sendPing = sendPing;
+    this.#onDead = onDead;
+  }
 
   start(): void {
     this.stop();
-    this.#pingTimer = setInterval(() => this.check(), this.interval);
+    this.#pingTimer = setInterval(() => this.check(), this.#interval);
   }
 
   /** Pings now and starts the deadline unless one is running. */
   check(): void {
-    this.sendPing();
+    this.#sendPing();
     this.#deadlineTimer ??= setTimeout(() => {
       this.stop();
-      this.onDead();
-    }, this.timeout);
+      this.#onDead();
+    }, this.#timeout);
   }
 
   /** Any incoming frame proves the link is alive. */

@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { InBandAuth } from '../carriers/carrier.ts';
 import type { Frame } from '../types.ts';
 
@@ -62,8 +62,8 @@ export class VerdictWait {
 /** What a verdict other than an ack means; `next` says what happens now. */
 export function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, next: string): AuthSocketError {
   return verdict === 'timeout'
-    ? new AuthSocketError('AUTH_TIMEOUT', `The server did not acknowledge the credential within ${timeout} ms; ${next}.`)
+    ? fail('AUTH_TIMEOUT', `no auth answer within ${timeout} ms; ${next}`)
     : verdict === 'reject'
-      ? new AuthSocketError('AUTH_REJECTED', `The server rejected the auth message; ${next}.`)
-      : new AuthSocketError('CONNECTION_FAILED', 'The connection ended during authentication.');
+      ? fail('AUTH_REJECTED', `auth message rejected; ${next}`)
+      : fail('CONNECTION_FAILED', 'ended during authentication');
 }

@@ -1,5 +1,5 @@
 import type { AttemptPlan } from '../carriers/carrier.ts';
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { CloseVerdict } from './closeCodes.ts';
 import { verdictError, type Verdict } from './inBandAuth.ts';
 import { noSubprotocolError } from './unopenedHint.ts';
@@ -43,12 +43,16 @@ export interface MakeBeforeBreakHost {
  * leaves the current connection untouched.
  */
 export class MakeBeforeBreak {
-  constructor(private readonly host: MakeBeforeBreakHost) {}
+  readonly #host: MakeBeforeBreakHost;
+
+  constructor(host: MakeBeforeBreakHost) {
+    this.#host = host;
+  }
 
   /** Starts a candidate; settles when it was switched to or failed. */
   start(session: Session): Promise<void> {
     return new Promise((resolve, reject) => {
-      session.candidate = this.host.createLink(session, { resolve, reject, attempted: false });
+      session.candidate = this.#host.createLink(session, { resolve, reject, attempted: false });
     });
   }
 
@@ -58,24 +62,24 @@ export class MakeBeforeBreak {
     if (handle.attempted || session.abort.signal.aborted) return undefined;
     handle.attempted = true;
     try {
-      return await this.host.planAttempt(session, link);
+      return await this.#host.planAttempt(session, link);
     } catch (error) {
-      this.host.emitError(error);
+      this.#host.emitError(error);
       this.drop(session, link, error as AuthSocketError);
       return undefined;
     }
   }
 
   onOpen(session: Session, link: Link): void {
-    this.host.settleCarrier();
-    const handshake = this.host.authenticateInBand(link, (verdict) => {
+    this.#host.settleCarrier();
+    const handshake = this.#host.authenticateInBand(link, (verdict) => {
       if (verdict === 'ack') {
         link.authenticated = true;
         return this.#setUp(session, link);
       }
       if (verdict === 'ended') return;
-      const error = verdictError(verdict, this.host.handshakeTimeout(), 'the current connection stays up');
-      this.host.emitError(error);
+      const error = verdictError(verdict, this.#host.handshakeTimeout(), 'the current connection stays up');
+      this.#host.emitError(error);
       this.drop(session, link, error);
     });
     if (handshake) return;
@@ -103,10 +107,10 @@ export class MakeBeforeBreak {
   }
 
   #setUp(session: Session, link: Link): void {
-    this.host.runSetup(link, (error) => {
+    this.#host.runSetup(link, (error) => {
       if (session.candidate !== link) return;
       if (error) {
-        this.host.emitError(error);
+        this.#host.emitError(error);
         return this.drop(session, link, error);
       }
       link.setUp = true;
@@ -121,18 +125,18 @@ export class MakeBeforeBreak {
 
   onEnd(session: Session, link: Link, ending: Ending): void {
     link.verdictWait?.end();
-    const reason = this.host.redact(ending.reason);
-    const error = ending.noSubprotocol ? noSubprotocolError(this.host.offered(), 'the current connection stays up') : new AuthSocketError(
-      this.host.judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
-      `Re-authentication failed: the new connection ended with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up.`,
+    const reason = this.#host.redact(ending.reason);
+    const error = ending.noSubprotocol ? noSubprotocolError(this.#host.offered(), 'the current connection stays up') : fail(
+      this.#host.judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
+      `re-authentication failed: new connection closed with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up`,
     );
-    this.host.emitError(error);
+    this.#host.emitError(error);
     this.drop(session, link, error);
   }
 
   /** Gives up a pending candidate, if any. */
   abandon(session: Session, why: string): void {
-    if (session.candidate) this.drop(session, session.candidate, new AuthSocketError('CONNECTION_FAILED', why));
+    if (session.candidate) this.drop(session, session.candidate, fail('CONNECTION_FAILED', why));
   }
 
   drop(session: Session, link: Link, error: AuthSocketError): void {
@@ -142,7 +146,7 @@ export class MakeBeforeBreak {
     if (session.candidate === link) session.candidate = undefined;
     link.transport.stop(1000, 'reauthentication failed');
     // Whatever stage it failed in (provider, handshake, refused before open), nothing of its credential stays behind.
-    this.host.settleCarrier();
+    this.#host.settleCarrier();
     link.candidate?.reject(error);
   }
 
@@ -161,8 +165,8 @@ export class MakeBeforeBreak {
     session.candidate = undefined;
     session.retired.add(previous);
     previous.retireTimer = setTimeout(() => this.retire(session, previous), RETIRE_AFTER);
-    this.host.promote(session, link);
-    this.host.log(`re-authenticated on a new connection; the previous one closes with 1000 in ${RETIRE_AFTER} ms`);
+    this.#host.promote(session, link);
+    this.#host.log(`re-authenticated; old connection closes in ${RETIRE_AFTER} ms`);
     link.candidate?.resolve();
   }
 }

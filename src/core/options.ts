@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail, invalid } from '../errors/AuthSocketError.ts';
 import type { AuthSocketOptions, HeartbeatOptions, ReconnectOptions } from '../types.ts';
 import { HTTP_TOKEN_HINT, isHttpTokenText } from '../utils/httpToken.ts';
 import { isLoopbackHost } from '../utils/url.ts';
@@ -17,25 +17,24 @@ const RECONNECT_DEFAULTS: Required<ReconnectOptions> = {
 };
 
 
-const invalid = (message: string) => new AuthSocketError('INVALID_OPTIONS', message);
 
 export function resolveReconnect(reconnect: AuthSocketOptions['reconnect']): ResolvedReconnect {
   const given = reconnect === false ? {} : reconnect ?? {};
   const resolved = { ...RECONNECT_DEFAULTS, ...stripUndefined(given), enabled: reconnect !== false };
   for (const key of Object.keys(RECONNECT_DEFAULTS) as Array<keyof ReconnectOptions>) {
     const value = resolved[key];
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw invalid(`reconnect.${key} must be a number ≥ 0.`);
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw invalid(`reconnect.${key}: give a number ≥ 0`);
   }
-  if (resolved.factor < 1) throw invalid('reconnect.factor must be ≥ 1.');
-  if (resolved.maxDelay < resolved.minDelay) throw invalid('reconnect.maxDelay must be ≥ reconnect.minDelay.');
-  if (resolved.connectionTimeout === 0) throw invalid('reconnect.connectionTimeout must be > 0.');
+  if (resolved.factor < 1) throw invalid('reconnect.factor: give ≥ 1');
+  if (resolved.maxDelay < resolved.minDelay) throw invalid('reconnect.maxDelay: give ≥ minDelay');
+  if (resolved.connectionTimeout === 0) throw invalid('reconnect.connectionTimeout: give > 0');
   return resolved;
 }
 
 export function checkHeartbeat(heartbeat: HeartbeatOptions<any, any> | undefined): void {
   if (heartbeat === undefined) return;
   if (!(heartbeat.interval > 0) || !(heartbeat.timeout > 0)) {
-    throw invalid('heartbeat.interval and heartbeat.timeout must be positive numbers of ms.');
+    throw invalid('heartbeat: give interval and timeout in ms > 0');
   }
 }
 
@@ -43,37 +42,34 @@ export function checkHeartbeat(heartbeat: HeartbeatOptions<any, any> | undefined
 export function checkProtocols(protocols: unknown): string[] {
   if (protocols === undefined) return [];
   if (!Array.isArray(protocols) || protocols.some((entry) => typeof entry !== 'string' || entry === '' || !isHttpTokenText(entry))) {
-    throw invalid(`protocols must be an array of non-empty HTTP tokens (${HTTP_TOKEN_HINT}).`);
+    throw invalid(`protocols: give an array of ${HTTP_TOKEN_HINT}`);
   }
-  if (new Set(protocols).size !== protocols.length) throw invalid('protocols must not repeat an entry.');
+  if (new Set(protocols).size !== protocols.length) throw invalid('protocols: an entry repeats');
   return [...protocols];
 }
 
 export function checkQueueMax(queue: AuthSocketOptions['queue']): number {
   const max = queue?.max ?? 1000;
-  if (!(max >= 0)) throw invalid('queue.max must be a number ≥ 0.');
+  if (!(max >= 0)) throw invalid('queue.max: give a number ≥ 0');
   return max;
 }
 
 /** A credential must not cross the network in clear text unless the user says so. */
 export function checkTransportSecurity(url: URL, hasCredential: boolean, allowInsecure: boolean | undefined): void {
   if (hasCredential && url.protocol === 'ws:' && !isLoopbackHost(url.hostname) && !allowInsecure) {
-    throw new AuthSocketError(
-      'INSECURE_TRANSPORT',
-      `Refusing to send a credential over unencrypted ws:// to ${url.hostname}; use wss://, or set allowInsecure: true if you must.`,
-    );
+    throw fail('INSECURE_TRANSPORT', `no credential over ws:// to ${url.hostname}; use wss:// or allowInsecure: true`);
   }
 }
 
 export function checkAuthSource(token: unknown): void {
   if (typeof token !== 'function' && (typeof token !== 'string' || token === '')) {
-    throw invalid('auth.token must be a non-empty string or a function returning one (or { token, expiresAt }).');
+    throw invalid('auth.token: give a string or a function');
   }
 }
 
 export function checkMaxFailures(maxFailures: number | undefined): number {
   const value = maxFailures ?? 3;
-  if (!(value >= 1)) throw invalid('auth.maxFailures must be ≥ 1.');
+  if (!(value >= 1)) throw invalid('auth.maxFailures: give ≥ 1');
   return value;
 }
 

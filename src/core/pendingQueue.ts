@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { queueFull } from '../errors/AuthSocketError.ts';
 import type { Frame } from '../types.ts';
 
 /**
@@ -11,7 +11,11 @@ export class PendingQueue {
   #frames: Frame[] = [];
   #unconfirmed: Frame[] = [];
 
-  constructor(private readonly max: number) {}
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
 
   get size(): number {
     return this.#frames.length;
@@ -19,11 +23,8 @@ export class PendingQueue {
 
   /** Adds a frame, or throws `QUEUE_FULL`: nothing is dropped silently. */
   push(frame: Frame): void {
-    if (this.#frames.length >= this.max) {
-      throw new AuthSocketError(
-        'QUEUE_FULL',
-        `The send queue is full (${this.max} messages) while the socket is not open; wait for 'open' or raise options.queue.max.`,
-      );
+    if (this.#frames.length >= this.#max) {
+      throw queueFull(this.#max);
     }
     this.#frames.push(frame);
   }

@@ -1,5 +1,5 @@
 import type { AttemptPlan, AttemptTarget, Carrier } from '../carriers/carrier.ts';
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 
 /**
  * The largest handshake line a credential may make (request line or header
@@ -28,10 +28,7 @@ export function longestLine(plan: AttemptPlan): { line: string; bytes: number } 
 export function checkHandshakeSize(plan: AttemptPlan, via: string): void {
   const { line, bytes: size } = longestLine(plan);
   if (size <= HANDSHAKE_LINE_LIMIT) return;
-  throw new AuthSocketError(
-    'TOKEN_PROVIDER_FAILED',
-    `The credential makes the ${line} ${size} bytes long, over the ${HANDSHAKE_LINE_LIMIT} bytes servers and proxies accept (via '${via}'); use a short ticket, or auth.via 'message'.`,
-  );
+  throw fail('TOKEN_PROVIDER_FAILED', `${line} ${size} bytes long, over the ${HANDSHAKE_LINE_LIMIT} bytes servers accept (via '${via}'); use a short ticket or auth.via 'message'`);
 }
 
 /** A fixed string token that can never travel by this carrier is a setup error: `INVALID_OPTIONS`. */

@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { SetupConnection } from '../types.ts';
 
 /** The user's `options.setup`. */
@@ -25,18 +25,11 @@ export function runSetup<Out>(
     clearTimeout(timer);
     done(error);
   };
-  const failed = (cause: unknown) => finish(new AuthSocketError(
-    'CONNECTION_FAILED',
-    'options.setup threw or rejected on this connection; it counts as a failed attempt (see error.cause).',
-    { cause },
-  ));
-  const timer = setTimeout(() => finish(new AuthSocketError(
-    'CONNECTION_FAILED',
-    `options.setup did not settle within ${timeout} ms (reconnect.connectionTimeout); it counts as a failed attempt.`,
-  )), timeout);
+  const failed = (cause: unknown) => finish(fail('CONNECTION_FAILED', 'options.setup failed (see cause); retrying', cause));
+  const timer = setTimeout(() => finish(fail('CONNECTION_FAILED', `options.setup did not settle within ${timeout} ms; retrying`)), timeout);
   const connection: SetupConnection<Out> = {
     send(msg) {
-      if (!write(msg)) throw new AuthSocketError('CONNECTION_FAILED', 'This connection has ended; setup runs again on the next one.');
+      if (!write(msg)) throw fail('CONNECTION_FAILED', 'connection ended; setup runs again on the next');
     },
   };
   try {
@@ -55,6 +48,6 @@ export function runSetup<Out>(
 
 /** `options.setup`, checked: a function or nothing. */
 export function checkSetup<Out>(setup: unknown): SetupFn<Out> | undefined {
-  if (setup !== undefined && typeof setup !== 'function') throw new AuthSocketError('INVALID_OPTIONS', 'setup must be a function.');
+  if (setup !== undefined && typeof setup !== 'function') throw fail('INVALID_OPTIONS', 'setup: give a function');
   return setup as SetupFn<Out> | undefined;
 }

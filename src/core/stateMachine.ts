@@ -14,7 +14,11 @@ const transitions: Record<State, readonly State[]> = {
 export class StateMachine {
   #state: State = 'idle';
 
-  constructor(private readonly onChange: (change: { from: State; to: State }) => void) {}
+  readonly #onChange: (change: { from: State; to: State }) => void;
+
+  constructor(onChange: (change: { from: State; to: State }) => void) {
+    this.#onChange = onChange;
+  }
 
   get state(): State {
     return this.#state;
@@ -26,7 +30,7 @@ export class StateMachine {
     if (from === to) return;
     if (!transitions[from].includes(to)) throw new Error(`authsocket: illegal state change ${from} → ${to}`);
     this.#state = to;
-    this.onChange({ from, to });
+    this.#onChange({ from, to });
   }
 }
 

@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { StandardSchemaResult, StandardSchemaV1 } from '../types.ts';
 
 const isPromiseLike = <T>(value: T | Promise<T>): value is Promise<T> =>
@@ -13,26 +13,30 @@ export class OrderedValidator<In> {
   /** The tail of the deliveries waiting for an asynchronous validation. */
   #pending: Promise<void> | undefined;
 
-  constructor(
-    private readonly schema: StandardSchemaV1<unknown, In> | undefined,
-    private readonly deliver: (msg: In) => void,
-    private readonly fail: (error: AuthSocketError) => void,
-  ) {}
+  readonly #schema: StandardSchemaV1<unknown, In> | undefined;
+  readonly #deliver: (msg: In) => void;
+  readonly #report: (error: AuthSocketError) => void;
+
+  constructor(schema: StandardSchemaV1<unknown, In> | undefined, deliver: (msg: In) => void, report: (error: AuthSocketError) => void) {
+    this.#schema = schema;
+    this.#deliver = deliver;
+    this.#report = report;
+  }
 
   push(msg: In): void {
-    if (!this.schema) return this.deliver(msg);
+    if (!this.#schema) return this.#deliver(msg);
     let result: ReturnType<StandardSchemaV1<unknown, In>['~standard']['validate']>;
     try {
-      result = this.schema['~standard'].validate(msg);
+      result = this.#schema['~standard'].validate(msg);
     } catch (cause) {
-      return this.fail(new AuthSocketError('VALIDATION_FAILED', 'The validator threw on an incoming message; it was skipped.', { cause }));
+      return this.#report(fail('VALIDATION_FAILED', 'validator threw (see cause); message skipped', cause));
     }
     if (!this.#pending && !isPromiseLike(result)) return this.#settle(result);
     const delivery: Promise<void> = (this.#pending ?? Promise.resolve())
       .then(() => result)
       .then(
         (settled) => this.#settle(settled),
-        (cause) => this.fail(new AuthSocketError('VALIDATION_FAILED', 'The validator rejected on an incoming message; it was skipped.', { cause })),
+        (cause) => this.#report(fail('VALIDATION_FAILED', 'validator rejected (see cause); message skipped', cause)),
       )
       .finally(() => {
         if (this.#pending === delivery) this.#pending = undefined;
@@ -41,8 +45,8 @@ export class OrderedValidator<In> {
   }
 
   #settle(result: StandardSchemaResult<In>): void {
-    if (!result.issues) return this.deliver(result.value);
+    if (!result.issues) return this.#deliver(result.value);
     const detail = result.issues.map((issue) => issue.message).join('; ');
-    this.fail(new AuthSocketError('VALIDATION_FAILED', `An incoming message failed validation and was skipped: ${detail}`));
+    this.#report(fail('VALIDATION_FAILED', `message skipped: ${detail}`));
   }
 }

@@ -35,3 +35,21 @@ export class AuthSocketError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * An {@link AuthSocketError} whose message, a short "what to do", ends with the
+ * anchor of its code in docs/errors.md, where each situation is explained in full.
+ */
+export const fail = (code: AuthSocketErrorCode, message: string, cause?: unknown): AuthSocketError =>
+  new AuthSocketError(code, `${message} — docs/errors.md#${code.toLowerCase()}`, cause === undefined ? undefined : { cause });
+
+/** `QUEUE_FULL`: `max` messages wait while the socket is not open. */
+export const queueFull = (max: number): AuthSocketError =>
+  fail('QUEUE_FULL', `send queue full (${max}); wait for 'open' or raise queue.max`);
+
+/** `reauthenticate()` outside an open socket (the next connection fetches a fresh credential anyway). */
+export const notOpen = (state: string): AuthSocketError =>
+  fail('CONNECTION_FAILED', `reauthenticate() needs an open socket (state ${state})`);
+
+/** `INVALID_OPTIONS`: a setup mistake, thrown by the constructor or the method given it. */
+export const invalid = (message: string): AuthSocketError => fail('INVALID_OPTIONS', message);

@@ -1,10 +1,10 @@
 import type { Emitter } from '../core/emitter.ts';
 import { stateTransitions, type StateMachine } from '../core/stateMachine.ts';
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail, queueFull, notOpen } from '../errors/AuthSocketError.ts';
 import type { AuthSocketEvents, Frame, State } from '../types.ts';
 import { webLocks } from '../utils/webLock.ts';
 import { campaign } from './leader.ts';
-import { openRelay, type Relayed } from './relay.ts';
+import { fromWire, openRelay, type Relayed, toWire } from './relay.ts';
 
 /** What the instance lends its tab group: the one seam between `AuthSocket` and the sharing. */
 export interface TabHost<In> {
@@ -28,7 +28,7 @@ const EVENTS = ['state', 'connecting', 'open', 'message', 'close', 'reconnecting
 export function shareAcrossTabs<In>(shared: unknown, url: string, max: number, host: TabHost<In>): TabGroup<In> | undefined {
   if (shared === undefined || shared === false) return undefined;
   if (shared !== true && (typeof shared !== 'string' || shared === '')) {
-    throw new AuthSocketError('INVALID_OPTIONS', 'shared must be true, false or a non-empty group name.');
+    throw fail('INVALID_OPTIONS', 'shared: give true, false or a group name');
   }
   const locks = webLocks();
   if (!locks || typeof BroadcastChannel === 'undefined') return undefined;
@@ -83,7 +83,7 @@ export class TabGroup<In> {
     else {
       this.#relay = openRelay(this.#name, (message) => this.#receive(message));
       this.#resign = campaign(this.#locks, this.#name, () => this.#lead());
-      this.#relay.post({ t: 'hello', from: this.#id });
+      this.#relay.post({ t: 'hello', id: this.#id });
     }
     return true;
   }
@@ -92,7 +92,7 @@ export class TabGroup<In> {
   send(frame: Frame): boolean {
     if (this.leader) return false;
     if (this.#outbox.length >= this.#max) {
-      throw new AuthSocketError('QUEUE_FULL', `The send queue is full (${this.#max} messages) while the socket is not open; wait for 'open' or raise options.queue.max.`);
+      throw queueFull(this.#max);
     }
     const entry = { seq: ++this.#seq, frame };
     this.#outbox.push(entry);
@@ -124,14 +124,14 @@ export class TabGroup<In> {
   reauthenticate(): Promise<void> | undefined {
     if (this.leader || !this.#relay) return undefined;
     if (this.#machine.state !== 'open') {
-      return Promise.reject(new AuthSocketError('CONNECTION_FAILED', `reauthenticate() needs an open socket (state is ${this.#machine.state}); the next connection fetches a fresh credential anyway.`));
+      return Promise.reject(notOpen(this.#machine.state));
     }
     return new Promise((resolve, reject) => this.#calls.set(this.#ask('reauthenticate'), { resolve, reject }));
   }
 
   #ask(op: 'open' | 'reconnect' | 'reauthenticate'): number {
     const n = ++this.#callCount;
-    this.#relay!.post({ t: 'do', from: this.#id, n, op });
+    this.#relay!.post({ t: 'do', id: this.#id, n, op });
     return n;
   }
 
@@ -140,7 +140,7 @@ export class TabGroup<In> {
     const relay = this.#relay;
     this.#resign?.();
     this.#failCalls();
-    relay?.post({ t: 'bye', from: this.#id });
+    relay?.post({ t: 'bye', id: this.#id });
     relay?.close();
     this.#relay = this.#resign = undefined;
     this.leader = this.#synced = false;
@@ -168,13 +168,13 @@ export class TabGroup<In> {
 
   /** The shared connection changed (this instance left, or the leader went away): pending calls fail. */
   #failCalls(): void {
-    for (const call of this.#calls.values()) call.reject(new AuthSocketError('CONNECTION_FAILED', 'The socket closed during re-authentication.'));
+    for (const call of this.#calls.values()) call.reject(fail('CONNECTION_FAILED', 'closed during re-authentication'));
     this.#calls.clear();
   }
 
   #receive(message: Relayed): void {
     const { leader } = this;
-    const mine = 'to' in message && message.to === this.#id;
+    const mine = (message as { id?: string }).id === this.#id;
     switch (message.t) {
       case 'lead':
         if (!leader) {
@@ -183,7 +183,7 @@ export class TabGroup<In> {
         }
         return;
       case 'hello':
-        if (leader) this.#relay!.post({ t: 'status', to: message.from, state: this.#machine.state, attempt: this.#attempt });
+        if (leader) this.#relay!.post({ t: 'status', id: message.id, state: this.#machine.state, attempt: this.#attempt });
         return;
       case 'status':
         if (mine && !this.#synced) this.#sync(message.state, message.attempt);
@@ -207,13 +207,13 @@ export class TabGroup<In> {
         const call = mine ? this.#calls.get(message.n) : undefined;
         if (!call) return;
         this.#calls.delete(message.n);
-        if (message.error) call.reject(new AuthSocketError(message.error.code, message.error.message));
+        if (message.error) call.reject(fromWire(message.error));
         else call.resolve();
         return;
       }
       case 'bye':
-        this.#next.delete(message.from);
-        this.#asked.delete(message.from);
+        this.#next.delete(message.id);
+        this.#asked.delete(message.id);
     }
   }
 
@@ -222,31 +222,31 @@ export class TabGroup<In> {
   #relayEvent(type: (typeof EVENTS)[number], payload: any): void {
     if (!this.leader) return;
     if (type === 'connecting' || type === 'open') this.#attempt = payload.attempt;
-    this.#relay!.post({ t: 'ev', type, payload: type === 'error' ? { code: payload.code, message: payload.message } : payload });
+    this.#relay!.post({ t: 'ev', type, payload: type === 'error' ? toWire(payload) : payload });
   }
 
   /** A follower's frame: written once, in that follower's order. */
-  #write({ from, seq, base, frame }: Extract<Relayed, { t: 'send' }>): void {
+  #write({ id: from, seq, base, frame }: Extract<Relayed, { t: 'send' }>): void {
     const expected = this.#next.get(from) ?? base;
     if (seq < expected) return; // written already (a resend)
     if (seq > expected) {
-      if (!this.#asked.has(from)) this.#relay!.post({ t: 'resend', to: from });
+      if (!this.#asked.has(from)) this.#relay!.post({ t: 'resend', id: from });
       this.#asked.add(from);
       return;
     }
     if (!this.#host.write(frame)) return; // no connection: the follower sends it again after the next open
     this.#next.set(from, seq + 1);
     this.#asked.delete(from);
-    this.#relay!.post({ t: 'wrote', to: from, seq });
+    this.#relay!.post({ t: 'wrote', id: from, seq });
   }
 
-  #do({ from, n, op }: Extract<Relayed, { t: 'do' }>): void {
+  #do({ id: from, n, op }: Extract<Relayed, { t: 'do' }>): void {
     const { socket } = this.#host;
     if (op === 'open') return socket.open();
     if (op === 'reconnect') return socket.reconnect();
     socket.reauthenticate().then(
-      () => this.#relay?.post({ t: 'done', to: from, n }),
-      (error: AuthSocketError) => this.#relay?.post({ t: 'done', to: from, n, error: { code: error.code, message: error.message } }),
+      () => this.#relay?.post({ t: 'done', id: from, n }),
+      (error: AuthSocketError) => this.#relay?.post({ t: 'done', id: from, n, error: toWire(error) }),
     );
   }
 
@@ -264,7 +264,7 @@ export class TabGroup<In> {
 
   #apply<K extends keyof AuthSocketEvents<In>>(type: K, payload: any): void {
     if (type === 'state') return this.#follow(payload.to);
-    this.#events.emit(type, type === 'error' ? new AuthSocketError(payload.code, payload.message) : payload);
+    this.#events.emit(type, type === 'error' ? fromWire(payload) : payload);
   }
 
   /** Moves to the leader's state, through legal steps when this instance missed some. */
@@ -283,6 +283,6 @@ export class TabGroup<In> {
   }
 
   #post({ seq, frame }: { seq: number; frame: Frame }): void {
-    this.#relay?.post({ t: 'send', from: this.#id, seq, base: this.#outbox[0]!.seq, frame });
+    this.#relay?.post({ t: 'send', id: this.#id, seq, base: this.#outbox[0]!.seq, frame });
   }
 }

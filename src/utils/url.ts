@@ -1,4 +1,4 @@
-import { AuthSocketError } from '../errors/AuthSocketError.ts';
+import { fail } from '../errors/AuthSocketError.ts';
 
 /**
  * Normalises the user's URL to `ws:`/`wss:`: `http(s):` is converted and a
@@ -10,12 +10,12 @@ export function toSocketUrl(input: string | URL): URL {
     const base = typeof location === 'undefined' ? undefined : location.href;
     url = new URL(String(input), base);
   } catch {
-    throw new AuthSocketError('INVALID_URL', `"${String(input)}" is not a URL; pass a ws://, wss://, http:// or https:// URL.`);
+    throw fail('INVALID_URL', 'not a URL; give ws(s):// or http(s)://');
   }
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new AuthSocketError('INVALID_URL', `Unsupported URL scheme "${url.protocol}"; use ws:, wss:, http: or https:.`);
+    throw fail('INVALID_URL', `${url.protocol} URL; give ws(s):// or http(s)://`);
   }
   // WebSocket URLs cannot carry a fragment.
   url.hash = '';

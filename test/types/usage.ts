@@ -15,6 +15,7 @@ import DefaultExport, {
   type StandardSchemaV1,
   type State,
 } from '../../src/index.ts';
+import * as Lite from '../../src/lite.ts';
 
 /** Compile-time equality of two types. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -180,3 +181,25 @@ export const badSetup = new AuthSocket<ServerMsg, ClientMsg>('wss://api.example.
 
 // @ts-expect-error state is read-only information, not a setter
 socket.state = 'open';
+
+// authsocket/lite: `auth.via` takes a carrier value from the entry; the class is the main entry's.
+export const lite = new Lite.AuthSocket<ServerMsg, ClientMsg>('wss://api.example.com/ws', { auth: { via: Lite.subprotocol, token: () => 't' } });
+export const liteIsCore: Equal<typeof lite, Lite.AuthSocket<ServerMsg, ClientMsg>> = true;
+export const liteInPlace = new Lite.AuthSocket('wss://api.example.com/ws', { auth: { via: Lite.message, token: 't', refresh: 'in-place' } });
+export const liteError: typeof AuthSocketError = Lite.AuthSocketError;
+lite.send({ type: 'say', text: 'hi' });
+
+// @ts-expect-error the lite entry takes carrier values, not names
+export const liteByName = new Lite.AuthSocket('wss://api.example.com/ws', { auth: { via: 'subprotocol', token: 't' } });
+
+// @ts-expect-error in-place refresh needs the message carrier in the lite entry too
+export const liteInPlaceQuery = new Lite.AuthSocket('wss://api.example.com/ws', { auth: { via: Lite.query, token: 't', refresh: 'in-place' } });
+
+// @ts-expect-error the lite entry has no tab sharing
+export const liteShared = new Lite.AuthSocket('wss://api.example.com/ws', { shared: true });
+
+// @ts-expect-error the main entry takes names, not the lite entry's carrier values
+export const mainByValue = new AuthSocket('wss://api.example.com/ws', { auth: { via: Lite.subprotocol, token: 't' } });
+
+// @ts-expect-error lite sends Out, not In
+lite.send({ type: 'chat', text: 'x' });

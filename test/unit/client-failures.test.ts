@@ -45,8 +45,9 @@ test('app protocols offered but none selected: fails too; the hint after hintAft
   (await FakeWebSocket.nth(1)).open({ protocol: '' });
   await FakeWebSocket.nth(2);
   assert.equal(errors.length, 3, 'one per attempt, plus the hint');
-  assert.match(errors[2]!, /2 attempts in a row never opened/);
-  assert.match(errors[2]!, /selected none of the offered subprotocols \(chat\.v1\)/);
+  assert.match(errors[2]!, /2 attempts never opened/);
+  assert.match(errors[2]!, /no subprotocols \(chat\.v1\) selected/);
+  assert.match(errors[2]!, /docs\/errors\.md#connection_failed$/, 'the message ends with its docs anchor');
 });
 
 test('the never-opened hint names the likely causes that fit, and no others', async () => {

@@ -31,7 +31,7 @@ test('a full queue throws QUEUE_FULL (an AuthSocketError) and keeps what it had'
   queue.push('b');
   assert.throws(
     () => queue.push('c'),
-    (error: unknown) => error instanceof AuthSocketError && error.code === 'QUEUE_FULL' && /2 messages/.test(error.message),
+    (error: unknown) => error instanceof AuthSocketError && error.code === 'QUEUE_FULL' && /full \(2\).*queue\.max/.test(error.message),
   );
   assert.equal(queue.size, 2);
   const sent: Frame[] = [];

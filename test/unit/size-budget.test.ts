@@ -40,14 +40,25 @@ test('the app check fails with exit 1 and one line when over budget or when its 
   assert.match(missing.stderr, /^size-budget: FAIL: cannot read .*does-not-exist\.js/);
 });
 
-test('the app is bundled as an app would: the built ESM entry plus the dependencies from node_modules, no src/', async () => {
+test('the app is bundled as an app would: the built lite entry plus its dependencies from node_modules, no src/; unused carriers and tabs dropped', async () => {
   const { bundleApp } = await import('../../scripts/size-budget.mjs');
-  const { inputs, gzipped, minified } = await bundleApp();
+  const { inputs, gzipped, minified, code } = await bundleApp();
   assert.ok(gzipped > 0 && gzipped < minified);
-  assert.ok(inputs.includes('dist/index.js'), inputs.join(', '));
+  assert.ok(inputs.includes('dist/lite.js'), inputs.join(', '));
   assert.ok(inputs.some((input) => /node_modules\/reconnecting-websocket\/dist\//.test(input)), inputs.join(', '));
-  assert.ok(inputs.some((input) => /node_modules\/js-cookie\//.test(input)), inputs.join(', '));
   assert.deepEqual(inputs.filter((input) => input.startsWith('src/')), []);
+  // The chunk shared with the main entry imports js-cookie; what matters is what is left of it.
+  const text = new TextDecoder().decode(code);
+  assert.ok(!text.includes('withAttributes'), 'js-cookie (only the cookie carrier uses it) is not bundled');
+  assert.ok(!text.includes('BroadcastChannel'), 'tab sharing is not bundled');
+  assert.ok(!text.includes('Authorization'), 'the header carrier is not bundled');
+});
+
+test('the main entry still bundles every carrier by name (js-cookie included)', async () => {
+  const { bundleApp } = await import('../../scripts/size-budget.mjs');
+  const { inputs } = await bundleApp(undefined, { entryPoints: undefined, stdin: { contents: "import { AuthSocket } from 'authsocket'; new AuthSocket('wss://a.example/ws', { auth: { via: 'subprotocol', token: 't' } });", resolveDir: process.cwd() } });
+  assert.ok(inputs.includes('dist/index.js'), inputs.join(', '));
+  assert.ok(inputs.some((input) => /node_modules\/js-cookie\//.test(input)), inputs.join(', '));
 });
 
 test('the check fails with exit 1 and one line when over budget', () => {
