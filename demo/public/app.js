@@ -70,6 +70,8 @@ async function fetchTicket() {
     // fetch() rejects only when no HTTP answer came at all ("Failed to fetch").
     throw new Error('ticket endpoint unreachable');
   }
+  // A proxy in front answers 502/503/504 while the server itself is down.
+  if ([502, 503, 504].includes(response.status)) throw new Error('ticket endpoint unreachable');
   if (!response.ok) throw new Error(`ticket endpoint answered ${response.status}`);
   const { token, expiresAt } = await response.json();
   showToken(expiresAt);

@@ -232,7 +232,7 @@ test('Disconnect: a close the user chose is not shown as a failure; "online:" do
   assert.notEqual(await pageA.locator('#state').getAttribute('data-state'), 'closed', 'the badge is not red');
   assert.match(await pageA.locator('#online').innerText(), /not connected/);
   // The other tab's presence list loses this tab.
-  const nameA = await pageA.inputValue('#name');
+  const nameA = await pageA.evaluate(() => (document.querySelector('#name') as HTMLInputElement).value);
   await pageB.waitForFunction((name) => !document.querySelector('#online')!.textContent!.includes(name), nameA, { timeout: 10_000 });
 });
 
@@ -240,7 +240,7 @@ test('Forbid (4403): unauthorized, in red, and "online:" says not connected', as
   let from = await mark(pageA);
   await pageA.click('#connect');
   from = await waitForLog(pageA, from, 'open');
-  await pageA.locator('#online', { hasText: await pageA.inputValue('#name') }).waitFor({ timeout: 10_000 });
+  await pageA.locator('#online', { hasText: await pageA.evaluate(() => (document.querySelector('#name') as HTMLInputElement).value) }).waitFor({ timeout: 10_000 });
   await pageA.click('[data-action=forbid]');
   const gaveUp = await waitForLog(pageA, from, 'unauthorized', '4403');
   assert.equal(await pageA.locator(`#log li[data-seq="${gaveUp}"]`).getAttribute('class'), 'bad');
