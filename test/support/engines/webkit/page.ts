@@ -1,4 +1,4 @@
-// A WebKit tab driven over WebDriver, with the part of Playwright's Page API the
+// A WebKit page (a window of its own) driven over WebDriver, with the part of Playwright's Page API the
 // tests use: goto, evaluate, waitForFunction, addScriptTag, addInitScript (run
 // right after each navigation: WebKit has no init scripts), on('console' |
 // 'pageerror') (recorded in the page from the first navigation on), locators
@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import type { WebDriver } from 'selenium-webdriver';
 import { decodeValue, encodeArg, HOOKS, type Outcome, POLL, RUN } from './evaluate.ts';
 
-/** One WebDriver session: commands run one at a time, each in its tab. */
+/** One WebDriver session: commands run one at a time, each in its window. */
 export class Session {
   #queue: Promise<unknown> = Promise.resolve();
   #current: string | undefined;
@@ -26,16 +26,21 @@ export class Session {
     return next;
   }
 
-  /** A new tab; returns its handle. */
-  openTab(): Promise<string> {
+  /**
+   * A new page; returns its handle. A window, not a tab: MiniBrowser's background tabs are
+   * `visibilityState === 'hidden'` (switching to one does not bring it to the front), and
+   * WebKit throttles a hidden page's timers to about one tick a second. A window of its own
+   * stays visible, as every Playwright page does.
+   */
+  openWindow(): Promise<string> {
     return this.run(undefined, async (driver) => {
-      await driver.switchTo().newWindow('tab');
+      await driver.switchTo().newWindow('window');
       this.#current = await driver.getWindowHandle();
       return this.#current;
     });
   }
 
-  closeTab(handle: string): Promise<void> {
+  closeWindow(handle: string): Promise<void> {
     return this.run(handle, async (driver) => {
       await driver.close();
       this.#current = undefined;
