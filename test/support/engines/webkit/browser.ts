@@ -112,7 +112,7 @@ export class WebKitContext implements PageOwner {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#pages = [];
+    for (const page of this.#pages.splice(0)) page.detach();
     this.owner.forget(this);
     const session = await this.#session?.catch(() => undefined);
     await session?.stop();
