@@ -1,5 +1,7 @@
 // Builds the browser client (ESM, CJS, minified IIFE), the Node-only server
 // companion (ESM, CJS) and one bundled .d.ts per entry and module format.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
@@ -28,13 +30,20 @@ const external = (id) => /^(reconnecting-websocket|js-cookie|ws)$/.test(id) || i
 // The browser client's ESM/CJS builds inline reconnecting-websocket: not external.
 const clientExternal = (id) => id !== 'reconnecting-websocket' && external(id);
 
+// Chunk names carry a content hash: without this, dist/chunks keeps every old
+// chunk (and `npm pack` from a work tree would ship them).
+const cleanChunks = () => ({
+  name: 'authsocket-clean-chunks',
+  buildStart: () => rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true }),
+});
+
 export default [
   {
     // The main entry and `authsocket/lite` share the core through one chunk, so
     // an app importing both still has one AuthSocketError class.
     input: { index: 'src/index.ts', lite: 'src/lite.ts' },
     external: clientExternal,
-    plugins: [rwsSource({ mangleProps: true }), transpile(), inlinedLicenses({ fileName: 'THIRD-PARTY-LICENSES' })],
+    plugins: [cleanChunks(), rwsSource({ mangleProps: true }), transpile(), inlinedLicenses({ fileName: 'THIRD-PARTY-LICENSES' })],
     output: [
       { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks, hoistTransitiveImports: false },
       { dir: 'dist', format: 'cjs', exports: 'named', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks, hoistTransitiveImports: false },
