@@ -14,9 +14,9 @@ import type {
 import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
-import { backoffDelay } from './backoff.ts';
 import { isOffline, watchBrowserSignals } from './browserSignals.ts';
-import { afterAuthFailure, checkCloseCodes, type CloseCodeOverrides, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
+import { checkCloseCodes, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
+import { RetryPolicy, type RetryRules, type Stop } from './retryPolicy.ts';
 import { hasType, jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
@@ -85,9 +85,8 @@ export class AuthSocket<In = unknown, Out = In> {
   /** What the client waits for after open before `open`: the message carrier's ack, or any carrier's with `auth.ack`. */
   readonly #handshake: InBandAuth | undefined;
   readonly #setup: SetupFn<Out> | undefined;
-  readonly #maxFailures: number;
-  readonly #closeCodes: CloseCodeOverrides | undefined;
   readonly #reconnect: ResolvedReconnect;
+  readonly #retryRules: RetryRules;
   readonly #heartbeat: HeartbeatOptions<In, Out> | undefined;
   readonly #codec: Codec<In, Out>;
   readonly #WebSocket: WebSocketConstructorLike;
@@ -110,7 +109,7 @@ export class AuthSocket<In = unknown, Out = In> {
     runSetup: (link, done) => this.#runSetup(link, done),
     promote: (session, link) => this.#promote(session, link),
     settleCarrier: () => this.#carrier?.settle?.(),
-    judgeClose: (code, local) => judgeClose(code, local, this.#closeCodes),
+    judgeClose: (code, local) => judgeClose(code, local, this.#retryRules.closeCodes),
     handshakeTimeout: () => this.#handshake?.timeout ?? 0,
     emitError: (error) => this.#emitError(error),
     log: (line) => this.#log(line),
@@ -129,7 +128,6 @@ export class AuthSocket<In = unknown, Out = In> {
     this.url = socketUrl.href;
     this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
     this.#reconnect = resolveReconnect(options.reconnect);
-    this.#closeCodes = checkCloseCodes(options.closeCodes);
     checkHeartbeat(options.heartbeat);
     this.#heartbeat = options.heartbeat;
     this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
@@ -138,7 +136,12 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#debugSink = options.debug === true ? (line) => console.debug(line) : options.debug || undefined;
 
     this.#auth = options.auth;
-    this.#maxFailures = checkMaxFailures(options.auth?.maxFailures);
+    this.#retryRules = {
+      reconnect: this.#reconnect,
+      maxFailures: checkMaxFailures(options.auth?.maxFailures),
+      closeCodes: checkCloseCodes(options.closeCodes),
+      provider: typeof options.auth?.token === 'function',
+    };
     if (options.auth) {
       checkAuthSource(options.auth.token);
       checkTransportSecurity(socketUrl, true, options.allowInsecure);
@@ -227,9 +230,7 @@ export class AuthSocket<In = unknown, Out = In> {
       abort,
       primary: undefined!,
       attempt: 0,
-      retries: 0,
-      authFailures: 0,
-      unopened: 0,
+      policy: new RetryPolicy(this.#retryRules),
       nextDelay: 0,
       suspended: false,
       retired: new Set(),
@@ -453,7 +454,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #onOpen(session: Session, link: Link): void {
     this.#carrier?.settle?.();
-    session.unopened = 0;
+    session.policy.unopened = 0;
     this.#measureUptime(session, link);
     if (!this.#handshake) {
       link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
@@ -505,7 +506,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (link.confirmed) return; // the common case: every message of a confirmed connection
     clearTimeout(link.confirmTimer);
     link.confirmed = true;
-    session.authFailures = 0;
+    session.policy.authFailures = 0;
     this.#pendingQueue.confirm();
   }
 
@@ -513,7 +514,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #measureUptime(session: Session, link: Link): void {
     clearTimeout(link.uptimeTimer);
     link.uptimeTimer = setTimeout(() => {
-      session.retries = 0;
+      session.policy.retries = 0;
     }, this.#reconnect.minUptime);
   }
 
@@ -545,42 +546,27 @@ export class AuthSocket<In = unknown, Out = In> {
     const { code } = ending;
     const reason = this.#redactor.redact(ending.reason);
     this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
-    let giveUp: (() => void) | undefined;
-
-    let verdict = judgeClose(code, ending.local, this.#closeCodes);
-    // After a reject message the server's own close says how (4403: forbidden); any other code is still a refusal.
-    if (rejected && !ending.local && (verdict === 'transient' || verdict === 'retry-now')) verdict = 'auth-failure';
-    // Refused: the server closed before the application saw what was sent.
-    this.#pendingQueue.settleUnconfirmed(verdict === 'auth-failure' || verdict === 'forbidden');
-    if (verdict === 'forbidden') giveUp = () => this.#giveUpUnauthorized(code, reason);
-    else if (verdict === 'fatal') giveUp = () => this.#giveUpFatal(code, reason);
-    else if (verdict === 'auth-failure') {
-      session.authFailures += 1;
-      const exhausted = session.authFailures >= this.#maxFailures;
-      if (exhausted) giveUp = () => this.#giveUpUnauthorized(code, reason);
-      else if (!this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
-      const next = afterAuthFailure(exhausted ? session.authFailures : 0, Boolean(giveUp), typeof this.#auth?.token === 'function');
-      const error = authError?.(next)
-        ?? (ending.local ? undefined : fail('AUTH_REJECTED', `credential refused: closed with ${code}${reason ? ` (${reason})` : ''}; ${next}`));
+    const decision = session.policy.judge(ending, Boolean(rejected));
+    this.#pendingQueue.settleUnconfirmed(decision.refused);
+    if (decision.next) {
+      const error = authError?.(decision.next)
+        ?? (ending.local ? undefined : fail('AUTH_REJECTED', `credential refused: closed with ${code}${reason ? ` (${reason})` : ''}; ${decision.next}`));
       if (error) this.#emitError(error);
     }
     if (ending.noSubprotocol) this.#emitError(noSubprotocolError(this.#offered(), 'retrying'));
-    if (!ending.opened) this.#countUnopened(session);
-    if (!giveUp && !this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
+    if (decision.hintDue) this.#emitHint(session);
 
     if (this.#session !== session) return; // an error listener closed the socket
-    this.#events.emit('close', { code, reason, wasClean: ending.wasClean, willReconnect: !giveUp });
+    this.#events.emit('close', { code, reason, wasClean: ending.wasClean, willReconnect: !decision.stop });
     if (this.#session !== session) return; // a listener closed the socket
-    if (giveUp) return giveUp();
-    this.#scheduleRetry(session, verdict === 'retry-now');
+    if (decision.stop) return this.#stop(session, decision.stop, code, reason);
+    this.#scheduleRetry(session, decision.verdict === 'retry-now');
   }
 
-  #countUnopened(session: Session): void {
-    session.unopened += 1;
-    if (session.unopened !== this.#reconnect.hintAfter) return;
+  #emitHint(session: Session): void {
     const carrier = this.#carrier?.name;
     this.#emitError(fail('CONNECTION_FAILED', unopenedHint({
-      attempts: session.unopened,
+      attempts: session.policy.unopened,
       credentialOnUpgrade: carrier !== undefined && carrier !== 'message',
       offered: this.#offered(),
       longest: session.longestLine,
@@ -594,12 +580,11 @@ export class AuthSocket<In = unknown, Out = In> {
 
   /** Schedules the next attempt; `false` (after closing) when there will be none. */
   #scheduleRetry(session: Session, immediately: boolean): boolean {
-    if (!this.#canRetry(session)) {
-      this.#stopRetrying(session);
+    if (!session.policy.canRetry()) {
+      this.#stop(session, 'retries');
       return false;
     }
-    const delay = immediately ? 0 : backoffDelay(this.#reconnect, session.retries);
-    session.retries += 1;
+    const delay = session.policy.nextDelay(immediately);
     session.nextDelay = delay;
     this.#machine.moveTo('reconnecting');
     if (this.#session !== session) return false; // a state listener closed the socket
@@ -608,27 +593,19 @@ export class AuthSocket<In = unknown, Out = In> {
     return true;
   }
 
-  #canRetry(session: Session): boolean {
-    return this.#reconnect.enabled && session.retries < this.#reconnect.maxRetries;
-  }
-
-  #stopRetrying(session: Session): void {
-    if (this.#reconnect.enabled) {
-      this.#emitError(fail('CONNECTION_FAILED', `Gave up after ${session.retries} retries (reconnect.maxRetries); call open()`));
+  /** Stops retrying (the queue is kept for `open()`) and says why. */
+  #stop(session: Session, why: Stop, code = 0, reason = ''): void {
+    if (why === 'retries' && this.#reconnect.enabled) {
+      this.#emitError(fail('CONNECTION_FAILED', `Gave up after ${session.policy.retries} retries (reconnect.maxRetries); call open()`));
+    }
+    if (why === 'fatal') {
+      this.#emitError(fail('CONNECTION_FAILED', `closed with ${code}${reason ? ` (${reason})` : ''}, fatal by options.closeCodes; stopped, queue kept; call open()`));
     }
     this.#giveUp();
-  }
-
-  /** `closeCodes` marks this server close code fatal: stop, keep the queue for `open()`. */
-  #giveUpFatal(code: number, reason: string): void {
-    this.#emitError(fail('CONNECTION_FAILED', `closed with ${code}${reason ? ` (${reason})` : ''}, fatal by options.closeCodes; stopped, queue kept; call open()`));
-    this.#giveUp();
-  }
-
-  #giveUpUnauthorized(code: number, reason: string): void {
-    this.#giveUp();
-    this.#log(`gave up: closed with ${code}`);
-    this.#events.emit('unauthorized', { code, reason });
+    if (why === 'unauthorized') {
+      this.#log(`gave up: closed with ${code}`);
+      this.#events.emit('unauthorized', { code, reason });
+    }
   }
 
   /** Stops for good but keeps the queue: `open()` may start again. */

@@ -1,0 +1,14 @@
+import { minify } from 'terser';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { rollup } from 'rollup';
+const cfg = (await import(process.cwd() + '/rollup.config.mjs')).default[1];
+const bundle = await rollup({ input: cfg.input, plugins: cfg.plugins, onwarn() {} });
+const { output } = await bundle.generate({ format: 'iife', name: 'AuthSocket', exports: 'default' });
+const code = output[0].code;
+const { terserOptions } = await import(process.cwd() + '/scripts/rollup/minify.mjs');
+const names = process.argv[2] ? process.argv[2].split(',') : [];
+const esc = names.map((n) => n.replace(/[$]/g, '\\$'));
+const regex = names.length ? new RegExp(`^(_[a-z].*|${esc.join('|')})$`, 'i') : terserOptions.mangle.properties.regex;
+const r = await minify(code, { ...terserOptions, mangle: { properties: { regex } } });
+console.log(names.length, r.code.length, gzipSync(r.code, { level: 9 }).length);
