@@ -15,12 +15,12 @@ import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { isOffline, watchBrowserSignals } from './browserSignals.ts';
-import { checkCloseCodes, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
+import { checkCloseCodes, judgeClose, RETRY_NOW } from './closeCodes.ts';
 import { RetryPolicy, type RetryRules, type Stop } from './retryPolicy.ts';
-import { hasType, jsonCodec } from './codec.ts';
+import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
-import { Heartbeat } from './heartbeat.ts';
+import { Heartbeat, isPong, pingOf } from './heartbeat.ts';
 import {
   checkAuthSource,
   checkHeartbeat,
@@ -37,16 +37,13 @@ import { OrderedValidator } from './validator.ts';
 import type { TabGroup } from '../tabs/sharedSession.ts';
 import { LITE_PLUGINS, type Plugins } from './plugins.ts';
 import { type Ending, Transport } from './transport.ts';
-import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
+import { awaitVerdict, failAuth, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
 import { checkSetup, runSetup, type SetupFn } from './setup.ts';
 import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
 import { noSubprotocolError, unopenedHint } from './unopenedHint.ts';
 import { DEFAULT_APP_PROTOCOL } from '../carriers/subprotocol.ts';
-
-/** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
-const REJECT_CLOSE_WAIT = 1000;
 
 /**
  * A WebSocket client that authenticates every connection with a fresh
@@ -463,7 +460,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#machine.moveTo('authenticating');
     if (this.#session !== session) return; // a state listener closed the socket
     this.#authenticateInBand(link, (verdict) => {
-      if (verdict !== 'ack') return void this.#failAuth(link, verdict);
+      if (verdict !== 'ack') return void failAuth(link, verdict, this.#handshake!.timeout);
       this.#confirm(session, link);
       this.#setUpThenOpen(session, link);
     });
@@ -533,7 +530,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (session.primary === link) {
       // With a handshake the ack confirms; otherwise any message does.
       if (!this.#handshake) this.#confirm(session, link);
-      if (this.#heartbeat && (this.#heartbeat.isPong ? this.#heartbeat.isPong(msg) : hasType(msg, 'pong'))) return;
+      if (this.#heartbeat && isPong(this.#heartbeat, msg)) return;
     }
     this.#inbox.push(msg);
   }
@@ -649,38 +646,10 @@ export class AuthSocket<In = unknown, Out = In> {
 
   // ── in-band auth and re-authentication ──────────────────────────────────
 
-  /**
-   * Sends the in-band auth frame on `link` and reports the server's verdict (or
-   * a timeout) once; `false` when the carrier has no in-band auth.
-   */
+  /** Waits for the server's verdict on `link`'s credential (sending the auth frame, if any); `false` without a handshake. */
   #authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void, credential = link.credential!): boolean {
-    const handshake = this.#handshake;
-    if (!handshake) return false;
-    link.verdictWait?.end();
-    link.verdictWait = new VerdictWait(handshake, credential.token, (frame) => link.transport.send(frame), (msg) => this.#toFrame(msg), (verdict) => {
-      link.verdictWait = undefined;
-      onVerdict(verdict);
-    });
-    return true;
-  }
-
-  /**
-   * A refused or unanswered credential is an auth failure. After a reject the
-   * server gets {@link REJECT_CLOSE_WAIT} to close with its own code (4403 is
-   * forbidden: no retry); without that the client closes with 4401 itself. The
-   * error is emitted when the connection's end is handled, once it is known
-   * whether the client retries.
-   */
-  #failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>): AuthSocketError {
-    const timeout = this.#handshake!.timeout;
-    if (verdict !== 'ended') {
-      link.authError = (next) => verdictError(verdict, timeout, next);
-      if (verdict === 'reject') {
-        link.rejected = true;
-        link.rejectTimer = setTimeout(() => link.transport.drop(UNAUTHORIZED, 'auth rejected'), REJECT_CLOSE_WAIT);
-      } else link.transport.drop(UNAUTHORIZED, 'auth timeout');
-    }
-    return verdictError(verdict, timeout, 'this connection ends');
+    if (this.#handshake) awaitVerdict(link, this.#handshake, credential.token, (msg) => this.#toFrame(msg), onVerdict);
+    return Boolean(this.#handshake);
   }
 
   async #refreshInPlace(session: Session): Promise<void> {
@@ -698,7 +667,7 @@ export class AuthSocket<In = unknown, Out = In> {
     }
     await new Promise<void>((resolve, reject) => {
       this.#authenticateInBand(link, (verdict) => {
-        if (verdict !== 'ack') return reject(this.#failAuth(link, verdict));
+        if (verdict !== 'ack') return reject(failAuth(link, verdict, this.#handshake!.timeout));
         link.credential = credential;
         this.#scheduleRefresh(session, credential);
         this.#events.emit('reauthenticated', { via: 'in-place' });
@@ -739,7 +708,7 @@ export class AuthSocket<In = unknown, Out = In> {
     session.heartbeat = new Heartbeat(
       options.interval,
       options.timeout,
-      () => link.transport.send(this.#toFrame(options.ping ? options.ping() : '{"type":"ping"}')),
+      () => link.transport.send(this.#toFrame(pingOf(options))),
       () => {
         this.#log(`no pong in ${options.timeout} ms: reconnecting`);
         link.transport.drop(RETRY_NOW, 'heartbeat timeout');
