@@ -6,8 +6,8 @@
 //     (imports `authsocket/lite` by name, uses `via: subprotocol`) bundled the way
 //     an app's bundler does it — esbuild --bundle --minify --format=esm
 //     --platform=browser, `authsocket/lite` resolved to this package (package.json
-//     `exports`: dist/lite.js, `sideEffects: false`), reconnecting-websocket and js-cookie
-//     from node_modules, legal comments dropped (as for every bundle the bench
+//     `exports`: dist/lite.js, `sideEffects: false`; reconnecting-websocket is inside
+//     dist/), js-cookie from node_modules, legal comments dropped (as for every bundle the bench
 //     compares).
 // Exit 0 and one line per budget when within both; exit 1 and one line per
 // failing budget otherwise (over it, or its input missing: run the build).
@@ -28,6 +28,8 @@
 // anchor: 15,078 / 15,975 B, so 15,250 / 16,000.
 // Dead/duplicate code out, and the app on `authsocket/lite` (carriers as
 // values, no tabs, js-cookie in its own chunk): 15,124 / 13,058 B, so 15,250 / 13,250.
+// reconnecting-websocket compiled from its TS source inside dist/ (private members renamed,
+// debug lines stripped, also in the CDN build): 14,895 / 11,980 B, so app 12,000 (CDN kept).
 // Issue 15's targets: 11,000 (CDN) and 8,000 (app).
 // Lower budgets as size work lands; raise one only for a reviewed feature or
 // fix, saying so here.
@@ -37,7 +39,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BUDGET = 15_250; // bytes, CDN build, min+gzip -9 (see the history above)
-export const APP_BUDGET = 13_250; // bytes, one-carrier app, min+gzip -9
+export const APP_BUDGET = 12_000; // bytes, one-carrier app, min+gzip -9
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
 export const APP = fileURLToPath(new URL('../bench/fixtures/one-carrier-app.js', import.meta.url));

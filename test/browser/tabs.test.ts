@@ -1,7 +1,6 @@
 // `shared`: several tabs of ONE profile (browser context) share one
 // authenticated connection. The leader connects; the others relay through it.
 import assert from 'node:assert/strict';
-import { engine } from '../support/browser.ts';
 import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { entries, waitForEvents } from '../support/page.ts';
@@ -77,11 +76,7 @@ describe('shared: one connection for all tabs', () => {
     await context.close();
   });
 
-  // WebKit: the followers' 5 ms send loop (setInterval in windows that are not in front)
-  // delivered no frame within 5 s under WebKitWebDriver; likely background-window timer
-  // throttling, not investigated further. Chromium and Firefox run it.
-  const failoverSkip = engine.name === 'webkit' ? { skip: 'WebKit: the background windows\' send loop does not run under WebKitWebDriver (timer throttling, likely)' } : {};
-  test('the leader\'s tab closes: a follower leads within 2 s plus backoff, with its own fresh credential; nothing sent is lost', failoverSkip, async () => {
+  test('the leader\'s tab closes: a follower leads within 2 s plus backoff, with its own fresh credential; nothing sent is lost', async () => {
     const since = server.connections.length;
     const { context, tabs } = await openTabs(browser, statics, 3);
     await share(tabs[0]!, 'a', server.url);

@@ -1,7 +1,7 @@
 // The README's quickstart snippets, run AS WRITTEN and together: the server
 // quickstart (`<!-- quickstart:server -->`) in Node, the CDN page
 // (`<!-- quickstart:cdn -->`) and the TypeScript client (`<!-- quickstart:client -->`)
-// in Chromium. A message must round-trip end to end, so the snippets can never
+// in each engine. A message must round-trip end to end, so the snippets can never
 // drift apart again (ticket format, JSON both ways, `response.ok`).
 //
 // The only changes are placeholders a reader substitutes too: the hosts
@@ -10,7 +10,8 @@
 // locally) and the two functions the server quickstart leaves to the app
 // (`currentUser`, `isBanned`). The page is served by a static server that
 // forwards `/ws-ticket` to the quickstart server, as a reverse proxy would, so
-// every port is chosen by the OS.
+// every port is chosen by the OS. The snippets report through console.log; in
+// WebKit (no init scripts) the page starts with the adapter's console recorder.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transformSync } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { engine, launchBrowser } from '../support/browser.ts';
+import { consoleRecorderTag, engine, launchBrowser } from '../support/browser.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -101,7 +102,7 @@ before(async () => {
   cdnPage = substitute(cdnPage, 'wss://app.example.com', wsOrigin);
   statics.route('/cdn.html', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><meta charset="utf-8"><title>CDN quickstart</title><body>\n${cdnPage}\n</body>`);
+    res.end(`<!doctype html><meta charset="utf-8"><title>CDN quickstart</title>${consoleRecorderTag()}<body>\n${cdnPage}\n</body>`);
   });
 
   // The TypeScript quickstart, bundled like an app would: 'authsocket' is this package.
@@ -120,7 +121,7 @@ before(async () => {
   });
   statics.route('/client.html', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><meta charset="utf-8"><title>TS quickstart</title><body><script>${bundle.outputFiles[0]!.text}</script></body>`);
+    res.end(`<!doctype html><meta charset="utf-8"><title>TS quickstart</title>${consoleRecorderTag()}<body><script>${bundle.outputFiles[0]!.text}</script></body>`);
   });
 
   browser = await launchBrowser();
@@ -139,10 +140,6 @@ after(async () => {
 
 // The snippet checks that do not involve a browser run once, in the Chromium pass.
 const onceOnly = engine.name === 'chromium' ? {} : { skip: `${engine.label} pass: engine-independent, run in the Chromium pass` };
-
-// The snippets report with console.log, which the WebKit adapter's console shim does not
-// deliver for them; they are engine-independent code and run in Chromium and Firefox.
-const consoleCapture = engine.name === 'webkit' ? { skip: 'WebKit: the snippets report through console.log, not captured by the WebDriver adapter' } : {};
 
 /** A browser context, logged in (cookie `session=alice` on the page's host) or not. */
 async function context(loggedIn: boolean): Promise<BrowserContext> {
@@ -202,7 +199,7 @@ test('the server quickstart type-checks under strict tsc (with @types/ws and @ty
   assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
 });
 
-test('CDN snippet + server quickstart: a logged-in page authenticates and its message comes back as JSON', consoleCapture, async () => {
+test('CDN snippet + server quickstart: a logged-in page authenticates and its message comes back as JSON', async () => {
   const ctx = await context(true);
   const page = await ctx.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
@@ -213,7 +210,7 @@ test('CDN snippet + server quickstart: a logged-in page authenticates and its me
   await ctx.close();
 });
 
-test('TypeScript quickstart (bundled) + server quickstart: render() gets the reply', consoleCapture, async () => {
+test('TypeScript quickstart (bundled) + server quickstart: render() gets the reply', async () => {
   const ctx = await context(true);
   const page = await ctx.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));

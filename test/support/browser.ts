@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { launchEngine } from './engines/index.ts';
 
-export { engine, unless, type Engine, type EngineName } from './engines/index.ts';
+export { consoleRecorderTag, engine, unless, type Engine, type EngineName } from './engines/index.ts';
 
 export async function launchBrowser(): Promise<Browser> {
   return launchEngine();

@@ -1,7 +1,7 @@
 // CI's size budgets (scripts/size-budget.mjs), min+gzip -9: the CDN build
 // (dist/authsocket.min.js, the IIFE with every dependency inlined) within
 // BUDGET, and the one-carrier app (bench/fixtures/one-carrier-app.js bundled by
-// esbuild against dist/index.js) within APP_BUDGET. The suite runs after
+// esbuild against dist/lite.js) within APP_BUDGET. The suite runs after
 // `npm run build`, so dist/ is fresh here.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -40,18 +40,23 @@ test('the app check fails with exit 1 and one line when over budget or when its 
   assert.match(missing.stderr, /^size-budget: FAIL: cannot read .*does-not-exist\.js/);
 });
 
-test('the app is bundled as an app would: the built lite entry plus its dependencies from node_modules, no src/; unused carriers and tabs dropped', async () => {
+test('the app is bundled as an app would: the built lite entry (reconnecting-websocket inside it) plus js-cookie from node_modules, no src/; unused carriers and tabs dropped', async () => {
   const { bundleApp } = await import('../../scripts/size-budget.mjs');
   const { inputs, gzipped, minified, code } = await bundleApp();
   assert.ok(gzipped > 0 && gzipped < minified);
   assert.ok(inputs.includes('dist/lite.js'), inputs.join(', '));
-  assert.ok(inputs.some((input) => /node_modules\/reconnecting-websocket\/dist\//.test(input)), inputs.join(', '));
+  // reconnecting-websocket comes compiled from its TS source inside dist/, not from its ES5 dist file with tslib.
+  assert.ok(inputs.some((input) => /^dist\/chunks\/reconnecting-websocket-[\w-]+\.js$/.test(input)), inputs.join(', '));
+  assert.deepEqual(inputs.filter((input) => input.includes('node_modules/reconnecting-websocket')), []);
   assert.deepEqual(inputs.filter((input) => input.startsWith('src/')), []);
   // The chunk shared with the main entry imports js-cookie; what matters is what is left of it.
   const text = new TextDecoder().decode(code);
   assert.ok(!text.includes('withAttributes'), 'js-cookie (only the cookie carrier uses it) is not bundled');
   assert.ok(!text.includes('BroadcastChannel'), 'tab sharing is not bundled');
   assert.ok(!text.includes('Authorization'), 'the header carrier is not bundled');
+  assert.ok(!text.includes('__extends'), 'no tslib helper');
+  assert.doesNotMatch(text, /\._(ws|retryCount|options|listeners|connectLock)\b/, "reconnecting-websocket's private members are renamed");
+  assert.ok(!text.includes('RWS>'), "reconnecting-websocket's debug logging is stripped");
 });
 
 test('the main entry still bundles every carrier by name (js-cookie included)', async () => {

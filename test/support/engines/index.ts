@@ -5,6 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
 import { launchFirefox } from './firefox.ts';
+import { CONSOLE_RECORDER } from './webkit/evaluate.ts';
 
 export type EngineName = 'chromium' | 'firefox' | 'webkit';
 
@@ -45,6 +46,15 @@ export const engine: Engine = selected();
 /** `{ skip }` option for node:test: skips with `reason` unless the engine has the capability. */
 export function unless(capable: boolean, reason: string): { skip: string | false } {
   return { skip: capable ? false : `${engine.label}: ${reason}` };
+}
+
+/**
+ * `<script>` to put first in a test page's HTML when a test waits for what the page's own
+ * scripts log: WebKit has no init scripts, so its console recorder must be in the page
+ * before them. Empty in Chromium and Firefox (Playwright sees the console natively).
+ */
+export function consoleRecorderTag(): string {
+  return engine.name === 'webkit' ? `<script>${CONSOLE_RECORDER}</script>` : '';
 }
 
 /** Launches the selected engine (or another one, for the bench). */

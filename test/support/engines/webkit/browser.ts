@@ -1,6 +1,6 @@
 // WebKit (WebKitGTK's MiniBrowser) behind the Playwright Browser/BrowserContext
 // API the tests use. A context is one WebDriver session, hence one
-// WebKitWebDriver process and its own profile (tabs of a session share
+// WebKitWebDriver process and its own profile (windows of a session share
 // cookies); browser.newPage() opens a page in a fresh context, as Playwright
 // does. All of it runs on one private Xvfb display, and reaches the test hosts
 // through a mapping proxy (WebKit has no resolver rules).
@@ -45,17 +45,17 @@ export class WebKitContext implements PageOwner {
     if (this.#closed) throw new Error('browserContext.newPage: Target page, context or browser has been closed');
     const first = !this.#session;
     const session = await (this.#session ??= this.owner.openSession());
-    const handle = this.#spare.pop() ?? (first ? await session.run(undefined, (driver) => driver.getWindowHandle()) : await session.openTab());
+    const handle = this.#spare.pop() ?? (first ? await session.run(undefined, (driver) => driver.getWindowHandle()) : await session.openWindow());
     const page = new WebKitPage(session, handle, this);
     this.#pages.push(page);
     return page;
   }
 
-  /** Called by page.close(): the last tab of a session is kept (blank) for the next page, or the session ends. */
+  /** Called by page.close(): the last window of a session is kept (blank) for the next page, or the session ends. */
   async release(page: WebKitPage): Promise<void> {
     this.#pages = this.#pages.filter((p) => p !== page);
     const session = await this.#session!;
-    if (this.#pages.length > 0) return session.closeTab(page.handle).catch(() => {});
+    if (this.#pages.length > 0) return session.closeWindow(page.handle).catch(() => {});
     if (this.implicit) return this.close();
     await session.run(page.handle, (driver) => driver.get('about:blank')).catch(() => {});
     this.#spare.push(page.handle);
@@ -112,7 +112,7 @@ export class WebKitContext implements PageOwner {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#pages = [];
+    for (const page of this.#pages.splice(0)) page.detach();
     this.owner.forget(this);
     const session = await this.#session?.catch(() => undefined);
     await session?.stop();

@@ -5,6 +5,8 @@
 // evaluate never holds the session's one command queue.
 
 const MARK = '__authsocketShim';
+/** The page's shim: parked evaluations, recorded events, and the timer functions as they were when it was made. */
+const SHIM = `window.${MARK} || (window.${MARK} = { parked: {}, seq: 0, events: [], setTimeout: window.setTimeout.bind(window), clearTimeout: window.clearTimeout.bind(window) })`;
 
 /** Runs in the page: arguments = [source, isFunction, argJson, sliceMs]. */
 export const RUN = `
@@ -12,7 +14,7 @@ const [source, isFunction, argJson, sliceMs] = arguments;
 return (async () => {
 const __name = (fn) => fn; // tsx (esbuild keepNames) wraps functions in __name(...)
 if (!window.__name) window.__name = __name;
-const shim = window.${MARK} || (window.${MARK} = { parked: {}, seq: 0, events: [], setTimeout: window.setTimeout.bind(window), clearTimeout: window.clearTimeout.bind(window) });
+const shim = ${SHIM};
 const revive = (v) => {
   if (Array.isArray(v)) return v.map(revive);
   if (v && typeof v === 'object') {
@@ -69,25 +71,39 @@ delete shim.parked[arguments[0]];
 return { ...parked, events: shim.events.splice(0) };
 `;
 
-/** Runs in the page after each navigation: records console lines and uncaught errors for page.on(). */
+/** Runs in the page after each navigation: records console lines (text, each argument as JSON) and uncaught errors for page.on(), once per document. */
 export const HOOKS = `
-const shim = window.${MARK} || (window.${MARK} = { parked: {}, seq: 0, events: [], setTimeout: window.setTimeout.bind(window), clearTimeout: window.clearTimeout.bind(window) });
+const shim = ${SHIM};
 if (!shim.hooked) {
   shim.hooked = true;
+  const asJson = (v) => { try { const json = JSON.stringify(v); return json === undefined ? null : JSON.parse(json); } catch { return null; } };
   for (const type of ['log', 'info', 'warn', 'error', 'debug']) {
     const original = console[type].bind(console);
-    console[type] = (...args) => { shim.events.push({ kind: 'console', type, text: args.map(String).join(' ') }); original(...args); };
+    console[type] = (...args) => { shim.events.push({ kind: 'console', type, text: args.map(String).join(' '), args: args.map(asJson) }); original(...args); };
   }
   window.addEventListener('error', (e) => shim.events.push({ kind: 'pageerror', message: String(e.message) }));
   window.addEventListener('unhandledrejection', (e) => shim.events.push({ kind: 'pageerror', message: String(e.reason && e.reason.message || e.reason) }));
 }
 `;
 
+/**
+ * The same recorder as a classic script for a test page's HTML, ahead of the page's own
+ * scripts: WebDriver's first chance to run HOOKS is after the load event, too late for what a
+ * page logs while loading. What it records is delivered by the next evaluate or console poll.
+ */
+export const CONSOLE_RECORDER = `(() => {${HOOKS}})();`;
+
+/** Runs in the page: hands over what the recorder has so far (none before the first hook). */
+export const DRAIN = `
+const shim = window.${MARK};
+return { events: shim ? shim.events.splice(0) : [] };
+`;
+
 export interface Outcome {
   value?: string;
   error?: string;
   parked?: number;
-  events: Array<{ kind: 'console' | 'pageerror'; type?: string; text?: string; message?: string }>;
+  events: Array<{ kind: 'console' | 'pageerror'; type?: string; text?: string; args?: unknown[]; message?: string }>;
 }
 
 export function encodeArg(arg: unknown): string {

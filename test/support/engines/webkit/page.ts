@@ -1,14 +1,16 @@
-// A WebKit tab driven over WebDriver, with the part of Playwright's Page API the
+// A WebKit page (a window of its own) driven over WebDriver, with the part of Playwright's Page API the
 // tests use: goto, evaluate, waitForFunction, addScriptTag, addInitScript (run
 // right after each navigation: WebKit has no init scripts), on('console' |
-// 'pageerror') (recorded in the page from the first navigation on), locators
+// 'pageerror') (recorded in the page from the first navigation on, or from the
+// page's first script where its HTML starts with the engine's console recorder;
+// delivered with each evaluate and, while anyone listens to 'console', polled), locators
 // for the demo's forms, screenshot, close.
 import { EventEmitter } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import type { WebDriver } from 'selenium-webdriver';
-import { decodeValue, encodeArg, HOOKS, type Outcome, POLL, RUN } from './evaluate.ts';
+import { decodeValue, DRAIN, encodeArg, HOOKS, type Outcome, POLL, RUN } from './evaluate.ts';
 
-/** One WebDriver session: commands run one at a time, each in its tab. */
+/** One WebDriver session: commands run one at a time, each in its window. */
 export class Session {
   #queue: Promise<unknown> = Promise.resolve();
   #current: string | undefined;
@@ -26,16 +28,21 @@ export class Session {
     return next;
   }
 
-  /** A new tab; returns its handle. */
-  openTab(): Promise<string> {
+  /**
+   * A new page; returns its handle. A window, not a tab: MiniBrowser's background tabs are
+   * `visibilityState === 'hidden'` (switching to one does not bring it to the front), and
+   * WebKit throttles a hidden page's timers to about one tick a second. A window of its own
+   * stays visible, as every Playwright page does.
+   */
+  openWindow(): Promise<string> {
     return this.run(undefined, async (driver) => {
-      await driver.switchTo().newWindow('tab');
+      await driver.switchTo().newWindow('window');
       this.#current = await driver.getWindowHandle();
       return this.#current;
     });
   }
 
-  closeTab(handle: string): Promise<void> {
+  closeWindow(handle: string): Promise<void> {
     return this.run(handle, async (driver) => {
       await driver.close();
       this.#current = undefined;
@@ -52,7 +59,11 @@ export interface PageOwner {
 
 type PageFunction = string | ((arg: any) => unknown);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A sleep that never keeps the test process alive (a page nobody closed must not hang a run). */
+const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 const SLICE_MS = 250;
+/** How often a page with 'console' listeners collects what its recorder has. */
+const CONSOLE_POLL_MS = 50;
 
 export const offlineScript = (offline: boolean) => `(() => {
   Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => ${!offline} });
@@ -63,8 +74,28 @@ export class WebKitPage extends EventEmitter {
   readonly #initScripts: string[] = [];
   #closed = false;
   #url = 'about:blank';
+  #polling = false;
   constructor(readonly session: Session, readonly handle: string, readonly owner: PageOwner & { [key: string]: any }) {
     super();
+    this.on('newListener', (event) => event === 'console' && this.#pollConsole());
+  }
+
+  /** A console line arrives without an evaluate to carry it (a test awaiting a page's own output). */
+  async #pollConsole(): Promise<void> {
+    if (this.#polling) return;
+    this.#polling = true;
+    try {
+      while (!this.#closed) {
+        await idle(CONSOLE_POLL_MS);
+        if (this.#closed || this.listenerCount('console') === 0) break;
+        if (!/^https?:/.test(this.#url)) continue;
+        // A failed poll (the window closing, a navigation under way) is retried or ends with the page.
+        const outcome = await this.session.run(this.handle, (driver) => driver.executeScript(DRAIN) as Promise<Outcome>).catch(() => null);
+        if (!this.#closed) this.#dispatch(outcome);
+      }
+    } finally {
+      this.#polling = false;
+    }
   }
 
   context(): any {
@@ -135,8 +166,10 @@ export class WebKitPage extends EventEmitter {
 
   #dispatch(outcome: Outcome | null): void {
     for (const event of outcome?.events ?? []) {
-      if (event.kind === 'console') this.emit('console', { text: () => event.text ?? '', type: () => event.type ?? 'log' });
-      else this.emit('pageerror', new Error(event.message));
+      if (event.kind === 'console') {
+        const args = (event.args ?? []).map((value) => ({ jsonValue: async () => value }));
+        this.emit('console', { text: () => event.text ?? '', type: () => event.type ?? 'log', args: () => args });
+      } else this.emit('pageerror', new Error(event.message));
     }
   }
 
@@ -240,6 +273,13 @@ export class WebKitPage extends EventEmitter {
     if (this.#closed) return;
     this.#closed = true;
     await this.owner.release(this);
+    this.emit('close', this);
+  }
+
+  /** Its context closed (the session ended with it). */
+  detach(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.emit('close', this);
   }
 }

@@ -1,0 +1,6 @@
+// Types of scripts/rollup/rwsSource.mjs for the TypeScript callers (test/unit/rws-source.test.ts).
+import type { Plugin } from 'rollup';
+
+export const RWS_PRIVATE: RegExp;
+export function stripDebug(source: string, file?: string): string;
+export function rwsSource(options?: { mangleProps?: boolean }): Plugin;
