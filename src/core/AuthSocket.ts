@@ -15,7 +15,7 @@ import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { isOffline, watchBrowserSignals } from './browserSignals.ts';
-import { checkCloseCodes, judgeClose, RETRY_NOW } from './closeCodes.ts';
+import { checkCloseCodes, RETRY_NOW } from './closeCodes.ts';
 import { RetryPolicy, type RetryRules, type Stop } from './retryPolicy.ts';
 import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
@@ -106,7 +106,6 @@ export class AuthSocket<In = unknown, Out = In> {
     runSetup: (link, done) => this.#runSetup(link, done),
     promote: (session, link) => this.#promote(session, link),
     settleCarrier: () => this.#carrier?.settle?.(),
-    judgeClose: (code, local) => judgeClose(code, local, this.#retryRules.closeCodes),
     handshakeTimeout: () => this.#handshake?.timeout ?? 0,
     emitError: (error) => this.#emitError(error),
     log: (line) => this.#log(line),
@@ -311,15 +310,15 @@ export class AuthSocket<In = unknown, Out = In> {
    * ```
    */
   ready(): Promise<void> {
-    if (this.state === 'open') return Promise.resolve();
-    if (this.state === 'closed') return Promise.reject(fail('CONNECTION_FAILED', 'closed; call open() first'));
     return new Promise((resolve, reject) => {
-      const off = this.on('state', ({ to }) => {
-        if (to === 'open') resolve();
-        else if (to === 'closed') reject(fail('CONNECTION_FAILED', 'closed before ready'));
-        else return;
-        off();
-      });
+      const settle = (state: State) => {
+        if (state === 'open') resolve();
+        else if (state === 'closed') reject(fail('CONNECTION_FAILED', 'closed; call open() first'));
+        else return false;
+        return true;
+      };
+      if (settle(this.state)) return;
+      const off = this.on('state', ({ to }) => settle(to) && off());
     });
   }
 
@@ -539,7 +538,7 @@ export class AuthSocket<In = unknown, Out = In> {
     const { authError, rejected } = link;
     this.#resetAttempt(session, link);
     // The next connection fetches a fresh credential anyway.
-    this.#makeBeforeBreak.abandon(session, 'The connection dropped during re-authentication; reconnecting with a fresh credential.');
+    this.#makeBeforeBreak.abandon(session, 're-authentication: the connection dropped; reconnecting');
     const { code } = ending;
     const reason = this.#redactor.redact(ending.reason);
     this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
@@ -617,7 +616,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#session = undefined;
     session.abort.abort();
     session.detachBrowser();
-    this.#closeLinks(session, code, reason, 'The socket closed during re-authentication.');
+    this.#closeLinks(session, code, reason, 're-authentication: closed');
   }
 
   /** Closes every connection of the session: the current one, a pending candidate, retired ones. */
@@ -741,7 +740,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #suspend(session: Session): void {
     if (session.suspended || this.state === 'closed') return;
     session.suspended = true;
-    this.#closeLinks(session, 1000, 'page hidden', 'The page was hidden during re-authentication.');
+    this.#closeLinks(session, 1000, 'page hidden', 're-authentication: page hidden');
     this.#events.emit('close', { code: 1000, reason: 'page hidden', wasClean: true, willReconnect: true });
     if (this.#session === session) this.#machine.moveTo('reconnecting');
   }
