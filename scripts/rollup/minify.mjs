@@ -13,15 +13,37 @@
 //   (checked in src/, reconnecting-websocket and js-cookie). `/^_[a-z]/i`
 //   leaves `__proto__` (js-cookie's `"__proto__" !== key` guard, and any
 //   object literal `{ __proto__: … }`) alone.
+// - mangle.properties, also: the client's internal objects (Session, Link,
+//   the retry policy, the make-before-break host, transport handlers) are
+//   plain objects whose property names would otherwise ship in full. The
+//   names in INTERNAL_PROPERTIES appear nowhere in the public API (src/types.ts),
+//   in tab frames or in the dependencies, and no code reads them by string;
+//   test/unit/minify-internals.test.ts keeps it that way.
 // - comments: only the one-line licence banner stays; the licence texts are
 //   in authsocket.min.js.LICENSE.txt (scripts/rollup/licenses.mjs).
 import { LICENSE_BANNER } from './licenses.mjs';
+
+/** Property names private to the client's own objects, mangled in the CDN build. */
+export const INTERNAL_PROPERTIES = [
+  // Session and Link (src/core/session.ts)
+  'primary', 'candidate', 'retired', 'nextDelay', 'longestLine', 'backoff', 'refreshTimer', 'reauthentication',
+  'suspended', 'detachBrowser', 'policy', 'transport', 'credential', 'confirmed', 'confirmTimer', 'uptimeTimer',
+  'rejected', 'rejectTimer', 'cancelSetup', 'authenticated', 'setUp', 'authError', 'verdictWait', 'retireTimer',
+  'attempted', 'fetchedAt',
+  // the retry policy (src/core/retryPolicy.ts)
+  'authFailures', 'unopened', 'retries', 'hintDue', 'refused', 'canRetry',
+  // the make-before-break host (src/core/makeBeforeBreak.ts) and transport handlers (src/core/transport.ts)
+  'createLink', 'planAttempt', 'authenticateInBand', 'runSetup', 'promote', 'settleCarrier', 'judgeClose',
+  'handshakeTimeout', 'emitError', 'nextAttempt',
+];
+
+const internal = new RegExp(`^(?:_[a-zA-Z]|(?:${INTERNAL_PROPERTIES.join('|')})$)`);
 
 export const terserOptions = {
   ecma: 2022,
   module: false,
   compress: { passes: 3, unsafe_methods: true, pure_getters: true },
-  mangle: { properties: { regex: /^_[a-z]/i } },
+  mangle: { properties: { regex: internal } },
   // A RegExp, not a function: @rollup/plugin-terser serialises options to its workers.
   format: { comments: LICENSE_BANNER },
 };

@@ -14,13 +14,13 @@ import type {
 import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
-import { backoffDelay } from './backoff.ts';
 import { isOffline, watchBrowserSignals } from './browserSignals.ts';
-import { afterAuthFailure, checkCloseCodes, type CloseCodeOverrides, judgeClose, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
-import { hasType, jsonCodec } from './codec.ts';
+import { checkCloseCodes, RETRY_NOW } from './closeCodes.ts';
+import { RetryPolicy, type RetryRules, type Stop } from './retryPolicy.ts';
+import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
-import { Heartbeat } from './heartbeat.ts';
+import { Heartbeat, isPong, pingOf } from './heartbeat.ts';
 import {
   checkAuthSource,
   checkHeartbeat,
@@ -37,16 +37,13 @@ import { OrderedValidator } from './validator.ts';
 import type { TabGroup } from '../tabs/sharedSession.ts';
 import { LITE_PLUGINS, type Plugins } from './plugins.ts';
 import { type Ending, Transport } from './transport.ts';
-import { verdictError, VerdictWait, type Verdict } from './inBandAuth.ts';
+import { awaitVerdict, failAuth, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
 import { checkSetup, runSetup, type SetupFn } from './setup.ts';
 import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
 import { noSubprotocolError, unopenedHint } from './unopenedHint.ts';
 import { DEFAULT_APP_PROTOCOL } from '../carriers/subprotocol.ts';
-
-/** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
-const REJECT_CLOSE_WAIT = 1000;
 
 /**
  * A WebSocket client that authenticates every connection with a fresh
@@ -85,9 +82,8 @@ export class AuthSocket<In = unknown, Out = In> {
   /** What the client waits for after open before `open`: the message carrier's ack, or any carrier's with `auth.ack`. */
   readonly #handshake: InBandAuth | undefined;
   readonly #setup: SetupFn<Out> | undefined;
-  readonly #maxFailures: number;
-  readonly #closeCodes: CloseCodeOverrides | undefined;
   readonly #reconnect: ResolvedReconnect;
+  readonly #retryRules: RetryRules;
   readonly #heartbeat: HeartbeatOptions<In, Out> | undefined;
   readonly #codec: Codec<In, Out>;
   readonly #WebSocket: WebSocketConstructorLike;
@@ -110,7 +106,6 @@ export class AuthSocket<In = unknown, Out = In> {
     runSetup: (link, done) => this.#runSetup(link, done),
     promote: (session, link) => this.#promote(session, link),
     settleCarrier: () => this.#carrier?.settle?.(),
-    judgeClose: (code, local) => judgeClose(code, local, this.#closeCodes),
     handshakeTimeout: () => this.#handshake?.timeout ?? 0,
     emitError: (error) => this.#emitError(error),
     log: (line) => this.#log(line),
@@ -129,7 +124,6 @@ export class AuthSocket<In = unknown, Out = In> {
     this.url = socketUrl.href;
     this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
     this.#reconnect = resolveReconnect(options.reconnect);
-    this.#closeCodes = checkCloseCodes(options.closeCodes);
     checkHeartbeat(options.heartbeat);
     this.#heartbeat = options.heartbeat;
     this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
@@ -138,7 +132,12 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#debugSink = options.debug === true ? (line) => console.debug(line) : options.debug || undefined;
 
     this.#auth = options.auth;
-    this.#maxFailures = checkMaxFailures(options.auth?.maxFailures);
+    this.#retryRules = {
+      reconnect: this.#reconnect,
+      maxFailures: checkMaxFailures(options.auth?.maxFailures),
+      closeCodes: checkCloseCodes(options.closeCodes),
+      provider: typeof options.auth?.token === 'function',
+    };
     if (options.auth) {
       checkAuthSource(options.auth.token);
       checkTransportSecurity(socketUrl, true, options.allowInsecure);
@@ -227,9 +226,7 @@ export class AuthSocket<In = unknown, Out = In> {
       abort,
       primary: undefined!,
       attempt: 0,
-      retries: 0,
-      authFailures: 0,
-      unopened: 0,
+      policy: new RetryPolicy(this.#retryRules),
       nextDelay: 0,
       suspended: false,
       retired: new Set(),
@@ -313,15 +310,15 @@ export class AuthSocket<In = unknown, Out = In> {
    * ```
    */
   ready(): Promise<void> {
-    if (this.state === 'open') return Promise.resolve();
-    if (this.state === 'closed') return Promise.reject(fail('CONNECTION_FAILED', 'closed; call open() first'));
     return new Promise((resolve, reject) => {
-      const off = this.on('state', ({ to }) => {
-        if (to === 'open') resolve();
-        else if (to === 'closed') reject(fail('CONNECTION_FAILED', 'closed before ready'));
-        else return;
-        off();
-      });
+      const settle = (state: State) => {
+        if (state === 'open') resolve();
+        else if (state === 'closed') reject(fail('CONNECTION_FAILED', 'closed; call open() first'));
+        else return false;
+        return true;
+      };
+      if (settle(this.state)) return;
+      const off = this.on('state', ({ to }) => settle(to) && off());
     });
   }
 
@@ -453,7 +450,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #onOpen(session: Session, link: Link): void {
     this.#carrier?.settle?.();
-    session.unopened = 0;
+    session.policy.unopened = 0;
     this.#measureUptime(session, link);
     if (!this.#handshake) {
       link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
@@ -462,7 +459,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#machine.moveTo('authenticating');
     if (this.#session !== session) return; // a state listener closed the socket
     this.#authenticateInBand(link, (verdict) => {
-      if (verdict !== 'ack') return void this.#failAuth(link, verdict);
+      if (verdict !== 'ack') return void failAuth(link, verdict, this.#handshake!.timeout);
       this.#confirm(session, link);
       this.#setUpThenOpen(session, link);
     });
@@ -505,7 +502,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (link.confirmed) return; // the common case: every message of a confirmed connection
     clearTimeout(link.confirmTimer);
     link.confirmed = true;
-    session.authFailures = 0;
+    session.policy.authFailures = 0;
     this.#pendingQueue.confirm();
   }
 
@@ -513,7 +510,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #measureUptime(session: Session, link: Link): void {
     clearTimeout(link.uptimeTimer);
     link.uptimeTimer = setTimeout(() => {
-      session.retries = 0;
+      session.policy.retries = 0;
     }, this.#reconnect.minUptime);
   }
 
@@ -532,7 +529,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (session.primary === link) {
       // With a handshake the ack confirms; otherwise any message does.
       if (!this.#handshake) this.#confirm(session, link);
-      if (this.#heartbeat && (this.#heartbeat.isPong ? this.#heartbeat.isPong(msg) : hasType(msg, 'pong'))) return;
+      if (this.#heartbeat && isPong(this.#heartbeat, msg)) return;
     }
     this.#inbox.push(msg);
   }
@@ -541,46 +538,31 @@ export class AuthSocket<In = unknown, Out = In> {
     const { authError, rejected } = link;
     this.#resetAttempt(session, link);
     // The next connection fetches a fresh credential anyway.
-    this.#makeBeforeBreak.abandon(session, 'The connection dropped during re-authentication; reconnecting with a fresh credential.');
+    this.#makeBeforeBreak.abandon(session, 're-authentication: the connection dropped; reconnecting');
     const { code } = ending;
     const reason = this.#redactor.redact(ending.reason);
     this.#log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
-    let giveUp: (() => void) | undefined;
-
-    let verdict = judgeClose(code, ending.local, this.#closeCodes);
-    // After a reject message the server's own close says how (4403: forbidden); any other code is still a refusal.
-    if (rejected && !ending.local && (verdict === 'transient' || verdict === 'retry-now')) verdict = 'auth-failure';
-    // Refused: the server closed before the application saw what was sent.
-    this.#pendingQueue.settleUnconfirmed(verdict === 'auth-failure' || verdict === 'forbidden');
-    if (verdict === 'forbidden') giveUp = () => this.#giveUpUnauthorized(code, reason);
-    else if (verdict === 'fatal') giveUp = () => this.#giveUpFatal(code, reason);
-    else if (verdict === 'auth-failure') {
-      session.authFailures += 1;
-      const exhausted = session.authFailures >= this.#maxFailures;
-      if (exhausted) giveUp = () => this.#giveUpUnauthorized(code, reason);
-      else if (!this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
-      const next = afterAuthFailure(exhausted ? session.authFailures : 0, Boolean(giveUp), typeof this.#auth?.token === 'function');
-      const error = authError?.(next)
-        ?? (ending.local ? undefined : fail('AUTH_REJECTED', `credential refused: closed with ${code}${reason ? ` (${reason})` : ''}; ${next}`));
+    const decision = session.policy.judge(ending, Boolean(rejected));
+    this.#pendingQueue.settleUnconfirmed(decision.refused);
+    if (decision.next) {
+      const error = authError?.(decision.next)
+        ?? (ending.local ? undefined : fail('AUTH_REJECTED', `credential refused: closed with ${code}${reason ? ` (${reason})` : ''}; ${decision.next}`));
       if (error) this.#emitError(error);
     }
     if (ending.noSubprotocol) this.#emitError(noSubprotocolError(this.#offered(), 'retrying'));
-    if (!ending.opened) this.#countUnopened(session);
-    if (!giveUp && !this.#canRetry(session)) giveUp = () => this.#stopRetrying(session);
+    if (decision.hintDue) this.#emitHint(session);
 
     if (this.#session !== session) return; // an error listener closed the socket
-    this.#events.emit('close', { code, reason, wasClean: ending.wasClean, willReconnect: !giveUp });
+    this.#events.emit('close', { code, reason, wasClean: ending.wasClean, willReconnect: !decision.stop });
     if (this.#session !== session) return; // a listener closed the socket
-    if (giveUp) return giveUp();
-    this.#scheduleRetry(session, verdict === 'retry-now');
+    if (decision.stop) return this.#stop(session, decision.stop, code, reason);
+    this.#scheduleRetry(session, decision.verdict === 'retry-now');
   }
 
-  #countUnopened(session: Session): void {
-    session.unopened += 1;
-    if (session.unopened !== this.#reconnect.hintAfter) return;
+  #emitHint(session: Session): void {
     const carrier = this.#carrier?.name;
     this.#emitError(fail('CONNECTION_FAILED', unopenedHint({
-      attempts: session.unopened,
+      attempts: session.policy.unopened,
       credentialOnUpgrade: carrier !== undefined && carrier !== 'message',
       offered: this.#offered(),
       longest: session.longestLine,
@@ -594,12 +576,11 @@ export class AuthSocket<In = unknown, Out = In> {
 
   /** Schedules the next attempt; `false` (after closing) when there will be none. */
   #scheduleRetry(session: Session, immediately: boolean): boolean {
-    if (!this.#canRetry(session)) {
-      this.#stopRetrying(session);
+    if (!session.policy.canRetry()) {
+      this.#stop(session, 'retries');
       return false;
     }
-    const delay = immediately ? 0 : backoffDelay(this.#reconnect, session.retries);
-    session.retries += 1;
+    const delay = session.policy.nextDelay(immediately);
     session.nextDelay = delay;
     this.#machine.moveTo('reconnecting');
     if (this.#session !== session) return false; // a state listener closed the socket
@@ -608,27 +589,19 @@ export class AuthSocket<In = unknown, Out = In> {
     return true;
   }
 
-  #canRetry(session: Session): boolean {
-    return this.#reconnect.enabled && session.retries < this.#reconnect.maxRetries;
-  }
-
-  #stopRetrying(session: Session): void {
-    if (this.#reconnect.enabled) {
-      this.#emitError(fail('CONNECTION_FAILED', `Gave up after ${session.retries} retries (reconnect.maxRetries); call open()`));
+  /** Stops retrying (the queue is kept for `open()`) and says why. */
+  #stop(session: Session, why: Stop, code = 0, reason = ''): void {
+    if (why === 'retries' && this.#reconnect.enabled) {
+      this.#emitError(fail('CONNECTION_FAILED', `Gave up after ${session.policy.retries} retries (reconnect.maxRetries); call open()`));
+    }
+    if (why === 'fatal') {
+      this.#emitError(fail('CONNECTION_FAILED', `closed with ${code}${reason ? ` (${reason})` : ''}, fatal by options.closeCodes; stopped, queue kept; call open()`));
     }
     this.#giveUp();
-  }
-
-  /** `closeCodes` marks this server close code fatal: stop, keep the queue for `open()`. */
-  #giveUpFatal(code: number, reason: string): void {
-    this.#emitError(fail('CONNECTION_FAILED', `closed with ${code}${reason ? ` (${reason})` : ''}, fatal by options.closeCodes; stopped, queue kept; call open()`));
-    this.#giveUp();
-  }
-
-  #giveUpUnauthorized(code: number, reason: string): void {
-    this.#giveUp();
-    this.#log(`gave up: closed with ${code}`);
-    this.#events.emit('unauthorized', { code, reason });
+    if (why === 'unauthorized') {
+      this.#log(`gave up: closed with ${code}`);
+      this.#events.emit('unauthorized', { code, reason });
+    }
   }
 
   /** Stops for good but keeps the queue: `open()` may start again. */
@@ -643,7 +616,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#session = undefined;
     session.abort.abort();
     session.detachBrowser();
-    this.#closeLinks(session, code, reason, 'The socket closed during re-authentication.');
+    this.#closeLinks(session, code, reason, 're-authentication: closed');
   }
 
   /** Closes every connection of the session: the current one, a pending candidate, retired ones. */
@@ -672,38 +645,10 @@ export class AuthSocket<In = unknown, Out = In> {
 
   // ── in-band auth and re-authentication ──────────────────────────────────
 
-  /**
-   * Sends the in-band auth frame on `link` and reports the server's verdict (or
-   * a timeout) once; `false` when the carrier has no in-band auth.
-   */
+  /** Waits for the server's verdict on `link`'s credential (sending the auth frame, if any); `false` without a handshake. */
   #authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void, credential = link.credential!): boolean {
-    const handshake = this.#handshake;
-    if (!handshake) return false;
-    link.verdictWait?.end();
-    link.verdictWait = new VerdictWait(handshake, credential.token, (frame) => link.transport.send(frame), (msg) => this.#toFrame(msg), (verdict) => {
-      link.verdictWait = undefined;
-      onVerdict(verdict);
-    });
-    return true;
-  }
-
-  /**
-   * A refused or unanswered credential is an auth failure. After a reject the
-   * server gets {@link REJECT_CLOSE_WAIT} to close with its own code (4403 is
-   * forbidden: no retry); without that the client closes with 4401 itself. The
-   * error is emitted when the connection's end is handled, once it is known
-   * whether the client retries.
-   */
-  #failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>): AuthSocketError {
-    const timeout = this.#handshake!.timeout;
-    if (verdict !== 'ended') {
-      link.authError = (next) => verdictError(verdict, timeout, next);
-      if (verdict === 'reject') {
-        link.rejected = true;
-        link.rejectTimer = setTimeout(() => link.transport.drop(UNAUTHORIZED, 'auth rejected'), REJECT_CLOSE_WAIT);
-      } else link.transport.drop(UNAUTHORIZED, 'auth timeout');
-    }
-    return verdictError(verdict, timeout, 'this connection ends');
+    if (this.#handshake) awaitVerdict(link, this.#handshake, credential.token, (msg) => this.#toFrame(msg), onVerdict);
+    return Boolean(this.#handshake);
   }
 
   async #refreshInPlace(session: Session): Promise<void> {
@@ -721,7 +666,7 @@ export class AuthSocket<In = unknown, Out = In> {
     }
     await new Promise<void>((resolve, reject) => {
       this.#authenticateInBand(link, (verdict) => {
-        if (verdict !== 'ack') return reject(this.#failAuth(link, verdict));
+        if (verdict !== 'ack') return reject(failAuth(link, verdict, this.#handshake!.timeout));
         link.credential = credential;
         this.#scheduleRefresh(session, credential);
         this.#events.emit('reauthenticated', { via: 'in-place' });
@@ -762,7 +707,7 @@ export class AuthSocket<In = unknown, Out = In> {
     session.heartbeat = new Heartbeat(
       options.interval,
       options.timeout,
-      () => link.transport.send(this.#toFrame(options.ping ? options.ping() : '{"type":"ping"}')),
+      () => link.transport.send(this.#toFrame(pingOf(options))),
       () => {
         this.#log(`no pong in ${options.timeout} ms: reconnecting`);
         link.transport.drop(RETRY_NOW, 'heartbeat timeout');
@@ -795,7 +740,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #suspend(session: Session): void {
     if (session.suspended || this.state === 'closed') return;
     session.suspended = true;
-    this.#closeLinks(session, 1000, 'page hidden', 'The page was hidden during re-authentication.');
+    this.#closeLinks(session, 1000, 'page hidden', 're-authentication: page hidden');
     this.#events.emit('close', { code: 1000, reason: 'page hidden', wasClean: true, willReconnect: true });
     if (this.#session === session) this.#machine.moveTo('reconnecting');
   }

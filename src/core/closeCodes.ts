@@ -61,7 +61,7 @@ export function checkCloseCodes(closeCodes: unknown): CloseCodeOverrides | undef
       throw bad(` key ${JSON.stringify(key)}: give 1000–4999, not 1005/1006/1015`);
     }
     if (typeof action !== 'string' || !Object.hasOwn(ACTIONS, action)) {
-      throw bad(`[${code}] ${JSON.stringify(String(action))}: give 'retry', 'unauthorized', 'forbidden' or 'fatal'`);
+      throw bad(`[${code}] ${JSON.stringify(String(action))}: give one of ${Object.keys(ACTIONS).join(', ')}`);
     }
     overrides.set(code, ACTIONS[action as CloseCodeAction]);
   }

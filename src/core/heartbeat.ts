@@ -1,3 +1,6 @@
+import type { HeartbeatOptions } from '../types.ts';
+import { hasType } from './codec.ts';
+
 /**
  * Dead-connection detection: sends a ping every `interval` and reports a dead
  * link when no frame at all arrives within `timeout` after a ping.
@@ -44,3 +47,10 @@ export class Heartbeat {
     this.#pingTimer = undefined;
   }
 }
+
+/** Whether `msg` is the server's answer to a ping: `options.isPong`, by default `msg.type === 'pong'`. Pongs are not delivered. */
+export const isPong = (options: HeartbeatOptions<any, any>, msg: unknown): boolean =>
+  options.isPong ? options.isPong(msg) : hasType(msg, 'pong');
+
+/** The ping to send: `options.ping()`, by default the text `{"type":"ping"}`. */
+export const pingOf = (options: HeartbeatOptions<any, any>): unknown => (options.ping ? options.ping() : '{"type":"ping"}');

@@ -1,6 +1,8 @@
 import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { InBandAuth } from '../carriers/carrier.ts';
 import type { Frame } from '../types.ts';
+import { UNAUTHORIZED } from './closeCodes.ts';
+import type { Link } from './session.ts';
 
 /** How a wait for the server's verdict on a credential ended. */
 export type Verdict = 'ack' | 'reject' | 'timeout' | 'ended';
@@ -66,4 +68,37 @@ export function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, 
     : verdict === 'reject'
       ? fail('AUTH_REJECTED', `auth message rejected; ${next}`)
       : fail('CONNECTION_FAILED', 'ended during authentication');
+}
+
+/**
+ * Sends the in-band auth frame for `token` on `link` (replacing a pending
+ * wait) and reports the server's verdict, or a timeout, once.
+ */
+export function awaitVerdict(link: Link, handshake: InBandAuth, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void): void {
+  link.verdictWait?.end();
+  link.verdictWait = new VerdictWait(handshake, token, (frame) => link.transport.send(frame), toFrame, (verdict) => {
+    link.verdictWait = undefined;
+    onVerdict(verdict);
+  });
+}
+
+/** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
+const REJECT_CLOSE_WAIT = 1000;
+
+/**
+ * A refused or unanswered credential fails `link`'s attempt. After a reject the
+ * server gets {@link REJECT_CLOSE_WAIT} to close with its own code (4403 is
+ * forbidden: no retry); without that the client closes with 4401 itself. The
+ * error to emit is left on the link for when its end is handled, once it is
+ * known whether the client retries; the one returned is for the caller.
+ */
+export function failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, timeout: number): AuthSocketError {
+  if (verdict !== 'ended') {
+    link.authError = (next) => verdictError(verdict, timeout, next);
+    if (verdict === 'reject') {
+      link.rejected = true;
+      link.rejectTimer = setTimeout(() => link.transport.drop(UNAUTHORIZED, 'auth rejected'), REJECT_CLOSE_WAIT);
+    } else link.transport.drop(UNAUTHORIZED, 'auth timeout');
+  }
+  return verdictError(verdict, timeout, 'this connection ends');
 }

@@ -1,6 +1,5 @@
 import type { AttemptPlan } from '../carriers/carrier.ts';
 import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
-import type { CloseVerdict } from './closeCodes.ts';
 import { verdictError, type Verdict } from './inBandAuth.ts';
 import { noSubprotocolError } from './unopenedHint.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
@@ -27,7 +26,6 @@ export interface MakeBeforeBreakHost {
   promote(session: Session, link: Link): void;
   /** Undoes what the carrier's `prepare` left behind (the cookie). */
   settleCarrier(): void;
-  judgeClose(code: number, local: boolean): CloseVerdict;
   /** The application subprotocols offered, for the error when the server selected none. */
   offered(): readonly string[];
   handshakeTimeout(): number;
@@ -127,7 +125,7 @@ export class MakeBeforeBreak {
     link.verdictWait?.end();
     const reason = this.#host.redact(ending.reason);
     const error = ending.noSubprotocol ? noSubprotocolError(this.#host.offered(), 'the current connection stays up') : fail(
-      this.#host.judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
+      session.policy.judgeClose(ending.code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
       `re-authentication failed: new connection closed with ${ending.code}${reason ? ` (${reason})` : ''}; the current connection stays up`,
     );
     this.#host.emitError(error);

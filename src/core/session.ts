@@ -2,6 +2,7 @@ import type { AuthSocketError } from '../errors/AuthSocketError.ts';
 import type { wait } from '../utils/wait.ts';
 import type { FetchedCredential } from './credential.ts';
 import type { Heartbeat } from './heartbeat.ts';
+import type { RetryPolicy } from './retryPolicy.ts';
 import type { VerdictWait } from './inBandAuth.ts';
 import type { Transport } from './transport.ts';
 
@@ -51,11 +52,8 @@ export interface Session {
   retired: Set<Link>;
   /** Attempts made in this session (1 for the first). */
   attempt: number;
-  /** Consecutive failed attempts: the backoff exponent. */
-  retries: number;
-  authFailures: number;
-  /** Consecutive attempts that never opened, for the `CONNECTION_FAILED` hint. */
-  unopened: number;
+  /** Backoff, `maxRetries`, `maxFailures` and the never-opened hint. */
+  policy: RetryPolicy;
   nextDelay: number;
   /** The longest line of the last handshake request, for the `CONNECTION_FAILED` hint. */
   longestLine?: { line: string; bytes: number } | undefined;
