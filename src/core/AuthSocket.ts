@@ -15,15 +15,15 @@ import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import { wait } from '../utils/wait.ts';
 import { isOffline, watchBrowserSignals } from './browserSignals.ts';
-import { checkCloseCodes, RETRY_NOW } from './closeCodes.ts';
+import { RETRY_NOW } from './closeCodes.ts';
 import { RetryPolicy, type RetryRules, type Stop } from './retryPolicy.ts';
 import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
-import { Heartbeat, isPong, pingOf } from './heartbeat.ts';
+import type { Heartbeat } from './heartbeat.ts';
+import { type Features, resolveFeature } from './features.ts';
 import {
   checkAuthSource,
-  checkHeartbeat,
   checkMaxFailures,
   checkProtocols,
   checkQueueMax,
@@ -33,14 +33,13 @@ import {
 } from './options.ts';
 import { PendingQueue } from './pendingQueue.ts';
 import { StateMachine } from './stateMachine.ts';
-import { OrderedValidator } from './validator.ts';
 import type { TabGroup } from '../tabs/sharedSession.ts';
 import { LITE_PLUGINS, type Plugins } from './plugins.ts';
 import { type Ending, Transport } from './transport.ts';
 import { awaitVerdict, failAuth, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
-import { checkSetup, runSetup, type SetupFn } from './setup.ts';
+import type { SetupFn } from './setup.ts';
 import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
 import { noSubprotocolError, unopenedHint } from './unopenedHint.ts';
 import { DEFAULT_APP_PROTOCOL } from '../carriers/subprotocol.ts';
@@ -81,10 +80,11 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #carrier: Carrier | undefined;
   /** What the client waits for after open before `open`: the message carrier's ack, or any carrier's with `auth.ack`. */
   readonly #handshake: InBandAuth | undefined;
-  readonly #setup: SetupFn<Out> | undefined;
+  readonly #setup: [Features['setup'], SetupFn<Out>] | undefined;
   readonly #reconnect: ResolvedReconnect;
   readonly #retryRules: RetryRules;
   readonly #heartbeat: HeartbeatOptions<In, Out> | undefined;
+  readonly #heartbeatFeature: Features['heartbeat'] | undefined;
   readonly #codec: Codec<In, Out>;
   readonly #WebSocket: WebSocketConstructorLike;
   readonly #debugSink: ((line: string) => void) | undefined;
@@ -111,7 +111,8 @@ export class AuthSocket<In = unknown, Out = In> {
     log: (line) => this.#log(line),
     redact: (text) => this.#redactor.redact(text),
   });
-  readonly #inbox: OrderedValidator<In>;
+  /** Incoming messages on their way to `message` listeners (through `validate`, when set). */
+  readonly #inbox: { push(msg: In): void };
   readonly #tabs: TabGroup<In> | undefined;
 
   /**
@@ -124,18 +125,21 @@ export class AuthSocket<In = unknown, Out = In> {
     this.url = socketUrl.href;
     this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
     this.#reconnect = resolveReconnect(options.reconnect);
-    checkHeartbeat(options.heartbeat);
-    this.#heartbeat = options.heartbeat;
+    const { features } = plugins;
+    [this.#heartbeatFeature, this.#heartbeat] = resolveFeature(features, 'heartbeat', options.heartbeat) ?? [];
+    this.#heartbeatFeature?.check(this.#heartbeat!);
     this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
     this.#codec = options.codec ?? jsonCodec;
-    this.#inbox = new OrderedValidator(options.validate, (msg) => this.#events.emit('message', msg), (error) => this.#emitError(error));
+    const deliver = (msg: In) => this.#events.emit('message', msg);
+    const validate = resolveFeature(features, 'validate', options.validate);
+    this.#inbox = validate ? validate[0](validate[1], deliver, (error) => this.#emitError(error)) : { push: deliver };
     this.#debugSink = options.debug === true ? (line) => console.debug(line) : options.debug || undefined;
 
     this.#auth = options.auth;
     this.#retryRules = {
       reconnect: this.#reconnect,
       maxFailures: checkMaxFailures(options.auth?.maxFailures),
-      closeCodes: checkCloseCodes(options.closeCodes),
+      closeCodes: ((closeCodes) => closeCodes?.[0](closeCodes[1]))(resolveFeature(features, 'closeCodes', options.closeCodes)),
       provider: typeof options.auth?.token === 'function',
     };
     if (options.auth) {
@@ -148,7 +152,8 @@ export class AuthSocket<In = unknown, Out = In> {
       this.#handshake = this.#carrier.inBand ?? (options.auth.ack ? createHandshake(options.auth) : undefined);
       if (typeof options.auth.token === 'string') checkFixedToken(this.#carrier, options.auth.token, this.#target);
     }
-    this.#setup = checkSetup(options.setup);
+    this.#setup = resolveFeature(features, 'setup', options.setup);
+    this.#setup?.[0].check(this.#setup[1]);
     const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (!WebSocketClass) {
       throw invalid("no WebSocket here: pass options.WebSocket (Node: from 'ws')");
@@ -481,7 +486,8 @@ export class AuthSocket<In = unknown, Out = In> {
   /** Runs `options.setup` on `link` (at once `done()` without one); cancelled when the link's attempt ends. */
   #runSetup(link: Link, done: (error?: AuthSocketError) => void): void {
     if (!this.#setup) return done();
-    link.cancelSetup = runSetup(this.#setup, (msg) => link.transport.send(this.#toFrame(msg)), this.#reconnect.connectionTimeout, (error) => {
+    const [feature, setup] = this.#setup;
+    link.cancelSetup = feature.run(setup, (msg) => link.transport.send(this.#toFrame(msg)), this.#reconnect.connectionTimeout, (error) => {
       link.cancelSetup = undefined;
       done(error);
     });
@@ -529,7 +535,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (session.primary === link) {
       // With a handshake the ack confirms; otherwise any message does.
       if (!this.#handshake) this.#confirm(session, link);
-      if (this.#heartbeat && isPong(this.#heartbeat, msg)) return;
+      if (this.#heartbeat && this.#heartbeatFeature!.isPong(this.#heartbeat, msg)) return;
     }
     this.#inbox.push(msg);
   }
@@ -704,16 +710,10 @@ export class AuthSocket<In = unknown, Out = In> {
     session.heartbeat?.stop();
     const options = this.#heartbeat;
     if (!options) return;
-    session.heartbeat = new Heartbeat(
-      options.interval,
-      options.timeout,
-      () => link.transport.send(this.#toFrame(pingOf(options))),
-      () => {
-        this.#log(`no pong in ${options.timeout} ms: reconnecting`);
-        link.transport.drop(RETRY_NOW, 'heartbeat timeout');
-      },
-    );
-    session.heartbeat.start();
+    session.heartbeat = this.#heartbeatFeature!.start(options, (ping) => link.transport.send(this.#toFrame(ping)), () => {
+      this.#log(`no pong in ${options.timeout} ms: reconnecting`);
+      link.transport.drop(RETRY_NOW, 'heartbeat timeout');
+    });
   }
 
   #watchBrowser(session: Session): () => void {

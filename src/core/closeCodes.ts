@@ -78,3 +78,6 @@ export function afterAuthFailure(exhausted: number, stopping: boolean, provider:
   if (stopping) return 'not retrying';
   return provider ? 'retrying with a fresh credential' : 'retrying with the same token';
 }
+
+/** `options.closeCodes` as a feature the core plugs in (src/core/features.ts); the built-in table stays in the core. */
+export const closeCodesFeature = checkCloseCodes;

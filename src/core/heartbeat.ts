@@ -1,3 +1,4 @@
+import { invalid } from '../errors/AuthSocketError.ts';
 import type { HeartbeatOptions } from '../types.ts';
 import { hasType } from './codec.ts';
 
@@ -54,3 +55,22 @@ export const isPong = (options: HeartbeatOptions<any, any>, msg: unknown): boole
 
 /** The ping to send: `options.ping()`, by default the text `{"type":"ping"}`. */
 export const pingOf = (options: HeartbeatOptions<any, any>): unknown => (options.ping ? options.ping() : '{"type":"ping"}');
+
+/** `options.heartbeat`, checked: interval and timeout in ms > 0. */
+export function checkHeartbeat(heartbeat: HeartbeatOptions<any, any>): void {
+  if (!(heartbeat.interval > 0) || !(heartbeat.timeout > 0)) {
+    throw invalid('heartbeat: give interval and timeout in ms > 0');
+  }
+}
+
+/** The heartbeat as a feature the core plugs in (src/core/features.ts). */
+export const heartbeatFeature = {
+  check: checkHeartbeat,
+  /** A started heartbeat that sends `options`' ping with `send` and calls `onDead` when no frame answers. */
+  start(options: HeartbeatOptions<any, any>, send: (msg: unknown) => void, onDead: () => void): Heartbeat {
+    const heartbeat = new Heartbeat(options.interval, options.timeout, () => send(pingOf(options)), onDead);
+    heartbeat.start();
+    return heartbeat;
+  },
+  isPong,
+};

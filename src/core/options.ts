@@ -1,5 +1,5 @@
 import { fail, invalid } from '../errors/AuthSocketError.ts';
-import type { AuthSocketOptions, HeartbeatOptions, ReconnectOptions } from '../types.ts';
+import type { AuthSocketOptions, ReconnectOptions } from '../types.ts';
 import { HTTP_TOKEN_HINT, isHttpTokenText } from '../utils/httpToken.ts';
 import { isLoopbackHost } from '../utils/url.ts';
 
@@ -29,13 +29,6 @@ export function resolveReconnect(reconnect: AuthSocketOptions['reconnect']): Res
   if (resolved.maxDelay < resolved.minDelay) throw invalid('reconnect.maxDelay: give ≥ minDelay');
   if (resolved.connectionTimeout === 0) throw invalid('reconnect.connectionTimeout: give > 0');
   return resolved;
-}
-
-export function checkHeartbeat(heartbeat: HeartbeatOptions<any, any> | undefined): void {
-  if (heartbeat === undefined) return;
-  if (!(heartbeat.interval > 0) || !(heartbeat.timeout > 0)) {
-    throw invalid('heartbeat: give interval and timeout in ms > 0');
-  }
 }
 
 /** Subprotocols the browser would refuse with a SyntaxError are refused here, with a reason. */

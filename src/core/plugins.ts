@@ -2,6 +2,7 @@ import type { Carrier, CarrierContext } from '../carriers/carrier.ts';
 import { invalid } from '../errors/AuthSocketError.ts';
 import type { shareAcrossTabs } from '../tabs/sharedSession.ts';
 import type { CarrierName } from '../types.ts';
+import type { Features } from './features.ts';
 
 /**
  * A carrier as a value, for `auth.via` with the lite entry (`authsocket/lite`),
@@ -20,13 +21,16 @@ export const asPlugin = <Via extends CarrierName>(create: (context: CarrierConte
 
 /**
  * What an entry plugs into the core class (a static of its subclass): how
- * `auth.via` becomes a carrier, and tab sharing for `shared`. The core alone
- * takes carrier plugins and shares nothing; the main entry and the CDN build
- * plug in every carrier by name and the tab group (src/full.ts).
+ * `auth.via` becomes a carrier, tab sharing for `shared`, and the optional
+ * features. The core alone takes carrier and feature values and shares
+ * nothing; the main entry and the CDN build plug in every carrier by name, the
+ * tab group and every feature (src/full.ts).
  */
 export interface Plugins {
   carrier(context: CarrierContext): Carrier;
   share?: typeof shareAcrossTabs;
+  /** `heartbeat`, `validate`, `setup` and `closeCodes` taking plain values (src/core/features.ts). */
+  features?: Features;
 }
 
 /** The core's own: `auth.via` is a carrier plugin; `shared` needs the full entry. */

@@ -51,3 +51,6 @@ export function checkSetup<Out>(setup: unknown): SetupFn<Out> | undefined {
   if (setup !== undefined && typeof setup !== 'function') throw fail('INVALID_OPTIONS', 'setup: give a function');
   return setup as SetupFn<Out> | undefined;
 }
+
+/** `options.setup` as a feature the core plugs in (src/core/features.ts). */
+export const setupFeature = { check: checkSetup, run: runSetup };

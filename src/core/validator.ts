@@ -50,3 +50,7 @@ export class OrderedValidator<In> {
     this.#report(fail('VALIDATION_FAILED', `message skipped: ${detail}`));
   }
 }
+
+/** Validation as a feature the core plugs in (src/core/features.ts). */
+export const validateFeature = <In>(schema: StandardSchemaV1<unknown, In>, deliver: (msg: In) => void, report: (error: AuthSocketError) => void): OrderedValidator<In> =>
+  new OrderedValidator(schema, deliver, report);
