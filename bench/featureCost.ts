@@ -62,17 +62,11 @@ export const FEATURES: Feature[] = [
     stubs: [{ module: 'src/carriers/message.ts', exports: ['createHandshake'] }],
     note: 'the handshake is shared with the message carrier: this is what ack adds beyond it',
   },
-  { name: '`setup`', stubs: [{ module: 'src/core/setup.ts', exports: ['runSetup'] }] },
-  { name: '`closeCodes`', stubs: [{ module: 'src/core/closeCodes.ts', exports: ['checkCloseCodes'] }], note: 'the option\'s check and overrides; the built-in table stays' },
+  { name: '`setup`', stubs: [{ module: 'src/core/setup.ts', exports: ['setupFeature'] }] },
+  { name: '`closeCodes`', stubs: [{ module: 'src/core/closeCodes.ts', exports: ['closeCodesFeature'] }], note: 'the option\'s check and overrides; the built-in table stays' },
   { name: 'cookie lock', stubs: [{ module: 'src/carriers/cookieLock.ts', exports: ['cookieLock'] }] },
-  { name: 'validator (`validate`)', stubs: [{ module: 'src/core/validator.ts', exports: ['OrderedValidator'] }] },
-  {
-    name: 'heartbeat',
-    stubs: [
-      { module: 'src/core/heartbeat.ts', exports: ['Heartbeat'] },
-      { module: 'src/core/options.ts', exports: ['checkHeartbeat'] },
-    ],
-  },
+  { name: 'validator (`validate`)', stubs: [{ module: 'src/core/validator.ts', exports: ['validateFeature'] }] },
+  { name: 'heartbeat', stubs: [{ module: 'src/core/heartbeat.ts', exports: ['heartbeatFeature'] }] },
 ];
 
 const EXPORT = (name: string) => new RegExp(`export\\s+(?:async\\s+)?(?:function\\*?|class|const|let|var)\\s+${name}\\b`);

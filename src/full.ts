@@ -1,9 +1,14 @@
 // The AuthSocket of the main entry and the CDN build: the core with every
-// carrier by its SPEC name (`auth.via: 'subprotocol'`, …) and tab sharing.
+// carrier by its SPEC name (`auth.via: 'subprotocol'`, …), tab sharing, and
+// every optional feature taking plain option values.
 import { createCarrier } from './carriers/index.ts';
 import { AuthSocket as Core } from './core/AuthSocket.ts';
 import type { Plugins } from './core/plugins.ts';
 import { shareAcrossTabs } from './tabs/sharedSession.ts';
+import { closeCodesFeature } from './core/closeCodes.ts';
+import { heartbeatFeature } from './core/heartbeat.ts';
+import { setupFeature } from './core/setup.ts';
+import { validateFeature } from './core/validator.ts';
 
 /**
  * A WebSocket client that authenticates every connection with a fresh
@@ -24,5 +29,9 @@ import { shareAcrossTabs } from './tabs/sharedSession.ts';
  */
 export class AuthSocket<In = unknown, Out = In> extends Core<In, Out> {
   /** @internal */
-  static override readonly plugins: Plugins = { carrier: createCarrier, share: shareAcrossTabs };
+  static override readonly plugins: Plugins = {
+    carrier: createCarrier,
+    share: shareAcrossTabs,
+    features: { heartbeat: heartbeatFeature, validate: validateFeature, setup: setupFeature, closeCodes: closeCodesFeature },
+  };
 }

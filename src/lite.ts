@@ -1,16 +1,19 @@
 /**
  * authsocket/lite: the same client as `authsocket`, for apps that want the
  * smallest bundle. `auth.via` takes a carrier imported from this entry instead
- * of its name, so a bundler keeps only the carriers the app imports; there is
- * no tab sharing (`shared` is not an option here; use `authsocket` for it).
+ * of its name, and the optional features (`heartbeat`, `validate`, `setup`,
+ * `closeCodes`) take their value wrapped by this entry's function of the same
+ * name, so a bundler keeps only the carriers and features the app imports.
+ * There is no tab sharing (`shared` is not an option here; use `authsocket`).
  * Everything else (options, events, methods, errors) is the main entry's.
  *
  * @example
  * ```ts
- * import { AuthSocket, subprotocol } from 'authsocket/lite';
+ * import { AuthSocket, heartbeat, subprotocol } from 'authsocket/lite';
  *
  * const socket = new AuthSocket('wss://api.example.com/live', {
  *   auth: { via: subprotocol, token: () => fetch('/ws-ticket', { method: 'POST' }).then((r) => r.text()) },
+ *   heartbeat: heartbeat({ interval: 20_000, timeout: 5_000 }), // optional: bundled only when used
  * });
  * ```
  * @packageDocumentation
@@ -23,11 +26,25 @@ import { createQueryCarrier } from './carriers/query.ts';
 import { createSubprotocolCarrier } from './carriers/subprotocol.ts';
 import { AuthSocket as Core } from './core/AuthSocket.ts';
 import { asPlugin, type CarrierPlugin } from './core/plugins.ts';
-import type { AuthSocketOptions, CarrierName, MessageAuthOptions, UpgradeAuthOptions } from './types.ts';
+import { closeCodesFeature } from './core/closeCodes.ts';
+import { type FeatureValue, withFeature } from './core/features.ts';
+import { heartbeatFeature } from './core/heartbeat.ts';
+import { setupFeature } from './core/setup.ts';
+import { validateFeature } from './core/validator.ts';
+import type {
+  AuthSocketOptions,
+  CarrierName,
+  CloseCodeAction,
+  HeartbeatOptions,
+  MessageAuthOptions,
+  SetupConnection,
+  StandardSchemaV1,
+  UpgradeAuthOptions,
+} from './types.ts';
 
 export { AuthSocketError, type AuthSocketErrorCode } from './errors/AuthSocketError.ts';
 export { jsonCodec } from './core/codec.ts';
-export type { CarrierPlugin };
+export type { CarrierPlugin, FeatureValue };
 export type * from './types.ts';
 
 /** The credential as the last offered subprotocol (`auth.via: 'subprotocol'` in the main entry). */
@@ -43,14 +60,64 @@ export const header = /* @__PURE__ */ asPlugin<'header'>(createHeaderCarrier);
 /** Basic auth in the URL (deprecated). */
 export const basic = /* @__PURE__ */ asPlugin<'basic'>(createBasicCarrier);
 
+/**
+ * `heartbeat` for the lite entry: the main entry's option, wrapped so that the
+ * heartbeat is bundled only by apps that use it.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, heartbeat: heartbeat({ interval: 20_000, timeout: 5_000 }) });
+ * ```
+ */
+export const heartbeat = <In = unknown, Out = In>(options: HeartbeatOptions<In, Out>): FeatureValue<'heartbeat', HeartbeatOptions<In, Out>> =>
+  withFeature(heartbeatFeature, options);
+
+/**
+ * `validate` for the lite entry: a Standard Schema validator for incoming messages.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, validate: validate(z.object({ type: z.string() })) });
+ * ```
+ */
+export const validate = <In>(schema: StandardSchemaV1<unknown, In>): FeatureValue<'validate', StandardSchemaV1<unknown, In>> =>
+  withFeature(validateFeature, schema);
+
+/**
+ * `setup` for the lite entry: runs on every authenticated connection before `open`.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, setup: setup((connection) => connection.send({ type: 'subscribe', room: 'lobby' })) });
+ * ```
+ */
+export const setup = <Out = unknown>(run: (connection: SetupConnection<Out>) => void | Promise<void>): FeatureValue<'setup', (connection: SetupConnection<Out>) => void | Promise<void>> =>
+  withFeature(setupFeature, run);
+
+/**
+ * `closeCodes` for the lite entry: your meaning for close codes the server sends.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, closeCodes: closeCodes({ 4400: 'fatal', 4408: 'unauthorized' }) });
+ * ```
+ */
+export const closeCodes = (codes: Record<number, CloseCodeAction>): FeatureValue<'closeCodes', Record<number, CloseCodeAction>> =>
+  withFeature(closeCodesFeature, codes);
+
 /** `auth` for the lite entry: `via` is a carrier value; `refresh: 'in-place'` type-checks only with `message`. */
 export type LiteAuthOptions<In = unknown, Out = In> =
   | (Omit<MessageAuthOptions<In, Out>, 'via'> & { via: CarrierPlugin<'message'> })
   | (Omit<UpgradeAuthOptions<In, Out>, 'via'> & { via: CarrierPlugin<Exclude<CarrierName, 'message'>> });
 
-/** The main entry's options, with `auth.via` a carrier value and no `shared`. */
-export interface LiteAuthSocketOptions<In = unknown, Out = In> extends Omit<AuthSocketOptions<In, Out>, 'auth' | 'shared'> {
+/** The main entry's options, with `auth.via` a carrier value, the optional features wrapped, and no `shared`. */
+export interface LiteAuthSocketOptions<In = unknown, Out = In>
+  extends Omit<AuthSocketOptions<In, Out>, 'auth' | 'shared' | 'heartbeat' | 'validate' | 'setup' | 'closeCodes'> {
   auth?: LiteAuthOptions<In, Out>;
+  /** Dead-connection detection: `heartbeat({ interval, timeout })` from this entry. */
+  heartbeat?: FeatureValue<'heartbeat', HeartbeatOptions<In, Out>>;
+  /** Incoming message validation: `validate(schema)` from this entry. */
+  validate?: FeatureValue<'validate', StandardSchemaV1<unknown, In>>;
+  /** Runs on every authenticated connection: `setup(fn)` from this entry. */
+  setup?: FeatureValue<'setup', (connection: SetupConnection<Out>) => void | Promise<void>>;
+  /** Your meaning for server close codes: `closeCodes({ 4400: 'fatal' })` from this entry. */
+  closeCodes?: FeatureValue<'closeCodes', Record<number, CloseCodeAction>>;
 }
 
 /** The lite `AuthSocket` class: the main entry's, constructed with {@link LiteAuthSocketOptions}. */

@@ -35,6 +35,8 @@ export const INTERNAL_PROPERTIES = [
   // the make-before-break host (src/core/makeBeforeBreak.ts) and transport handlers (src/core/transport.ts)
   'createLink', 'planAttempt', 'authenticateInBand', 'runSetup', 'promote', 'settleCarrier', 'judgeClose',
   'handshakeTimeout', 'emitError', 'nextAttempt',
+  // the optional features (src/core/features.ts)
+  'features', 'featureOption', 'startHeartbeat', 'isHeartbeatPong',
 ];
 
 const internal = new RegExp(`^(?:_[a-zA-Z]|(?:${INTERNAL_PROPERTIES.join('|')})$)`);

@@ -7,7 +7,6 @@ import type {
   AuthSocketOptions,
   Codec,
   Frame,
-  HeartbeatOptions,
   State,
   WebSocketConstructorLike,
 } from '../types.ts';
@@ -20,8 +19,8 @@ import { RetryPolicy, type RetryRules, type Stop } from './retryPolicy.ts';
 import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
-import type { Heartbeat } from './heartbeat.ts';
-import { type Features, resolveFeature } from './features.ts';
+import { resolveFeature } from './features.ts';
+import type { HeartbeatRunner } from './heartbeat.ts';
 import {
   checkAuthSource,
   checkMaxFailures,
@@ -39,7 +38,7 @@ import { type Ending, Transport } from './transport.ts';
 import { awaitVerdict, failAuth, type Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
-import type { SetupFn } from './setup.ts';
+import type { SetupRunner } from './setup.ts';
 import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
 import { noSubprotocolError, unopenedHint } from './unopenedHint.ts';
 import { DEFAULT_APP_PROTOCOL } from '../carriers/subprotocol.ts';
@@ -80,11 +79,10 @@ export class AuthSocket<In = unknown, Out = In> {
   readonly #carrier: Carrier | undefined;
   /** What the client waits for after open before `open`: the message carrier's ack, or any carrier's with `auth.ack`. */
   readonly #handshake: InBandAuth | undefined;
-  readonly #setup: [Features['setup'], SetupFn<Out>] | undefined;
+  readonly #setup: SetupRunner | undefined;
   readonly #reconnect: ResolvedReconnect;
   readonly #retryRules: RetryRules;
-  readonly #heartbeat: HeartbeatOptions<In, Out> | undefined;
-  readonly #heartbeatFeature: Features['heartbeat'] | undefined;
+  readonly #heartbeat: HeartbeatRunner | undefined;
   readonly #codec: Codec<In, Out>;
   readonly #WebSocket: WebSocketConstructorLike;
   readonly #debugSink: ((line: string) => void) | undefined;
@@ -126,20 +124,18 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#target = { url: socketUrl, protocols: checkProtocols(options.protocols) };
     this.#reconnect = resolveReconnect(options.reconnect);
     const { features } = plugins;
-    [this.#heartbeatFeature, this.#heartbeat] = resolveFeature(features, 'heartbeat', options.heartbeat) ?? [];
-    this.#heartbeatFeature?.check(this.#heartbeat!);
+    this.#heartbeat = resolveFeature(features, 'heartbeat', options.heartbeat);
     this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
     this.#codec = options.codec ?? jsonCodec;
     const deliver = (msg: In) => this.#events.emit('message', msg);
-    const validate = resolveFeature(features, 'validate', options.validate);
-    this.#inbox = validate ? validate[0](validate[1], deliver, (error) => this.#emitError(error)) : { push: deliver };
+    this.#inbox = resolveFeature(features, 'validate', options.validate)?.(deliver, (error) => this.#emitError(error)) ?? { push: deliver };
     this.#debugSink = options.debug === true ? (line) => console.debug(line) : options.debug || undefined;
 
     this.#auth = options.auth;
     this.#retryRules = {
       reconnect: this.#reconnect,
       maxFailures: checkMaxFailures(options.auth?.maxFailures),
-      closeCodes: ((closeCodes) => closeCodes?.[0](closeCodes[1]))(resolveFeature(features, 'closeCodes', options.closeCodes)),
+      closeCodes: resolveFeature(features, 'closeCodes', options.closeCodes),
       provider: typeof options.auth?.token === 'function',
     };
     if (options.auth) {
@@ -153,7 +149,6 @@ export class AuthSocket<In = unknown, Out = In> {
       if (typeof options.auth.token === 'string') checkFixedToken(this.#carrier, options.auth.token, this.#target);
     }
     this.#setup = resolveFeature(features, 'setup', options.setup);
-    this.#setup?.[0].check(this.#setup[1]);
     const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (!WebSocketClass) {
       throw invalid("no WebSocket here: pass options.WebSocket (Node: from 'ws')");
@@ -486,8 +481,7 @@ export class AuthSocket<In = unknown, Out = In> {
   /** Runs `options.setup` on `link` (at once `done()` without one); cancelled when the link's attempt ends. */
   #runSetup(link: Link, done: (error?: AuthSocketError) => void): void {
     if (!this.#setup) return done();
-    const [feature, setup] = this.#setup;
-    link.cancelSetup = feature.run(setup, (msg) => link.transport.send(this.#toFrame(msg)), this.#reconnect.connectionTimeout, (error) => {
+    link.cancelSetup = this.#setup((msg) => link.transport.send(this.#toFrame(msg)), this.#reconnect.connectionTimeout, (error) => {
       link.cancelSetup = undefined;
       done(error);
     });
@@ -535,7 +529,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (session.primary === link) {
       // With a handshake the ack confirms; otherwise any message does.
       if (!this.#handshake) this.#confirm(session, link);
-      if (this.#heartbeat && this.#heartbeatFeature!.isPong(this.#heartbeat, msg)) return;
+      if (this.#heartbeat?.isHeartbeatPong(msg)) return;
     }
     this.#inbox.push(msg);
   }
@@ -710,7 +704,7 @@ export class AuthSocket<In = unknown, Out = In> {
     session.heartbeat?.stop();
     const options = this.#heartbeat;
     if (!options) return;
-    session.heartbeat = this.#heartbeatFeature!.start(options, (ping) => link.transport.send(this.#toFrame(ping)), () => {
+    session.heartbeat = options.startHeartbeat((ping) => link.transport.send(this.#toFrame(ping)), () => {
       this.#log(`no pong in ${options.timeout} ms: reconnecting`);
       link.transport.drop(RETRY_NOW, 'heartbeat timeout');
     });

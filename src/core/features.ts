@@ -24,29 +24,30 @@ export const FEATURE = '~feature';
 /** A lite option value: the option as the main entry takes it, with its implementation. */
 export interface FeatureValue<Name extends keyof Features, Value> {
   readonly [FEATURE]: Features[Name];
-  readonly value: Value;
+  readonly featureOption: Value;
   /** Type-level only: which option this is for (never set). */
   readonly '~option'?: Name;
 }
 
 /** Wraps an option value with its feature: the lite entry's `heartbeat()`, `validate()`, … */
 export const withFeature = <Name extends keyof Features, Value>(feature: Features[Name], value: Value): FeatureValue<Name, Value> =>
-  ({ [FEATURE]: feature, value }) as FeatureValue<Name, Value>;
+  ({ [FEATURE]: feature, featureOption: value }) as FeatureValue<Name, Value>;
 
 /**
- * The implementation and the plain value of option `name`: the entry's own
- * feature when it has one, else the one a lite option value brings.
- * `undefined` when the option is not set.
+ * Option `name` made ready by its feature: the entry's own when it has one,
+ * else the one a lite option value brings. `undefined` when the option is not set.
+ * @throws {@link AuthSocketError} `INVALID_OPTIONS` for a plain value where a lite one is needed
  */
 export function resolveFeature<Name extends keyof Features>(
   plugged: Partial<Features> | undefined,
   name: Name,
   given: unknown,
-): [Features[Name], any] | undefined {
+): ReturnType<Features[Name]> | undefined {
   if (given === undefined) return undefined;
-  const own = plugged?.[name];
-  if (own) return [own, given];
-  const feature = (given as Partial<FeatureValue<Name, unknown>> | null)?.[FEATURE];
+  const own = plugged?.[name] as ((value: unknown) => ReturnType<Features[Name]>) | undefined;
+  if (own) return own(given);
+  const wrapped = given as Partial<FeatureValue<Name, unknown>> | null;
+  const feature = wrapped?.[FEATURE] as ((value: unknown) => ReturnType<Features[Name]>) | undefined;
   if (!feature) throw invalid(`${name}: wrap it in ${name}() from 'authsocket/lite'`);
-  return [feature, (given as FeatureValue<Name, unknown>).value];
+  return feature(wrapped!.featureOption);
 }

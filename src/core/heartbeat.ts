@@ -63,14 +63,24 @@ export function checkHeartbeat(heartbeat: HeartbeatOptions<any, any>): void {
   }
 }
 
-/** The heartbeat as a feature the core plugs in (src/core/features.ts). */
-export const heartbeatFeature = {
-  check: checkHeartbeat,
-  /** A started heartbeat that sends `options`' ping with `send` and calls `onDead` when no frame answers. */
-  start(options: HeartbeatOptions<any, any>, send: (msg: unknown) => void, onDead: () => void): Heartbeat {
-    const heartbeat = new Heartbeat(options.interval, options.timeout, () => send(pingOf(options)), onDead);
-    heartbeat.start();
-    return heartbeat;
-  },
-  isPong,
-};
+/** A checked `options.heartbeat`, ready to start on each connection. */
+export interface HeartbeatRunner {
+  timeout: number;
+  /** A started heartbeat that pings with `send` and calls `onDead` when no frame answers in time. */
+  startHeartbeat(send: (ping: unknown) => void, onDead: () => void): Heartbeat;
+  isHeartbeatPong(msg: unknown): boolean;
+}
+
+/** The heartbeat as a feature the core plugs in (src/core/features.ts): checks the options once. */
+export function heartbeatFeature(options: HeartbeatOptions<any, any>): HeartbeatRunner {
+  checkHeartbeat(options);
+  return {
+    timeout: options.timeout,
+    startHeartbeat(send, onDead) {
+      const heartbeat = new Heartbeat(options.interval, options.timeout, () => send(pingOf(options)), onDead);
+      heartbeat.start();
+      return heartbeat;
+    },
+    isHeartbeatPong: (msg) => isPong(options, msg),
+  };
+}

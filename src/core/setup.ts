@@ -52,5 +52,11 @@ export function checkSetup<Out>(setup: unknown): SetupFn<Out> | undefined {
   return setup as SetupFn<Out> | undefined;
 }
 
-/** `options.setup` as a feature the core plugs in (src/core/features.ts). */
-export const setupFeature = { check: checkSetup, run: runSetup };
+/** A checked `options.setup`: runs it on one connection (see {@link runSetup}). */
+export type SetupRunner = (write: (msg: unknown) => boolean, timeout: number, done: (error?: AuthSocketError) => void) => () => void;
+
+/** `options.setup` as a feature the core plugs in (src/core/features.ts): checks it once. */
+export const setupFeature = (setup: unknown): SetupRunner => {
+  const run = checkSetup<unknown>(setup)!;
+  return (write, timeout, done) => runSetup(run, write, timeout, done);
+};

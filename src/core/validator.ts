@@ -52,5 +52,5 @@ export class OrderedValidator<In> {
 }
 
 /** Validation as a feature the core plugs in (src/core/features.ts). */
-export const validateFeature = <In>(schema: StandardSchemaV1<unknown, In>, deliver: (msg: In) => void, report: (error: AuthSocketError) => void): OrderedValidator<In> =>
-  new OrderedValidator(schema, deliver, report);
+export const validateFeature = (schema: StandardSchemaV1<unknown, any>) =>
+  (deliver: (msg: any) => void, report: (error: AuthSocketError) => void): OrderedValidator<any> => new OrderedValidator(schema, deliver, report);

@@ -203,3 +203,26 @@ export const mainByValue = new AuthSocket('wss://api.example.com/ws', { auth: { 
 
 // @ts-expect-error lite sends Out, not In
 lite.send({ type: 'chat', text: 'x' });
+
+// authsocket/lite: the optional features take the entry's wrapped values.
+export const liteFeatures = new Lite.AuthSocket<ServerMsg, ClientMsg>('wss://api.example.com/ws', {
+  auth: { via: Lite.subprotocol, token: 't' },
+  heartbeat: Lite.heartbeat({ interval: 20_000, timeout: 5_000, isPong: (msg: ServerMsg) => msg.type === 'chat' }),
+  setup: Lite.setup<ClientMsg>((connection) => connection.send({ type: 'say', text: 'hi' })),
+  closeCodes: Lite.closeCodes({ 4400: 'fatal', 4408: 'unauthorized' }),
+});
+
+// @ts-expect-error lite: a plain heartbeat object is not enough, wrap it in heartbeat()
+export const litePlainHeartbeat = new Lite.AuthSocket('wss://api.example.com/ws', { heartbeat: { interval: 1, timeout: 1 } });
+
+// @ts-expect-error lite: a plain setup function is not enough, wrap it in setup()
+export const litePlainSetup = new Lite.AuthSocket('wss://api.example.com/ws', { setup: () => {} });
+
+// @ts-expect-error lite: closeCodes() takes the four actions only
+export const liteBadAction = Lite.closeCodes({ 4400: 'explode' });
+
+// @ts-expect-error lite: a wrapped value goes to its own option only
+export const liteSwapped = new Lite.AuthSocket('wss://api.example.com/ws', { heartbeat: Lite.closeCodes({ 4400: 'fatal' }) });
+
+// @ts-expect-error the main entry takes plain values, not the lite entry's wrapped ones
+export const mainWrapped = new AuthSocket('wss://api.example.com/ws', { heartbeat: Lite.heartbeat({ interval: 1, timeout: 1 }) });

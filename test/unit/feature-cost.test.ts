@@ -25,12 +25,12 @@ async function bundle(code: string, plugins: Plugin[]): Promise<string> {
 
 test('a stubbed export leaves the bundle; the module\'s other exports stay', async () => {
   const options = JSON.stringify(join(ROOT, 'src/core/options.ts'));
-  const code = `import { checkHeartbeat, checkQueueMax } from ${options}; export default (h, q) => { checkHeartbeat(h); return checkQueueMax(q); };`;
+  const code = `import { checkProtocols, checkQueueMax } from ${options}; export default (p, q) => { checkProtocols(p); return checkQueueMax(q); };`;
   const full = await bundle(code, []);
-  assert.match(full, /function checkHeartbeat\(heartbeat\)/);
+  assert.match(full, /function checkProtocols\(protocols\)/);
   const used = new Set<string>();
-  const stubbed = await bundle(code, [stubPlugin([{ module: 'src/core/options.ts', exports: ['checkHeartbeat'] }], used)]);
-  assert.doesNotMatch(stubbed, /function checkHeartbeat\(heartbeat\)/);
+  const stubbed = await bundle(code, [stubPlugin([{ module: 'src/core/options.ts', exports: ['checkProtocols'] }], used)]);
+  assert.doesNotMatch(stubbed, /function checkProtocols\(protocols\)/);
   assert.match(stubbed, /function checkQueueMax\(/);
   assert.deepEqual([...used], [join(ROOT, 'src/core/options.ts')]);
 });

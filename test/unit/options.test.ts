@@ -1,10 +1,10 @@
 // Option checks run by the constructor: defaults and INVALID_OPTIONS for bad
 // values, and INSECURE_TRANSPORT for credentials over clear-text ws://.
+import { checkHeartbeat } from '../../src/core/heartbeat.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   checkAuthSource,
-  checkHeartbeat,
   checkMaxFailures,
   checkProtocols,
   checkQueueMax,
@@ -52,8 +52,7 @@ test('resolveReconnect: bad values → INVALID_OPTIONS', () => {
   for (const options of bad) assert.throws(() => resolveReconnect(options as never), invalid, JSON.stringify(options));
 });
 
-test('checkHeartbeat: absent is fine; interval and timeout must be positive', () => {
-  checkHeartbeat(undefined);
+test('checkHeartbeat: interval and timeout must be positive (an absent heartbeat is never checked)', () => {
   checkHeartbeat({ interval: 1000, timeout: 100 });
   for (const bad of [{ interval: 0, timeout: 1 }, { interval: 1, timeout: 0 }, { interval: -1, timeout: 1 }, { interval: Number.NaN, timeout: 1 }, {}]) {
     assert.throws(() => checkHeartbeat(bad as never), invalid, JSON.stringify(bad));
