@@ -133,6 +133,8 @@ test('each carrier: both tabs authenticate, the wire shows the redacted credenti
       if (via !== 'subprotocol') await page.check(`input[name=carrier][value=${via}]`); // subprotocol is the default
       await waitForLog(page, via === 'subprotocol' ? 0 : from, 'open');
       await page.locator('.handshake.latest', { hasText: `carrier: ${via}` }).waitFor({ timeout: 10_000 });
+      // The panel fills in as the handshake report arrives: wait for the request line too.
+      await page.locator('.handshake.latest', { hasText: wire }).waitFor({ timeout: 10_000 }).catch(() => {});
       assert.ok((await page.locator('.handshake.latest').innerText()).includes(wire), `${via}: the wire panel shows ${wire}`);
       assert.equal(await page.locator('#state').innerText(), 'open');
     }));
