@@ -57,6 +57,19 @@ test('the app is bundled as an app would: the built lite entry (reconnecting-web
   assert.ok(!text.includes('__extends'), 'no tslib helper');
   assert.doesNotMatch(text, /\._(ws|retryCount|options|listeners|connectLock)\b/, "reconnecting-websocket's private members are renamed");
   assert.ok(!text.includes('RWS>'), "reconnecting-websocket's debug logging is stripped");
+  // The optional features it does not use are not bundled (authsocket/lite's wrapped values).
+  for (const [feature, marker] of [['heartbeat', 'heartbeat: give interval'], ['validate', 'validator threw'], ['setup', 'options.setup failed'], ['closeCodes', 'not 1005/1006/1015']]) {
+    assert.ok(!text.includes(marker), `${feature} is not bundled`);
+  }
+});
+
+test('an app that uses a lite feature bundles it, and only it', async () => {
+  const { bundleApp } = await import('../../scripts/size-budget.mjs');
+  const contents = "import { AuthSocket, heartbeat, subprotocol } from 'authsocket/lite'; new AuthSocket('wss://a.example/ws', { auth: { via: subprotocol, token: 't' }, heartbeat: heartbeat({ interval: 1000, timeout: 500 }) });";
+  const { code } = await bundleApp(undefined, { entryPoints: undefined, stdin: { contents, resolveDir: process.cwd() } });
+  const text = new TextDecoder().decode(code);
+  assert.ok(text.includes('heartbeat: give interval'), 'the heartbeat is bundled');
+  assert.ok(!text.includes('validator threw') && !text.includes('options.setup failed'), 'the other features are not');
 });
 
 test('the main entry still bundles every carrier by name (js-cookie included)', async () => {
