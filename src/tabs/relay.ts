@@ -52,14 +52,11 @@ export type Relayed =
 /** One kind of message, by its `k`. */
 export type RelayedOf<K extends Relayed['k']> = Extract<Relayed, { k: K }>;
 
-/** The group's channel: typed posts, and a handler for what the others post. */
-export function openRelay(name: string, receive: (message: Relayed) => void): { post(message: Relayed): void; close(): void } {
+/** The group's channel: `receive` gets what the others post (post typed messages with `postMessage`). */
+export function openRelay(name: string, receive: (message: Relayed) => void): BroadcastChannel {
   const channel = new BroadcastChannel(name);
   channel.onmessage = (event: MessageEvent<Relayed>) => receive(event.data);
-  return {
-    post: (message) => channel.postMessage(message),
-    close: () => channel.close(),
-  };
+  return channel;
 }
 
 /** An error as it crosses the channel (structured clone keeps neither the class nor `code`). */

@@ -1,9 +1,8 @@
 import type { Emitter } from '../core/emitter.ts';
 import { stateTransitions, type StateMachine } from '../core/stateMachine.ts';
-import { type AuthSocketError, fail, invalid, notOpen, queueFull } from '../errors/AuthSocketError.ts';
+import { type AuthSocketError, fail, invalid, queueFull } from '../errors/AuthSocketError.ts';
 import type { AuthSocketEvents, Frame, State } from '../types.ts';
-import { webLocks } from '../utils/webLock.ts';
-import { campaign } from './leader.ts';
+import { holdLock, webLocks } from '../utils/webLock.ts';
 import { ASK, type Ask, BYE, DONE, EVENT, fromWire, HELLO, LEAD, openRelay, type Relayed, type RelayedOf, SEND, STATUS, toWire, WROTE } from './relay.ts';
 
 /** What the instance lends its tab group: the one seam between `AuthSocket` and the sharing. */
@@ -61,8 +60,9 @@ export function shareAcrossTabs<In>(shared: unknown, url: string, max: number, h
  */
 function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabHost<In>): TabGroup<In> {
   const { socket, events, machine } = host;
-  const id = Math.random().toString(36).slice(2);
-  let relay: ReturnType<typeof openRelay> | undefined;
+  // Web Locks, hence this code, exist only in secure contexts, as randomUUID does.
+  const id = crypto.randomUUID();
+  let relay: BroadcastChannel | undefined;
   let resign: (() => void) | undefined;
   let leader = false;
   /** Follower: knows the leader's state, so relayed events apply. */
@@ -78,7 +78,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   /** Leader: its connection's attempt number, for followers that join. */
   let attempt = 0;
 
-  const post = (message: Relayed) => relay?.post(message);
+  const post = (message: Relayed) => relay?.postMessage(message);
   const following = () => !leader && relay !== undefined;
 
   function ask(op: Ask): number {
@@ -86,16 +86,10 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
     return lastAsk;
   }
 
-  /** Leaves the group; says whether the instance was in it. */
-  function detach(): boolean {
-    const joined = relay !== undefined;
-    resign?.();
-    failCalls();
-    post({ k: BYE, from: id });
-    relay?.close();
-    relay = resign = undefined;
-    leader = synced = false;
-    return joined;
+  /** What this instance sent while following and no leader wrote yet goes back to its own queue, in order. */
+  function takeBack(): void {
+    for (const { frame } of outbox) host.queue(frame);
+    outbox = [];
   }
 
   function lead(): void {
@@ -103,9 +97,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
     leader = synced = true;
     expected = new Map();
     post({ k: LEAD });
-    // What this instance sent while following goes first, in order.
-    for (const { frame } of outbox) host.queue(frame);
-    outbox = [];
+    takeBack(); // first on the connection this instance now makes
     // A group that gave up (unauthorized, maxRetries) waits for open().
     if (machine.state !== 'closed') host.lead();
   }
@@ -113,7 +105,8 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   /** The previous leader went away: its connection ended for this instance too. */
   function leaderGone(): void {
     failCalls();
-    if (!['connecting', 'authenticating', 'open'].includes(machine.state)) return;
+    // Only a state that can move on to `reconnecting` had a connection (or an attempt).
+    if (!stateTransitions[machine.state].includes('reconnecting')) return;
     events.emit('close', { code: 1001, reason: 'leader gone', wasClean: false, willReconnect: true });
     follow('reconnecting');
     events.emit('reconnecting', { attempt: 1, delay: 0 });
@@ -170,10 +163,8 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
 
   function act({ from, n, op }: RelayedOf<typeof ASK>): void {
     if (op !== 'reauthenticate') return socket[op]();
-    socket.reauthenticate().then(
-      () => post({ k: DONE, to: from, n }),
-      (error: AuthSocketError) => post({ k: DONE, to: from, n, error: toWire(error) }),
-    );
+    const done = (error?: AuthSocketError) => post({ k: DONE, to: from, n, error: error && toWire(error) });
+    socket.reauthenticate().then(() => done(), done);
   }
 
   // ── follower ────────────────────────────────────────────────────────────
@@ -240,7 +231,9 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       if (relay) ask('open');
       else {
         relay = openRelay(name, receive);
-        resign = campaign(locks, name, lead);
+        // The election: the group's Web Lock, held as long as the leader lives;
+        // when its page goes away the browser releases it and the next waiting instance leads.
+        resign = holdLock(locks, `${name}:leader`, lead);
         post({ k: HELLO, from: id });
       }
       return true;
@@ -253,17 +246,18 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       if (machine.state === 'open') postFrame(entry);
       return true;
     },
-    close(code, reason) {
-      const wasLeader = leader;
-      const joined = detach();
-      if (wasLeader) return false;
-      const dropped = outbox.length;
-      outbox = [];
-      if (joined || dropped > 0 || machine.state !== 'closed') {
-        follow('closed');
-        events.emit('close', { code, reason, wasClean: true, willReconnect: false, dropped });
-      }
-      return true;
+    // Leaves the group, then the instance closes as an unshared one does: a
+    // leader ends its session (the next instance leads), a follower drops what
+    // it had not handed over (the close event counts it).
+    close() {
+      resign?.();
+      failCalls();
+      post({ k: BYE, from: id });
+      relay?.close();
+      relay = resign = undefined;
+      leader = synced = false;
+      takeBack();
+      return false;
     },
     reconnect() {
       if (!following()) return false;
@@ -271,8 +265,8 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       return true;
     },
     reauthenticate() {
-      if (!following()) return undefined;
-      if (machine.state !== 'open') return Promise.reject(notOpen(machine.state));
+      // Not open: the instance rejects it as it does without a group.
+      if (!following() || machine.state !== 'open') return undefined;
       return new Promise((resolve, reject) => calls.set(ask('reauthenticate'), (error) => (error ? reject(error) : resolve())));
     },
   };
