@@ -149,11 +149,13 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   }
 
   /**
-   * A follower's frame: written once, in that follower's order. A frame below
-   * the expected number was written already (sent again after an `open`). One
-   * above it follows a frame this leader could not write: that only happens
-   * while its connection ends, and the follower sends every unconfirmed frame
-   * again at the next `open`, so it is skipped, not asked for.
+   * A follower's frame: written once, in that follower's order. Below the
+   * expected number: written already (the follower sent it again). Above it:
+   * an earlier one could not be written, so this one waits too. No resend is
+   * asked for: a write fails only while the leader is not `open` or its
+   * connection is ending (send refused, credential rejected), so a working
+   * connection comes back only through `open`, at which every follower sends
+   * all its unconfirmed frames again (`follow`).
    */
   function write({ from, seq, base, frame }: RelayedOf<typeof SEND>): void {
     if (seq !== (expected.get(from) ?? base) || !host.write(frame)) return;
