@@ -7,42 +7,56 @@ export interface RelayedError {
   message: string;
 }
 
+// Message kinds: small numbers, a byte each on the wire and in the bundle.
+// The leader posts the first five, followers the last four.
+export const LEAD = 0;
+export const STATUS = 1;
+export const EVENT = 2;
+export const WROTE = 3;
+export const DONE = 4;
+export const HELLO = 5;
+export const SEND = 6;
+export const ASK = 7;
+export const BYE = 8;
+
+/** A follower's request, done by the leader on the shared connection. */
+export type Ask = 'open' | 'reconnect' | 'reauthenticate';
+
 /**
  * What the instances of one tab group say to each other over their
- * `BroadcastChannel` (every instance hears every message; `to` names the one
- * it is for). Followers: `hello`, `send`, `do`, `bye`. The leader: `lead`,
- * `status`, `ev`, `wrote`, `resend`, `done`.
+ * `BroadcastChannel` (every instance hears every message). `to`: the instance a
+ * reply is for (the others ignore it); `from`: the follower that posted.
  */
-/** `id`: the sender's (`hello`, `send`, `do`, `bye`) or the addressee's (`status`, `wrote`, `resend`, `done`) instance id. */
 export type Relayed =
   /** A new leader holds the lock: whatever the previous one had is gone. */
-  | { t: 'lead' }
-  /** A follower joined and asks for the leader's state. */
-  | { t: 'hello'; id: string }
-  | { t: 'status'; id: string; state: State; attempt: number }
+  | { k: typeof LEAD }
+  /** The leader's answer to `HELLO`. */
+  | { k: typeof STATUS; to: string; state: State; attempt: number }
   /** One event of the leader's, for every follower to emit as its own. */
-  | { t: 'ev'; type: string; payload: unknown }
+  | { k: typeof EVENT; type: string; payload: unknown }
+  /** The leader wrote the follower's frames up to `seq` to the socket. */
+  | { k: typeof WROTE; to: string; seq: number }
+  /** The leader's `reauthenticate()` for the follower's ask number `n` settled. */
+  | { k: typeof DONE; to: string; n: number; error?: RelayedError }
+  /** A follower joined and asks for the leader's state. */
+  | { k: typeof HELLO; from: string }
   /**
    * A follower's frame number `seq`; `base` is its oldest frame not yet
    * confirmed, where a new leader starts counting.
    */
-  | { t: 'send'; id: string; seq: number; base: number; frame: Frame }
-  /** The leader wrote the follower's frames up to `seq` to the socket. */
-  | { t: 'wrote'; id: string; seq: number }
-  /** The leader missed a frame: send every unconfirmed one again (duplicates are skipped). */
-  | { t: 'resend'; id: string }
-  | { t: 'do'; id: string; n: number; op: 'open' | 'reconnect' | 'reauthenticate' }
-  | { t: 'done'; id: string; n: number; error?: RelayedError }
-  | { t: 'bye'; id: string };
+  | { k: typeof SEND; from: string; seq: number; base: number; frame: Frame }
+  | { k: typeof ASK; from: string; n: number; op: Ask }
+  /** A follower left the group. */
+  | { k: typeof BYE; from: string };
 
-/** The group's channel: typed posts, and a handler for what the others post. */
-export function openRelay(name: string, receive: (message: Relayed) => void): { post(message: Relayed): void; close(): void } {
+/** One kind of message, by its `k`. */
+export type RelayedOf<K extends Relayed['k']> = Extract<Relayed, { k: K }>;
+
+/** The group's channel: `receive` gets what the others post (post typed messages with `postMessage`). */
+export function openRelay(name: string, receive: (message: Relayed) => void): BroadcastChannel {
   const channel = new BroadcastChannel(name);
   channel.onmessage = (event: MessageEvent<Relayed>) => receive(event.data);
-  return {
-    post: (message) => channel.postMessage(message),
-    close: () => channel.close(),
-  };
+  return channel;
 }
 
 /** An error as it crosses the channel (structured clone keeps neither the class nor `code`). */

@@ -101,3 +101,41 @@ test('with Web Locks: one connection for two instances; a follower\'s frames sen
   assert.equal(second.leader, true);
   assert.equal(calls, 2);
 });
+
+test('an instance that leads a second time counts each follower\'s frames afresh (none waits for ever)', async () => {
+  const locks = new FakeLocks();
+  Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+  const options: AuthSocketOptions<Msg> = { shared: 'g', auth: { via: 'subprotocol', token: () => 't' } };
+  const sent = (nth: number) => FakeWebSocket.instances[nth]!.sent.map((frame) => JSON.parse(frame as string).n);
+  const a = create(options);
+  (await FakeWebSocket.nth(0)).open();
+  await untilState(a, 'open');
+  const b = create(options);
+  const f = create(options);
+  await untilState(b, 'open');
+  await untilState(f, 'open');
+  f.send({ n: 1 });
+  f.send({ n: 2 });
+  await eventually(() => sent(0).length === 2, 'f\'s frames written by a');
+
+  // a leaves (b leads and writes f's next frames), then rejoins behind b; f rejoins behind a.
+  a.close();
+  f.send({ n: 3 });
+  f.send({ n: 4 });
+  (await FakeWebSocket.nth(1)).open();
+  await eventually(() => sent(1).length === 2, 'f\'s frames written by b');
+  f.close();
+  a.open();
+  f.open();
+  await untilState(a, 'open');
+  await untilState(f, 'open');
+
+  // b leaves: a leads again, and f's frame 5 must not wait for a frame 3 that b wrote long ago.
+  b.close();
+  (await FakeWebSocket.nth(2)).open();
+  await untilState(a, 'open');
+  assert.equal(a.leader, true);
+  f.send({ n: 5 });
+  await eventually(() => sent(2).length === 1, 'f\'s frame written by a, leading again');
+  assert.deepEqual([sent(0), sent(1), sent(2)], [[1, 2], [3, 4], [5]]);
+});
