@@ -40,6 +40,8 @@ export const INTERNAL_PROPERTIES = [
   'sentUnconfirmed', 'settleUnconfirmed', 'remember',
   // the optional features (src/core/features.ts)
   'features', 'featureOption', 'startHeartbeat', 'isHeartbeatPong',
+  // the in-band handshake (src/core/inBandAuth.ts)
+  'awaitVerdict', 'failAuth', 'verdictError',
 ];
 
 const internal = new RegExp(`^(?:_[a-zA-Z]|(?:${INTERNAL_PROPERTIES.join('|')})$)`);
