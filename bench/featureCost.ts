@@ -58,9 +58,9 @@ export const FEATURES: Feature[] = [
   carrier('basic', 'createBasicCarrier'),
   { name: 'tabs (`shared`)', stubs: [{ module: 'src/tabs/sharedSession.ts', exports: ['shareAcrossTabs'] }], note: 'src/tabs/' },
   {
-    name: '`auth.ack` (any carrier)',
-    stubs: [{ module: 'src/carriers/message.ts', exports: ['createHandshake'] }],
-    note: 'the handshake is shared with the message carrier: this is what ack adds beyond it',
+    name: 'in-band handshake (`message` carrier, `auth.ack`)',
+    stubs: [{ module: 'src/core/inBandAuth.ts', exports: ['createHandshake'] }],
+    note: 'the ack wait both use (src/core/inBandAuth.ts); a lite app without either does not bundle it',
   },
   { name: '`setup`', stubs: [{ module: 'src/core/setup.ts', exports: ['setupFeature'] }] },
   { name: '`closeCodes`', stubs: [{ module: 'src/core/closeCodes.ts', exports: ['closeCodesFeature'] }], note: 'the option\'s check and overrides; the built-in table stays' },

@@ -7,6 +7,7 @@ import type { Plugins } from './core/plugins.ts';
 import { shareAcrossTabs } from './tabs/sharedSession.ts';
 import { closeCodesFeature } from './core/closeCodes.ts';
 import { heartbeatFeature } from './core/heartbeat.ts';
+import { createHandshake } from './core/inBandAuth.ts';
 import { setupFeature } from './core/setup.ts';
 import { validateFeature } from './core/validator.ts';
 
@@ -32,6 +33,6 @@ export class AuthSocket<In = unknown, Out = In> extends Core<In, Out> {
   static override readonly plugins: Plugins = {
     carrier: createCarrier,
     share: shareAcrossTabs,
-    features: { heartbeat: heartbeatFeature, validate: validateFeature, setup: setupFeature, closeCodes: closeCodesFeature },
+    features: { heartbeat: heartbeatFeature, validate: validateFeature, setup: setupFeature, closeCodes: closeCodesFeature, ack: createHandshake },
   };
 }

@@ -29,6 +29,7 @@ import { asPlugin, type CarrierPlugin } from './core/plugins.ts';
 import { closeCodesFeature } from './core/closeCodes.ts';
 import { type FeatureValue, withFeature } from './core/features.ts';
 import { heartbeatFeature } from './core/heartbeat.ts';
+import { createHandshake } from './core/inBandAuth.ts';
 import { setupFeature } from './core/setup.ts';
 import { validateFeature } from './core/validator.ts';
 import type {
@@ -101,10 +102,28 @@ export const setup = <Out = unknown>(run: (connection: SetupConnection<Out>) => 
 export const closeCodes = (codes: Record<number, CloseCodeAction>): FeatureValue<'closeCodes', Record<number, CloseCodeAction>> =>
   withFeature(closeCodesFeature, codes);
 
+/** An in-band ack handshake, for `auth.ack` with the lite entry. Opaque: pass the entry's `ack`. */
+export interface AckPlugin {
+  (auth: never): unknown;
+  /** Type-level only (never set). */
+  readonly '~ack'?: true;
+}
+
+/**
+ * `auth.ack` for the lite entry (the main entry's `ack: true`): stay
+ * `authenticating` after the socket opened until the server's ack.
+ * @example
+ * ```ts
+ * import { ack, AuthSocket, subprotocol } from 'authsocket/lite';
+ * new AuthSocket(url, { auth: { via: subprotocol, ack, token: getTicket } });
+ * ```
+ */
+export const ack = createHandshake as unknown as AckPlugin;
+
 /** `auth` for the lite entry: `via` is a carrier value; `refresh: 'in-place'` type-checks only with `message`. */
 export type LiteAuthOptions<In = unknown, Out = In> =
-  | (Omit<MessageAuthOptions<In, Out>, 'via'> & { via: CarrierPlugin<'message'> })
-  | (Omit<UpgradeAuthOptions<In, Out>, 'via'> & { via: CarrierPlugin<Exclude<CarrierName, 'message'>> });
+  | (Omit<MessageAuthOptions<In, Out>, 'via' | 'ack'> & { via: CarrierPlugin<'message'>; ack?: AckPlugin })
+  | (Omit<UpgradeAuthOptions<In, Out>, 'via' | 'ack'> & { via: CarrierPlugin<Exclude<CarrierName, 'message'>>; ack?: AckPlugin });
 
 /** The main entry's options, with `auth.via` a carrier value, the optional features wrapped, and no `shared`. */
 export interface LiteAuthSocketOptions<In = unknown, Out = In>

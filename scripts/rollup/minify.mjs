@@ -35,8 +35,13 @@ export const INTERNAL_PROPERTIES = [
   // the make-before-break host (src/core/makeBeforeBreak.ts) and transport handlers (src/core/transport.ts)
   'createLink', 'planAttempt', 'authenticateInBand', 'runSetup', 'promote', 'settleCarrier', 'judgeClose',
   'handshakeTimeout', 'emitError', 'nextAttempt',
+  // attempt endings (src/core/transport.ts), carriers (src/carriers/carrier.ts), the queue and the redactor
+  'opened', 'local', 'noSubprotocol', 'inBand', 'acquire', 'settle', 'fits', 'prepare', 'verdict',
+  'sentUnconfirmed', 'settleUnconfirmed', 'remember',
   // the optional features (src/core/features.ts)
   'features', 'featureOption', 'startHeartbeat', 'isHeartbeatPong',
+  // the in-band handshake (src/core/inBandAuth.ts)
+  'awaitVerdict', 'failAuth', 'verdictError',
 ];
 
 const internal = new RegExp(`^(?:_[a-zA-Z]|(?:${INTERNAL_PROPERTIES.join('|')})$)`);

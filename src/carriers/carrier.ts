@@ -1,4 +1,7 @@
-import type { AuthOptions, CarrierName, WebSocketConstructorLike } from '../types.ts';
+import type { Verdict } from '../core/inBandAuth.ts';
+import type { Link } from '../core/session.ts';
+import type { AuthSocketError } from '../errors/AuthSocketError.ts';
+import type { AuthOptions, CarrierName, Frame, WebSocketConstructorLike } from '../types.ts';
 
 /** What one connection attempt opens: the URL, subprotocols and (Node only) headers. */
 export interface AttemptPlan {
@@ -28,6 +31,13 @@ export interface InBandAuth {
   verdict(message: unknown): 'ack' | 'reject' | undefined;
   /** ms to wait for the verdict. */
   timeout: number;
+  /**
+   * The wait itself (src/core/inBandAuth.ts), carried by the handshake so that
+   * only apps with an in-band handshake (the message carrier, `auth.ack`) bundle it.
+   */
+  awaitVerdict(link: Link, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void): void;
+  failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>): AuthSocketError;
+  verdictError(verdict: Exclude<Verdict, 'ack'>, next: string): AuthSocketError;
 }
 
 /**

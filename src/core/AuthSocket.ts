@@ -1,5 +1,4 @@
 import { type AttemptPlan, type AttemptTarget, type Carrier, type InBandAuth, planFor } from '../carriers/carrier.ts';
-import { createHandshake } from '../carriers/message.ts';
 import { AuthSocketError, fail, invalid, notOpen } from '../errors/AuthSocketError.ts';
 import type {
   AuthOptions,
@@ -19,7 +18,7 @@ import { RetryPolicy, type RetryRules, type Stop } from './retryPolicy.ts';
 import { jsonCodec } from './codec.ts';
 import { fetchCredential, type FetchedCredential, refreshDelay } from './credential.ts';
 import { Emitter } from './emitter.ts';
-import { resolveFeature } from './features.ts';
+import { resolveAck, resolveFeature } from './features.ts';
 import type { HeartbeatRunner } from './heartbeat.ts';
 import {
   checkAuthSource,
@@ -35,7 +34,7 @@ import { StateMachine } from './stateMachine.ts';
 import type { TabGroup } from '../tabs/sharedSession.ts';
 import { LITE_PLUGINS, type Plugins } from './plugins.ts';
 import { type Ending, Transport } from './transport.ts';
-import { awaitVerdict, failAuth, type Verdict } from './inBandAuth.ts';
+import type { Verdict } from './inBandAuth.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
 import type { SetupRunner } from './setup.ts';
@@ -104,7 +103,7 @@ export class AuthSocket<In = unknown, Out = In> {
     runSetup: (link, done) => this.#runSetup(link, done),
     promote: (session, link) => this.#promote(session, link),
     settleCarrier: () => this.#carrier?.settle?.(),
-    handshakeTimeout: () => this.#handshake?.timeout ?? 0,
+    verdictError: (verdict, next) => this.#handshake!.verdictError(verdict, next),
     emitError: (error) => this.#emitError(error),
     log: (line) => this.#log(line),
     redact: (text) => this.#redactor.redact(text),
@@ -145,7 +144,7 @@ export class AuthSocket<In = unknown, Out = In> {
       if (options.auth.refresh === 'in-place' && !this.#carrier.inBand) {
         throw invalid("auth.refresh 'in-place' needs auth.via 'message'");
       }
-      this.#handshake = this.#carrier.inBand ?? (options.auth.ack ? createHandshake(options.auth) : undefined);
+      this.#handshake = this.#carrier.inBand ?? resolveAck(features, options.auth);
       if (typeof options.auth.token === 'string') checkFixedToken(this.#carrier, options.auth.token, this.#target);
     }
     this.#setup = resolveFeature(features, 'setup', options.setup);
@@ -459,7 +458,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#machine.moveTo('authenticating');
     if (this.#session !== session) return; // a state listener closed the socket
     this.#authenticateInBand(link, (verdict) => {
-      if (verdict !== 'ack') return void failAuth(link, verdict, this.#handshake!.timeout);
+      if (verdict !== 'ack') return void this.#handshake!.failAuth(link, verdict);
       this.#confirm(session, link);
       this.#setUpThenOpen(session, link);
     });
@@ -647,7 +646,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   /** Waits for the server's verdict on `link`'s credential (sending the auth frame, if any); `false` without a handshake. */
   #authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void, credential = link.credential!): boolean {
-    if (this.#handshake) awaitVerdict(link, this.#handshake, credential.token, (msg) => this.#toFrame(msg), onVerdict);
+    this.#handshake?.awaitVerdict(link, credential.token, (msg) => this.#toFrame(msg), onVerdict);
     return Boolean(this.#handshake);
   }
 
@@ -666,7 +665,7 @@ export class AuthSocket<In = unknown, Out = In> {
     }
     await new Promise<void>((resolve, reject) => {
       this.#authenticateInBand(link, (verdict) => {
-        if (verdict !== 'ack') return reject(failAuth(link, verdict, this.#handshake!.timeout));
+        if (verdict !== 'ack') return reject(this.#handshake!.failAuth(link, verdict));
         link.credential = credential;
         this.#scheduleRefresh(session, credential);
         this.#events.emit('reauthenticated', { via: 'in-place' });

@@ -1,5 +1,7 @@
 import { invalid } from '../errors/AuthSocketError.ts';
+import type { AuthOptions } from '../types.ts';
 import type { closeCodesFeature } from './closeCodes.ts';
+import type { createHandshake } from './inBandAuth.ts';
 import type { heartbeatFeature } from './heartbeat.ts';
 import type { setupFeature } from './setup.ts';
 import type { validateFeature } from './validator.ts';
@@ -16,6 +18,8 @@ export interface Features {
   validate: typeof validateFeature;
   setup: typeof setupFeature;
   closeCodes: typeof closeCodesFeature;
+  /** `auth.ack`: the lite entry takes it as a value (`auth: { via, ack }`), not `true`. */
+  ack: typeof createHandshake;
 }
 
 /** The key under which a lite option value carries its feature. */
@@ -50,4 +54,17 @@ export function resolveFeature<Name extends keyof Features>(
   const feature = wrapped?.[FEATURE] as ((value: unknown) => ReturnType<Features[Name]>) | undefined;
   if (!feature) throw invalid(`${name}: wrap it in ${name}() from 'authsocket/lite'`);
   return feature(wrapped!.featureOption);
+}
+
+/**
+ * The `auth.ack` handshake: the entry's own for `ack: true`, or the lite
+ * entry's `ack` value; `undefined` without `ack`.
+ * @throws {@link AuthSocketError} `INVALID_OPTIONS` for `ack: true` where the value is needed
+ */
+export function resolveAck(plugged: Partial<Features> | undefined, auth: AuthOptions<any, any>): ReturnType<Features['ack']> | undefined {
+  const ack: unknown = auth.ack;
+  if (!ack) return undefined;
+  const create = plugged?.ack ?? (typeof ack === 'function' ? (ack as Features['ack']) : undefined);
+  if (!create) throw invalid("auth.ack: pass ack from 'authsocket/lite'");
+  return create(auth);
 }

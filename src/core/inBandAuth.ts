@@ -1,6 +1,7 @@
 import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { InBandAuth } from '../carriers/carrier.ts';
-import type { Frame } from '../types.ts';
+import type { AuthOptions, Frame } from '../types.ts';
+import { hasType } from './codec.ts';
 import { UNAUTHORIZED } from './closeCodes.ts';
 import type { Link } from './session.ts';
 
@@ -13,7 +14,7 @@ export type Verdict = 'ack' | 'reject' | 'timeout' | 'ended';
  * It settles exactly once; frames that are not a verdict are left to the caller.
  */
 export class VerdictWait {
-  readonly #handshake: InBandAuth;
+  readonly #handshake: Pick<InBandAuth, 'frame' | 'verdict' | 'timeout'>;
   readonly #onVerdict: (verdict: Verdict) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #settled = false;
@@ -23,7 +24,7 @@ export class VerdictWait {
    * @param toFrame - turns the handshake's auth message into a frame
    */
   constructor(
-    handshake: InBandAuth,
+    handshake: Pick<InBandAuth, 'frame' | 'verdict' | 'timeout'>,
     token: string,
     send: (frame: Frame) => boolean,
     toFrame: (msg: unknown) => Frame,
@@ -62,7 +63,7 @@ export class VerdictWait {
 }
 
 /** What a verdict other than an ack means; `next` says what happens now. */
-export function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, next: string): AuthSocketError {
+function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, next: string): AuthSocketError {
   return verdict === 'timeout'
     ? fail('AUTH_TIMEOUT', `no auth answer within ${timeout} ms; ${next}`)
     : verdict === 'reject'
@@ -74,7 +75,7 @@ export function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, 
  * Sends the in-band auth frame for `token` on `link` (replacing a pending
  * wait) and reports the server's verdict, or a timeout, once.
  */
-export function awaitVerdict(link: Link, handshake: InBandAuth, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void): void {
+function awaitVerdict(link: Link, handshake: Pick<InBandAuth, 'frame' | 'verdict' | 'timeout'>, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void): void {
   link.verdictWait?.end();
   link.verdictWait = new VerdictWait(handshake, token, (frame) => link.transport.send(frame), toFrame, (verdict) => {
     link.verdictWait = undefined;
@@ -92,7 +93,7 @@ const REJECT_CLOSE_WAIT = 1000;
  * error to emit is left on the link for when its end is handled, once it is
  * known whether the client retries; the one returned is for the caller.
  */
-export function failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, timeout: number): AuthSocketError {
+function failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, timeout: number): AuthSocketError {
   if (verdict !== 'ended') {
     link.authError = (next) => verdictError(verdict, timeout, next);
     if (verdict === 'reject') {
@@ -101,4 +102,26 @@ export function failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, timeout: 
     } else link.transport.drop(UNAUTHORIZED, 'auth timeout');
   }
   return verdictError(verdict, timeout, 'this connection ends');
+}
+
+/**
+ * The in-band handshake of the message carrier and of `auth.ack`: how to read
+ * the server's verdict (`auth.isAck`, default `type === 'auth_ok'`;
+ * `auth.isReject`, default `type === 'auth_error'`) within `auth.timeout`
+ * (default 10 s), and the wait for it. With `frame`, the client sends it first.
+ */
+export function createHandshake(auth: AuthOptions<any, any>, frame?: (token: string) => unknown): InBandAuth {
+  const timeout = auth.timeout ?? 10_000;
+  if (!(timeout > 0)) throw fail('INVALID_OPTIONS', 'auth.timeout: give ms > 0');
+  const isAck = auth.isAck ?? ((msg: unknown) => hasType(msg, 'auth_ok'));
+  const isReject = auth.isReject ?? ((msg: unknown) => hasType(msg, 'auth_error'));
+  const handshake: InBandAuth = {
+    ...(frame ? { frame } : {}),
+    verdict: (msg) => (isAck(msg) ? 'ack' : isReject(msg) ? 'reject' : undefined),
+    timeout,
+    awaitVerdict: (link, token, toFrame, onVerdict) => awaitVerdict(link, handshake, token, toFrame, onVerdict),
+    failAuth: (link, verdict) => failAuth(link, verdict, timeout),
+    verdictError: (verdict, next) => verdictError(verdict, timeout, next),
+  };
+  return handshake;
 }

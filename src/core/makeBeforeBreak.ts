@@ -1,6 +1,6 @@
 import type { AttemptPlan } from '../carriers/carrier.ts';
 import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
-import { verdictError, type Verdict } from './inBandAuth.ts';
+import type { Verdict } from './inBandAuth.ts';
 import { noSubprotocolError } from './unopenedHint.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
 import type { Ending } from './transport.ts';
@@ -28,7 +28,8 @@ export interface MakeBeforeBreakHost {
   settleCarrier(): void;
   /** The application subprotocols offered, for the error when the server selected none. */
   offered(): readonly string[];
-  handshakeTimeout(): number;
+  /** What a failed verdict on the candidate means (only called with a handshake). */
+  verdictError(verdict: Exclude<Verdict, 'ack'>, next: string): AuthSocketError;
   emitError(error: unknown): void;
   log(line: string): void;
   redact(text: string): string;
@@ -76,7 +77,7 @@ export class MakeBeforeBreak {
         return this.#setUp(session, link);
       }
       if (verdict === 'ended') return;
-      const error = verdictError(verdict, this.#host.handshakeTimeout(), 'the current connection stays up');
+      const error = this.#host.verdictError(verdict, 'the current connection stays up');
       this.#host.emitError(error);
       this.drop(session, link, error);
     });

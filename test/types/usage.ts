@@ -226,3 +226,9 @@ export const liteSwapped = new Lite.AuthSocket('wss://api.example.com/ws', { hea
 
 // @ts-expect-error the main entry takes plain values, not the lite entry's wrapped ones
 export const mainWrapped = new AuthSocket('wss://api.example.com/ws', { heartbeat: Lite.heartbeat({ interval: 1, timeout: 1 }) });
+
+// authsocket/lite: auth.ack is the entry's `ack` value
+export const liteAck = new Lite.AuthSocket('wss://api.example.com/ws', { auth: { via: Lite.query, ack: Lite.ack, token: 't' } });
+
+// @ts-expect-error lite: ack: true needs the main entry; pass the lite entry's ack
+export const liteAckTrue = new Lite.AuthSocket('wss://api.example.com/ws', { auth: { via: Lite.query, ack: true, token: 't' } });

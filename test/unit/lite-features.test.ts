@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { AuthSocket as Main } from '../../src/index.ts';
-import { AuthSocket, closeCodes, heartbeat, setup, subprotocol, validate } from '../../src/lite.ts';
+import { ack, AuthSocket, closeCodes, heartbeat, setup, subprotocol, validate } from '../../src/lite.ts';
 import { FAST, FakeWebSocket, nextEvent } from './fake-websocket.ts';
 
 const URL_ = 'wss://api.example.com/ws';
@@ -100,4 +100,17 @@ test('the main entry takes the plain values (and refuses none of them)', async (
   ws.open();
   await open;
   assert.deepEqual(ws.sentMessages, [{ type: 'hi' }]);
+});
+
+test('lite ack: open waits for the server\'s auth_ok; ack: true is INVALID_OPTIONS naming the fix', async () => {
+  const socket = make({ auth: { via: subprotocol, ack, token: 't' } });
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(socket.state, 'authenticating', 'no open before the ack');
+  const open = nextEvent(socket, 'open');
+  ws.receive({ type: 'auth_ok' });
+  await open;
+  assert.equal(socket.state, 'open');
+  assert.throws(() => make({ auth: { via: subprotocol, ack: true as never, token: 't' } }), { code: 'INVALID_OPTIONS', message: /auth\.ack: pass ack from 'authsocket\/lite'/ });
 });

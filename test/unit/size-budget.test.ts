@@ -58,7 +58,7 @@ test('the app is bundled as an app would: the built lite entry (reconnecting-web
   assert.doesNotMatch(text, /\._(ws|retryCount|options|listeners|connectLock)\b/, "reconnecting-websocket's private members are renamed");
   assert.ok(!text.includes('RWS>'), "reconnecting-websocket's debug logging is stripped");
   // The optional features it does not use are not bundled (authsocket/lite's wrapped values).
-  for (const [feature, marker] of [['heartbeat', 'heartbeat: give interval'], ['validate', 'validator threw'], ['setup', 'options.setup failed'], ['closeCodes', 'not 1005/1006/1015']]) {
+  for (const [feature, marker] of [['heartbeat', 'heartbeat: give interval'], ['validate', 'validator threw'], ['setup', 'options.setup failed'], ['closeCodes', 'not 1005/1006/1015'], ['in-band handshake', 'auth.timeout: give ms']]) {
     assert.ok(!text.includes(marker), `${feature} is not bundled`);
   }
 });
