@@ -120,16 +120,19 @@ describe('shared: one connection for all tabs', () => {
     await server.waitFor(() => sentBy('b', since).includes(COUNT - 1) && sentBy('c', since).includes(COUNT - 1), 10_000, 'the last frames');
     ['b', 'c'].forEach((from, index) => {
       const got = sentBy(from, since);
-      // Each follower's frames arrive once and in order, across both connections...
-      assert.deepEqual(got, [...new Set(got)].sort((x, y) => x - y), `${from}: once each, in order`);
-      // ...and none sent after the leader's tab was gone is lost. The old leader had written
-      // (and confirmed) the ones of its last moments; what its socket had not yet put on the
-      // wire when the tab died may die with it (README "Several tabs": at most once there).
-      const lost = range(COUNT).filter((n) => !got.includes(n));
+      // Every frame a follower sent reaches the server in its order, across both connections...
+      assert.ok(got.every((n, i) => i === 0 || n >= got[i - 1]!), `${from}: in order (${got.join(',')})`);
+      // ...once, except at the instant the leader's tab dies: a frame the dying leader had just
+      // written may die with its socket (lost), or be written but not confirmed in time (the next
+      // leader writes it again). README "Several tabs" states this; nothing sent after the
+      // leader's tab was gone is lost or repeated.
       const margin = 40; // frames, at one per 5 ms: the ~200 ms before the close began
-      const [from_, to] = [sentBeforeClose[index]! - margin, sentAfterClose[index]!];
-      assert.ok(lost.every((n) => n >= from_ && n < to),
-        `${from}: lost only frames the old leader wrote as its tab closed (lost ${lost.join(', ') || 'none'}; window ${from_}–${to})`);
+      const [first, last] = [sentBeforeClose[index]! - margin, sentAfterClose[index]!];
+      const inWindow = (n: number) => n >= first && n < last;
+      const lost = range(COUNT).filter((n) => !got.includes(n));
+      const twice = got.filter((n, i) => got.indexOf(n) !== i);
+      assert.ok(lost.every(inWindow), `${from}: lost only frames written as the leader's tab closed (lost ${lost.join(', ') || 'none'}; window ${first}–${last})`);
+      assert.ok(twice.every(inWindow), `${from}: repeated only frames written as the leader's tab closed (twice ${twice.join(', ') || 'none'}; window ${first}–${last})`);
     });
     for (const tab of followers) {
       const closes = await entries(tab, 's', 'close');

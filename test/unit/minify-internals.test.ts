@@ -3,7 +3,7 @@
 // of them is a property of the public API, of a tab frame or of a dependency:
 // a mangled public name would silently read `undefined` from a user's options.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -18,13 +18,14 @@ const dependency = (pkg: string, file: string) => readFileSync(join(dirname(requ
 test('no internal property name is part of the public types, the tab frames or a dependency', () => {
   const sources = {
     'src/types.ts': withoutComments(read('src/types.ts')),
-    'src/tabs/': ['leader.ts', 'relay.ts', 'sharedSession.ts'].map((file) => withoutComments(read(`src/tabs/${file}`))).join('\n'),
+    'src/tabs/': readdirSync(new URL('src/tabs/', root)).filter((file) => file.endsWith('.ts')).map((file) => withoutComments(read(`src/tabs/${file}`))).join('\n'),
     'reconnecting-websocket': withoutComments(dependency('reconnecting-websocket', 'reconnecting-websocket.ts')),
     'js-cookie': withoutComments(dependency('js-cookie', 'dist/js.cookie.mjs')),
   };
   for (const name of INTERNAL_PROPERTIES) {
-    // As a property: `.name`, `name:`, `name(` (a method) or `name =`/`name?:` (a field or a type member).
-    const asProperty = new RegExp(`\\.${name}\\b|\\b${name}\\??\\s*[:(=]`);
+    // As a property: `.name`, `name:`/`name?:` (a literal key or a type member), or a method or
+    // field declared at the start of a line (`name(`, `name =`).
+    const asProperty = new RegExp(`\\.${name}\\b|\\b${name}\\??\\s*:|^\\s*(?:readonly\\s+|async\\s+)?${name}\\s*[(=]`, 'm');
     for (const [where, code] of Object.entries(sources)) {
       assert.ok(!asProperty.test(code), `${name} is a property in ${where}: drop it from INTERNAL_PROPERTIES`);
     }
