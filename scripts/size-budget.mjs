@@ -39,6 +39,10 @@
 // setup(), closeCodes()): the app bundles none of them, 11,445 B; the CDN build,
 // which plugs all four in through the same seam, 15,042 B (+202 B for the
 // indirection). So 15,250 (raised back, for that reviewed feature) / 11,500.
+// Tabs as a closure with numeric message kinds (tabs 1,420 → 1,101 B), more
+// internal names mangled, and the in-band handshake carried by its handshake
+// object (an app without the message carrier or ack does not bundle it):
+// 14,772 / 11,067 B, so 15,000 / 11,250.
 // Issue 15's targets: 11,000 (CDN) and 8,000 (app).
 // Lower budgets as size work lands; raise one only for a reviewed feature or
 // fix, saying so here.
@@ -47,8 +51,8 @@ import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 15_250; // bytes, CDN build, min+gzip -9 (see the history above)
-export const APP_BUDGET = 11_500; // bytes, one-carrier app, min+gzip -9
+export const BUDGET = 15_000; // bytes, CDN build, min+gzip -9 (see the history above)
+export const APP_BUDGET = 11_250; // bytes, one-carrier app, min+gzip -9
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
 export const APP = fileURLToPath(new URL('../bench/fixtures/one-carrier-app.js', import.meta.url));
