@@ -25,6 +25,9 @@ import { createSessionKeeper } from './sessions.ts';
 import { resolveSettings } from './settings.ts';
 import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier } from './types.ts';
 
+/** `Retry-After` of the 503/429 answers when too many sockets are still authenticating. */
+const RETRY_AFTER_SECONDS = 1;
+
 // How long a refused socket, or any socket at `close()`, may take to answer
 // our close frame before it is cut (ws alone waits 30 s: a slowloris gift).
 const CLOSE_GRACE_MS = 2_000;
@@ -92,7 +95,8 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     if (closing) return refuse(503, 'gate closed');
     if (!serves(req)) return refuse(400, 'path not served'); // as ws's WebSocketServer({ path }) answers
     const full = slot.enter(); // held until settled: bounds verify calls and anonymous sockets
-    if (full) return refuse(full.status, full.reason);
+    // Overloaded, not wrong: a client that reads the answer (Node's `ws`, a proxy) may come back in a second.
+    if (full) return refuse(full.status, full.reason, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     if (!isWebSocketHandshake(req)) return refuse(400, 'not a websocket handshake');
     if (!(await originAllowed(req).catch(() => false))) return refuse(403, 'origin not allowed');
 

@@ -45,6 +45,7 @@ test('limits.pending: beyond it HTTP 503 before the upgrade (verify not called),
     await until(() => held.calls === 3, 'three verify calls running');
     const refused = await attempt(g.url('/?access_token=good'));
     assert.deepEqual([refused.status, refused.opened, held.calls], [503, false, 3]);
+    assert.equal(refused.retryAfter, '1', 'overload says when to come back');
     assert.deepEqual([g.refusals.at(-1)?.status, g.refusals.at(-1)?.reason], [503, 'too many pending']);
     held.release();
     for (const r of await Promise.all(pending)) assert.deepEqual(r.messages, [{ type: 'welcome', user: 'alice' }]);
@@ -74,6 +75,7 @@ test('limits.pendingPerAddress: beyond it HTTP 429; other addresses still get in
     await until(() => held.calls === 2, 'two pending from a');
     const third = await attempt(g.url('/?access_token=good'), { headers: { 'X-Client': 'a' } });
     assert.deepEqual([third.status, held.calls], [429, 2]);
+    assert.equal(third.retryAfter, '1', 'overload says when to come back');
     assert.deepEqual([g.refusals.at(-1)?.status, g.refusals.at(-1)?.reason], [429, 'too many pending from this address']);
     const fromB = attempt(g.url('/?access_token=good'), { headers: { 'X-Client': 'b' }, closeAfter: 1 });
     await until(() => held.calls === 3, 'b is not limited by a');

@@ -62,6 +62,8 @@ export async function startGate<User = string>(options: Partial<AuthGateOptions<
 export interface Attempt {
   /** HTTP status when the upgrade was refused. */
   status?: number;
+  /** The refusal's `Retry-After` header, if any. */
+  retryAfter?: string;
   opened: boolean;
   protocol?: string;
   messages: unknown[];
@@ -86,6 +88,7 @@ export function attempt(url: string, options: AttemptOptions = {}): Promise<Atte
     const ws = new WebSocket(url, protocols ?? [], { origin: ORIGIN, ...clientOptions });
     ws.on('unexpected-response', (_req, res: IncomingMessage) => {
       result.status = res.statusCode;
+      if (res.headers['retry-after'] !== undefined) result.retryAfter = String(res.headers['retry-after']);
       res.resume();
       ws.terminate();
     });
