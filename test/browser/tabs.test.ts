@@ -42,15 +42,21 @@ const sentBy = (from: string, since: number) =>
   server.connections.slice(since).flatMap((connection) => connection.frames).map((frame) => JSON.parse(frame)).filter((msg) => msg.from === from).map((msg) => msg.n);
 const range = (count: number) => Array.from({ length: count }, (_, i) => i);
 
+/** Three tabs sharing `s`: `a` leads (its socket open first), `b` and `c` join; all open. */
+async function groupOfThree() {
+  const since = server.connections.length;
+  const { context, tabs } = await openTabs(browser, statics, 3);
+  await share(tabs[0]!, 'a', server.url);
+  await waitForEvents(tabs[0]!, 's', 'open');
+  await share(tabs[1]!, 'b', server.url);
+  await share(tabs[2]!, 'c', server.url);
+  for (const tab of tabs) await waitForEvents(tab, 's', 'open');
+  return { since, context, tabs };
+}
+
 describe('shared: one connection for all tabs', () => {
   test('three tabs: one upgrade, one provider call; every message to every tab once, in order; each tab\'s sends in its order', async () => {
-    const since = server.connections.length;
-    const { context, tabs } = await openTabs(browser, statics, 3);
-    await share(tabs[0]!, 'a', server.url);
-    await waitForEvents(tabs[0]!, 's', 'open');
-    await share(tabs[1]!, 'b', server.url);
-    await share(tabs[2]!, 'c', server.url);
-    for (const tab of tabs) await waitForEvents(tab, 's', 'open');
+    const { since, context, tabs } = await groupOfThree();
     assert.deepEqual(await Promise.all(tabs.map((tab) => read(tab, 'sockets.s.leader'))), [true, false, false]);
     assert.deepEqual(await Promise.all(tabs.map((tab) => read(tab, 'calls'))), [1, 0, 0], 'only the leader fetched a credential');
     assert.equal(server.connections.length - since, 1, 'one upgrade for three tabs');
@@ -77,13 +83,7 @@ describe('shared: one connection for all tabs', () => {
   });
 
   test('the leader\'s tab closes: a follower leads within 2 s plus backoff, with its own fresh credential; nothing sent is lost', async () => {
-    const since = server.connections.length;
-    const { context, tabs } = await openTabs(browser, statics, 3);
-    await share(tabs[0]!, 'a', server.url);
-    await waitForEvents(tabs[0]!, 's', 'open');
-    await share(tabs[1]!, 'b', server.url);
-    await share(tabs[2]!, 'c', server.url);
-    for (const tab of tabs) await waitForEvents(tab, 's', 'open');
+    const { since, context, tabs } = await groupOfThree();
 
     // Both followers send a message every 5 ms, before, during and after the failover.
     const COUNT = 200;

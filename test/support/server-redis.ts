@@ -74,25 +74,13 @@ export async function startRedis(): Promise<TestRedis> {
 /** Two connections to the Redis on `port`: one to PUBLISH, one in subscribe mode. */
 export async function connectPubSub(port: number): Promise<RespPubSub> {
   const publisher = await connectResp(port);
-  const socket: Socket = connect(port, '127.0.0.1');
-  await within(new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  }), 5_000, 'redis connect');
   const listeners = new Map<string, Set<(message: string) => void>>();
   const confirmations = new Map<string, Array<() => void>>();
-  let buffer = Buffer.alloc(0);
-  socket.on('data', (chunk) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      const parsed = parseReply(buffer, 0);
-      if (!parsed) return;
-      buffer = buffer.subarray(parsed.end);
-      // Pushes: ['subscribe', channel, count] and ['message', channel, payload].
-      const [kind, channel, payload] = parsed.value as [string, string, unknown];
-      if (kind === 'subscribe') confirmations.get(channel)?.splice(0).forEach((confirm) => confirm());
-      if (kind === 'message') for (const listener of listeners.get(channel) ?? []) listener(String(payload));
-    }
+  const socket = await openResp(port, (reply) => {
+    // Pushes: ['subscribe', channel, count] and ['message', channel, payload].
+    const [kind, channel, payload] = reply as [string, string, unknown];
+    if (kind === 'subscribe') confirmations.get(channel)?.splice(0).forEach((confirm) => confirm());
+    if (kind === 'message') for (const listener of listeners.get(channel) ?? []) listener(String(payload));
   });
   socket.on('error', () => {});
   return {
@@ -115,23 +103,11 @@ export async function connectPubSub(port: number): Promise<RespPubSub> {
 }
 
 export async function connectResp(port: number): Promise<RespClient> {
-  const socket: Socket = connect(port, '127.0.0.1');
-  await within(new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  }), 5_000, 'redis connect');
   const pending: Array<{ resolve(value: unknown): void; reject(error: Error): void }> = [];
-  let buffer = Buffer.alloc(0);
-  socket.on('data', (chunk) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      const parsed = parseReply(buffer, 0);
-      if (!parsed) return;
-      buffer = buffer.subarray(parsed.end);
-      const waiter = pending.shift();
-      if (parsed.value instanceof Error) waiter?.reject(parsed.value);
-      else waiter?.resolve(parsed.value);
-    }
+  const socket = await openResp(port, (reply) => {
+    const waiter = pending.shift();
+    if (reply instanceof Error) waiter?.reject(reply);
+    else waiter?.resolve(reply);
   });
   socket.on('error', (error) => { for (const waiter of pending.splice(0)) waiter.reject(error); });
   return {
@@ -144,6 +120,24 @@ export async function connectResp(port: number): Promise<RespClient> {
     },
     close: () => void socket.destroy(),
   };
+}
+
+/** A connection to the Redis on `port` that hands every whole reply to `onReply`, in order. */
+async function openResp(port: number, onReply: (reply: unknown) => void): Promise<Socket> {
+  const socket: Socket = connect(port, '127.0.0.1');
+  await within(new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  }), 5_000, 'redis connect');
+  let buffer = Buffer.alloc(0);
+  socket.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (let parsed = parseReply(buffer, 0); parsed; parsed = parseReply(buffer, 0)) {
+      buffer = buffer.subarray(parsed.end);
+      onReply(parsed.value);
+    }
+  });
+  return socket;
 }
 
 // RESP2: simple string, error, integer, bulk string, array. Returns undefined

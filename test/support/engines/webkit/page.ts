@@ -110,26 +110,24 @@ export class WebKitPage extends EventEmitter {
     return this.#closed;
   }
 
-  async goto(url: string): Promise<null> {
-    await this.session.run(this.handle, (driver) => driver.get(url));
-    await this.#afterNavigation();
-    return null;
+  goto(url: string): Promise<null> {
+    return this.#navigate((driver) => driver.get(url));
   }
 
-  async reload(): Promise<null> {
-    await this.session.run(this.handle, (driver) => driver.navigate().refresh());
-    await this.#afterNavigation();
-    return null;
+  reload(): Promise<null> {
+    return this.#navigate((driver) => driver.navigate().refresh());
   }
 
-  async goBack(): Promise<null> {
-    await this.session.run(this.handle, (driver) => driver.navigate().back());
-    await this.#afterNavigation();
-    return null;
+  goBack(): Promise<null> {
+    return this.#navigate((driver) => driver.navigate().back());
   }
 
-  async goForward(): Promise<null> {
-    await this.session.run(this.handle, (driver) => driver.navigate().forward());
+  goForward(): Promise<null> {
+    return this.#navigate((driver) => driver.navigate().forward());
+  }
+
+  async #navigate(action: (driver: WebDriver) => Promise<unknown>): Promise<null> {
+    await this.session.run(this.handle, action);
     await this.#afterNavigation();
     return null;
   }
