@@ -8,6 +8,7 @@ import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 import { inlinedLicenses, licenseBanner, licenses } from './scripts/rollup/licenses.mjs';
 import { terserOptions } from './scripts/rollup/minify.mjs';
+import { mangleInternals } from './scripts/rollup/mangleInternals.mjs';
 import { rwsSource } from './scripts/rollup/rwsSource.mjs';
 
 const root = new URL('.', import.meta.url).pathname;
@@ -20,6 +21,7 @@ const transpile = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })
 // its ES5 dist file with tslib (an app that imports it too gets a second copy).
 // The cookie carrier in a chunk of its own: js-cookie runs code at import (a
 // bundler cannot drop it), so only an app that imports the carrier imports js-cookie.
+// Internal property names are short in every chunk (scripts/rollup/mangleInternals.mjs).
 // The rest of the client goes to the core chunk, shared by both entries, except
 // what only the main entry uses (carriers by name, tabs): that stays in index.js.
 const manualChunks = (id) =>
@@ -45,8 +47,8 @@ export default [
     external: clientExternal,
     plugins: [cleanChunks(), rwsSource({ mangleProps: true }), transpile(), inlinedLicenses({ fileName: 'THIRD-PARTY-LICENSES' })],
     output: [
-      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks, hoistTransitiveImports: false },
-      { dir: 'dist', format: 'cjs', exports: 'named', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks, hoistTransitiveImports: false },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks, hoistTransitiveImports: false, plugins: [mangleInternals()] },
+      { dir: 'dist', format: 'cjs', exports: 'named', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks, hoistTransitiveImports: false, plugins: [mangleInternals()] },
     ],
   },
   {

@@ -155,5 +155,15 @@ export async function measureFeatures(features: Feature[] = FEATURES): Promise<{
       ...(feature.note ? { note: feature.note } : {}),
     });
   }
+  // Everything optional at once but one carrier: what is left is the core every build carries.
+  const together = features.filter((feature) => feature.name !== 'carrier `subprotocol`' && !missing(feature));
+  const core = await buildCdn(together.flatMap((feature) => feature.stubs));
+  rows.push({
+    name: 'all of the above at once, but `subprotocol`',
+    without: core.gzipped,
+    marginal: full.gzipped - core.gzipped,
+    minifiedMarginal: full.minified - core.minified,
+    note: 'what is left (the without column) is the core: connection, reconnect, re-authentication, queue, redaction, one carrier',
+  });
   return { full, rows };
 }

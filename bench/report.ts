@@ -74,6 +74,7 @@ function sizeSection(sizes: SizeRow[], features: FeatureSizes | undefined): stri
   if (!sizes.length) return [];
   const ours = sizes[0]!;
   const app = sizes.find((row) => row.name.startsWith('authsocket one-carrier app'));
+  const floors = sizes.filter((row) => row.name.startsWith('floor:'));
   return [
     '## Size (min+gzip, gzip -9)',
     '',
@@ -84,6 +85,10 @@ function sizeSection(sizes: SizeRow[], features: FeatureSizes | undefined): stri
     ])),
     '',
     `Targets (issue 15): CDN build ≤ ${fmt.bytes(TARGETS.iifeGzip)} — ${verdict(ours.gzipped <= TARGETS.iifeGzip)} (${fmt.bytes(ours.gzipped)})${app ? `; one-carrier app ≤ ${fmt.bytes(TARGETS.appGzip)} — ${verdict(app.gzipped <= TARGETS.appGzip)} (${fmt.bytes(app.gzipped)})` : ''}. CI budgets (scripts/size-budget.mjs, \`npm run size\`)${features ? `: ${fmt.bytes(features.budgets.cdn)} and ${fmt.bytes(features.budgets.app)}` : ''}.`,
+    ...(floors.length ? [
+      '',
+      `The floor rows (bench/messageFloor.ts) are the same code with every string over 12 characters (error messages, debug lines, hints) cut to one character: no build can get there by trimming text alone. ${floors.map((row) => `${row.name.slice(7)}: ${fmt.bytes(row.gzipped)}`).join('; ')}.`,
+    ] : []),
     '',
     ...featureSection(features),
   ];

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { APP_BUDGET, BUDGET, bundleApp } from '../scripts/size-budget.mjs';
 import { measureFeatures, type FeatureRow } from './featureCost.ts';
+import { withoutMessages } from './messageFloor.ts';
 import { BUILD_DIR, ROOT } from './paths.ts';
 
 export interface SizeRow {
@@ -79,6 +80,17 @@ export async function measureSizes(): Promise<SizeRow[]> {
     minified: app.minified,
     gzipped: app.gzipped,
   });
+  // Floors, not builds: the same two with no message text at all (bench/messageFloor.ts).
+  for (const [name, code] of [['CDN build', iife.toString('utf8')], ['one-carrier app', Buffer.from(app.code).toString('utf8')]] as const) {
+    const floor = withoutMessages(code);
+    rows.push({
+      name: `floor: authsocket ${name} with no message text`,
+      entry: 'the row above it with every string over 12 characters cut to one (not shippable)',
+      features: 'same code; errors, debug lines and hints say nothing',
+      minified: floor.length,
+      gzipped: gzip(Buffer.from(floor)),
+    });
+  }
   for (const { name, entry, features } of ENTRIES) {
     const code = await bundleMinified(entry, name);
     writeFileSync(join(BUILD_DIR, 'sizes', `${name.replace(/[^a-z0-9]+/gi, '-')}.min.js`), code);
