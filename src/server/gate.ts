@@ -94,7 +94,14 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
 
     if (closing) return refuse(503, 'gate closed');
     if (!serves(req)) return refuse(400, 'path not served'); // as ws's WebSocketServer({ path }) answers
-    const full = slot.enter(); // held until settled: bounds verify calls and anonymous sockets
+    let full: ReturnType<PendingSlot['enter']>;
+    try {
+      full = slot.enter(); // held until settled: bounds verify calls and anonymous sockets
+    } catch (error) {
+      // The `address` option threw: the gate's fault, not the client's; answered like any refusal.
+      events.emit('error', error, req);
+      return refuse(500, 'address option threw');
+    }
     // Overloaded, not wrong: a client that reads the answer (Node's `ws`, a proxy) may come back in a second.
     if (full) return refuse(full.status, full.reason, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     if (!isWebSocketHandshake(req)) return refuse(400, 'not a websocket handshake');

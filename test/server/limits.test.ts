@@ -174,3 +174,21 @@ test('limits and address are checked at creation', () => {
 test('after all of that a fresh gate with default limits serves', async () => {
   await using(await startGate(), (g) => assertServes(g.url()));
 });
+
+test('an address option that throws: HTTP 500, an error event and a refused event; the gate keeps serving', async () => {
+  const boom = new Error('no proxy header');
+  const address = (req: { headers: Record<string, unknown> }) => {
+    if (req.headers['x-client'] === undefined) throw boom;
+    return String(req.headers['x-client']);
+  };
+  await using(await startGate({ address }), async (g) => {
+    const errors: unknown[] = [];
+    g.gate.on('error', (error) => errors.push(error));
+    const refused = await attempt(g.url('/?access_token=good'));
+    assert.deepEqual([refused.status, refused.opened, g.verified.length], [500, false, 0]);
+    assert.deepEqual([g.refusals.at(-1)?.status, g.refusals.at(-1)?.reason], [500, 'address option threw']);
+    assert.deepEqual(errors, [boom]);
+    const next = await attempt(g.url('/?access_token=good'), { headers: { 'X-Client': 'a' }, closeAfter: 1 });
+    assert.deepEqual(next.messages, [{ type: 'welcome', user: 'alice' }]);
+  });
+});
