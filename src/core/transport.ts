@@ -50,7 +50,6 @@ interface AttemptRecord {
 
 // RWS must not time attempts (we do) and setTimeout treats Infinity as 0.
 const NEVER = 2 ** 31 - 1;
-const CLOSED = 3;
 
 /** A self-reconnecting connection whose every attempt is planned by `handlers.nextAttempt`. */
 export class Transport {
@@ -69,8 +68,8 @@ export class Transport {
     const openSocket = function (url: string) {
       return transport.#openSocket(options, plan!, url);
     };
-    // RWS checks `CLOSING === 2` to recognise a WebSocket class.
-    Object.assign(openSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED });
+    // RWS checks `CLOSING === 2` to recognise a WebSocket class (the only constant it reads from it).
+    Object.assign(openSocket, { CLOSING: 2 });
     this.#rws = new ReconnectingWebSocket(
       async () => {
         plan = this.#stopped ? undefined : await handlers.nextAttempt().catch(() => undefined);
