@@ -45,7 +45,9 @@ export function checkProtocols(protocols: unknown): string[] {
   return [...protocols];
 }
 
-export const checkQueueMax = (queue: AuthSocketOptions['queue']): number => atLeast('queue.max', queue?.max ?? 1000, 0);
+export function checkQueueMax(queue: AuthSocketOptions['queue']): number {
+  return atLeast('queue.max', queue?.max ?? 1000, 0);
+}
 
 /** A credential must not cross the network in clear text unless the user says so. */
 export function checkTransportSecurity(url: URL, hasCredential: boolean, allowInsecure: boolean | undefined): void {
@@ -60,4 +62,6 @@ export function checkAuthSource(token: unknown): void {
   }
 }
 
-export const checkMaxFailures = (maxFailures: number | undefined): number => atLeast('auth.maxFailures', maxFailures ?? 3, 1);
+export function checkMaxFailures(maxFailures: number | undefined): number {
+  return atLeast('auth.maxFailures', maxFailures ?? 3, 1);
+}
