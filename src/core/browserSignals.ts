@@ -12,14 +12,12 @@ export interface BrowserSignalHandlers {
   leaving(): void;
 }
 
-const hasWindow = () => typeof window !== 'undefined' && typeof window.addEventListener === 'function';
-
 /** Whether the browser says it is offline (never true outside a browser). */
 export const isOffline = (): boolean => typeof navigator !== 'undefined' && navigator.onLine === false;
 
 /** Listens to the page's network and lifecycle events; returns the detach function. A no-op outside browsers. */
 export function watchBrowserSignals(handlers: BrowserSignalHandlers): () => void {
-  if (!hasWindow()) return () => {};
+  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return () => {};
   let hiddenSince: number | undefined;
   const listeners: Array<[EventTarget, string, (event: any) => void]> = [
     [window, 'offline', () => handlers.offline()],

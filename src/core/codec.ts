@@ -4,7 +4,7 @@ import type { Codec } from '../types.ts';
 export const jsonCodec: Codec<any, any> = {
   encode: (msg) => JSON.stringify(msg),
   decode: (data) => {
-    if (typeof data !== 'string') throw new TypeError('binary frame received; the default JSON codec reads text frames only (set options.codec)');
+    if (typeof data !== 'string') throw new TypeError('binary frame: the default JSON codec reads text only; set options.codec');
     return JSON.parse(data);
   },
 };

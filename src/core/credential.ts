@@ -29,24 +29,22 @@ export async function fetchCredential(
   try {
     credential = typeof source === 'string'
       ? source
-      : await Promise.race([
-          Promise.resolve().then(source),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(TIMED_OUT), timeout);
-          }),
-        ]);
+      : await new Promise<Credential>((resolve, reject) => {
+          timer = setTimeout(() => reject(TIMED_OUT), timeout);
+          Promise.resolve().then(source).then(resolve, reject);
+        });
   } catch (cause) {
     const late = cause === TIMED_OUT;
     throw fail('TOKEN_PROVIDER_FAILED', late ? `auth.token gave no answer within ${timeout} ms; retrying` : 'auth.token failed (see cause); retrying', late ? undefined : cause);
   } finally {
     clearTimeout(timer);
   }
-  const token = typeof credential === 'string' ? credential : credential?.token;
+  // A string, `{ token, expiresAt? }`, or anything else (refused below).
+  const { token, expiresAt } = typeof credential === 'string' ? { token: credential, expiresAt: undefined } : credential ?? {};
   if (typeof token !== 'string' || token === '') {
     throw fail('TOKEN_PROVIDER_FAILED', 'auth.token returned no token; return a string or { token, expiresAt }');
   }
-  const given = typeof credential === 'object' ? credential.expiresAt : undefined;
-  return { token, expiresAt: given ?? jwtExpiry(token), fetchedAt: Date.now() };
+  return { token, expiresAt: expiresAt ?? jwtExpiry(token), fetchedAt: Date.now() };
 }
 
 /** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */

@@ -16,16 +16,20 @@ const RECONNECT_DEFAULTS: Required<ReconnectOptions> = {
   minUptime: 5000,
 };
 
-
+/** `value` when it is a number ≥ `min` (NaN is not), else `INVALID_OPTIONS` naming the option. */
+function atLeast<T>(name: string, value: T, min: number): T {
+  if (!((value as number) >= min)) throw invalid(`${name}: give a number ≥ ${min}`);
+  return value;
+}
 
 export function resolveReconnect(reconnect: AuthSocketOptions['reconnect']): ResolvedReconnect {
-  const given = reconnect === false ? {} : reconnect ?? {};
-  const resolved = { ...RECONNECT_DEFAULTS, ...stripUndefined(given), enabled: reconnect !== false };
+  const given: ReconnectOptions = reconnect || {};
+  const resolved = { enabled: reconnect !== false } as ResolvedReconnect;
   for (const key of Object.keys(RECONNECT_DEFAULTS) as Array<keyof ReconnectOptions>) {
-    const value = resolved[key];
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw invalid(`reconnect.${key}: give a number ≥ 0`);
+    const value: unknown = given[key] === undefined ? RECONNECT_DEFAULTS[key] : given[key];
+    // Not a number (a string such as '500' would compare as one): refused as NaN.
+    resolved[key] = atLeast(`reconnect.${key}`, typeof value === 'number' ? value : NaN, key === 'factor' ? 1 : 0);
   }
-  if (resolved.factor < 1) throw invalid('reconnect.factor: give ≥ 1');
   if (resolved.maxDelay < resolved.minDelay) throw invalid('reconnect.maxDelay: give ≥ minDelay');
   if (resolved.connectionTimeout === 0) throw invalid('reconnect.connectionTimeout: give > 0');
   return resolved;
@@ -42,9 +46,7 @@ export function checkProtocols(protocols: unknown): string[] {
 }
 
 export function checkQueueMax(queue: AuthSocketOptions['queue']): number {
-  const max = queue?.max ?? 1000;
-  if (!(max >= 0)) throw invalid('queue.max: give a number ≥ 0');
-  return max;
+  return atLeast('queue.max', queue?.max ?? 1000, 0);
 }
 
 /** A credential must not cross the network in clear text unless the user says so. */
@@ -61,11 +63,5 @@ export function checkAuthSource(token: unknown): void {
 }
 
 export function checkMaxFailures(maxFailures: number | undefined): number {
-  const value = maxFailures ?? 3;
-  if (!(value >= 1)) throw invalid('auth.maxFailures: give ≥ 1');
-  return value;
-}
-
-function stripUndefined<T extends object>(object: T): Partial<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+  return atLeast('auth.maxFailures', maxFailures ?? 3, 1);
 }

@@ -16,11 +16,13 @@ const bytes = (text: string) => new TextEncoder().encode(text).length;
 /** The longest line the handshake request of `plan` has, and which it is. */
 export function longestLine(plan: AttemptPlan): { line: string; bytes: number } {
   const url = new URL(plan.url);
-  const lines: Array<[string, string]> = [['request line', `GET ${url.pathname}${url.search} HTTP/1.1`]];
-  if (plan.protocols.length > 0) lines.push(['Sec-WebSocket-Protocol header', `Sec-WebSocket-Protocol: ${plan.protocols.join(', ')}`]);
-  for (const [name, value] of Object.entries(plan.headers ?? {})) lines.push([`${name} header`, `${name}: ${value}`]);
-  let longest = { line: 'request line', bytes: 0 };
-  for (const [line, text] of lines) if (bytes(text) > longest.bytes) longest = { line, bytes: bytes(text) };
+  let longest = { line: 'request line', bytes: bytes(`GET ${url.pathname}${url.search} HTTP/1.1`) };
+  const headers = Object.entries(plan.headers ?? {});
+  if (plan.protocols.length > 0) headers.unshift(['Sec-WebSocket-Protocol', plan.protocols.join(', ')]);
+  for (const [name, value] of headers) {
+    const size = bytes(`${name}: ${value}`);
+    if (size > longest.bytes) longest = { line: `${name} header`, bytes: size };
+  }
   return longest;
 }
 

@@ -1,9 +1,13 @@
-/** base64url of the UTF-8 bytes of `text`, without padding (RFC 4648 §5). */
-export function encodeBase64Url(text: string): string {
+/** Standard base64 of the UTF-8 bytes of `text`, with padding (RFC 4648 §4). */
+export function encodeBase64(text: string): string {
   let binary = '';
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(binary);
 }
+
+/** base64url of the UTF-8 bytes of `text`, without padding (RFC 4648 §5). */
+export const encodeBase64Url = (text: string): string =>
+  encodeBase64(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 /**
  * Strict inverse of {@link encodeBase64Url}: returns `undefined` for anything

@@ -1,4 +1,4 @@
-import { encodeBase64Url } from './base64url.ts';
+import { encodeBase64, encodeBase64Url } from './base64url.ts';
 
 const REDACTED = '[redacted]';
 
@@ -28,34 +28,36 @@ const COOKIE_LITERAL = new Set('#$&+/:<=>?@[]^`{|}');
  * and each of these percent-encoded once more (inside another URL).
  */
 export function wireForms(token: string): Set<string> {
-  const forms = new Set([token]);
+  // A form this token cannot have (a lone surrogate cannot be percent-encoded)
+  // throws, and comes out empty: no such form.
+  const attempt = (make: () => string) => {
+    try {
+      return make();
+    } catch {
+      return '';
+    }
+  };
   const json = JSON.stringify(token).slice(1, -1);
   const ascii = json.replace(/[^ -~]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const base64 = () => btoa(String.fromCharCode(...new TextEncoder().encode(token)));
-  const makers = [
-    () => encodeURIComponent(token),
-    () => new URLSearchParams([['', token]]).toString().slice(1), // exactly what `searchParams.set` writes
-    () => [...token].map((char) => (COOKIE_LITERAL.has(char) ? char : encodeURIComponent(char))).join(''),
-    () => Object.assign(new URL('http://h.invalid'), { password: token }).password,
-    () => encodeBase64Url(token),
+  const base64 = encodeBase64(token);
+  const forms = [
+    token,
+    attempt(() => encodeURIComponent(token)),
+    new URLSearchParams([['', token]]).toString().slice(1), // exactly what `searchParams.set` writes
+    attempt(() => [...token].map((char) => (COOKIE_LITERAL.has(char) ? char : encodeURIComponent(char))).join('')),
+    Object.assign(new URL('http://h.invalid'), { password: token }).password,
+    encodeBase64Url(token),
     base64,
-    () => base64().replace(/=+$/, ''),
-    () => json,
-    () => json.replace(/\//g, '\\/'),
-    () => ascii,
-    () => ascii.replace(/\\u(\w{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`),
+    base64.replace(/=+$/, ''),
+    json,
+    json.replace(/\//g, '\\/'),
+    ascii,
+    ascii.replace(/\\u(\w{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`),
   ];
-  // Each, and each inside another URL. A form this token has none of (a lone
-  // surrogate cannot be percent-encoded) throws and is skipped.
-  for (const make of makers) {
-    for (const wrap of [String, encodeURIComponent]) {
-      try {
-        forms.add(wrap(make()));
-      } catch {}
-    }
-  }
-  forms.delete('');
-  return forms;
+  // Each, and each inside another URL.
+  const all = new Set([...forms, ...forms.map((form) => attempt(() => encodeURIComponent(form)))]);
+  all.delete('');
+  return all;
 }
 
 /** A regex source for `form`, with percent escapes matching either hex case. */
@@ -80,7 +82,8 @@ function patternOf(form: string): string {
  */
 export class SecretRedactor {
   #tokens: string[] = [];
-  #pattern: RegExp | undefined;
+  // Matches nothing until a token is remembered.
+  #pattern = /(?!)/g;
 
   remember(token: string): void {
     if (!token) return;
@@ -90,20 +93,17 @@ export class SecretRedactor {
     for (const known of this.#tokens) {
       for (const form of wireForms(known)) (known.length >= MIN_REDACT_ANYWHERE ? anywhere : whole).push(form);
     }
-    // Longest first, so a form is never cut short by one of its own prefixes.
-    const alternatives = (forms: string[]) => [...new Set(forms)].sort((a, b) => b.length - a.length).map(patternOf).join('|');
-    const parts: string[] = [];
-    if (anywhere.length > 0) parts.push(`(?:${alternatives(anywhere)})`);
+    // Longest first, so a form is never cut short by one of its own prefixes;
+    // `(?!)` (matches nothing) when there is none of a kind.
+    const alternatives = (forms: string[]) => [...new Set(forms)].sort((a, b) => b.length - a.length).map(patternOf).join('|') || '(?!)';
     // "Whole": after the start, a non-alphanumeric or a percent escape (`%3D` in
     // a URL inside a URL); before a non-alphanumeric or the end. No lookbehind
-    // (older Safari lacks it): what comes before is captured and put back.
-    if (whole.length > 0) parts.push(`(^|%[0-9A-Fa-f]{2}|[^A-Za-z0-9])(?:${alternatives(whole)})(?![A-Za-z0-9])`);
-    this.#pattern = new RegExp(parts.join('|'), 'g');
+    // (older Safari lacks it): what comes before is captured ($1) and put back.
+    this.#pattern = new RegExp(`(?:${alternatives(anywhere)})|(^|%[0-9A-Fa-f]{2}|[^A-Za-z0-9])(?:${alternatives(whole)})(?![A-Za-z0-9])`, 'g');
   }
 
   redact(text: string): string {
-    if (this.#pattern === undefined) return text;
-    // Without the "whole" part there is no group, and the second argument is the offset.
-    return text.replace(this.#pattern, (_match, before: unknown) => `${typeof before === 'string' ? before : ''}${REDACTED}`);
+    // `$1` is empty for a match of the "anywhere" part.
+    return text.replace(this.#pattern, `$1${REDACTED}`);
   }
 }

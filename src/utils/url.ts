@@ -7,16 +7,12 @@ import { fail } from '../errors/AuthSocketError.ts';
 export function toSocketUrl(input: string | URL): URL {
   let url: URL;
   try {
-    const base = typeof location === 'undefined' ? undefined : location.href;
-    url = new URL(String(input), base);
+    url = new URL(String(input), typeof location === 'undefined' ? undefined : location.href);
   } catch {
     throw fail('INVALID_URL', 'not a URL; give ws(s):// or http(s)://');
   }
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw fail('INVALID_URL', `${url.protocol} URL; give ws(s):// or http(s)://`);
-  }
+  url.protocol = url.protocol.replace(/^http(s?):$/, 'ws$1:');
+  if (!/^wss?:$/.test(url.protocol)) throw fail('INVALID_URL', `${url.protocol} URL; give ws(s):// or http(s)://`);
   // WebSocket URLs cannot carry a fragment.
   url.hash = '';
   return url;

@@ -63,7 +63,9 @@ test('an explicit expiresAt wins over the JWT exp', async () => {
 });
 
 test('no expiry for JWTs without a numeric exp, and for non-JWTs', async () => {
-  for (const token of [jwt({ sub: '1' }), jwt({ exp: 'soon' }), 'a.b.c', 'a.b', 'opaque', `x.${b64('not json')}.y`]) {
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const others = [jwt(null), jwt(exp), jwt([exp]), jwt({ exp: String(exp) }), jwt({ exp: null }), `${jwt({ exp })}.extra`, `x.${b64({ exp })}=.y`];
+  for (const token of [jwt({ sub: '1' }), jwt({ exp: 'soon' }), 'a.b.c', 'a.b', 'opaque', `x.${b64('not json')}.y`, ...others]) {
     assert.equal((await fetchCredential(token)).expiresAt, undefined, token);
   }
 });

@@ -132,3 +132,12 @@ test('prefix-free overlap: the longest form wins, nothing of the token is left',
   const out = redactor.redact(`a=${encodeURIComponent('secret token!')} b=${new URLSearchParams({ b: 'secret token!' }).toString().slice(2)}`);
   assert.equal(out, 'a=[redacted] b=[redacted]');
 });
+
+test('replacement patterns in the text are left as they are (`$1`, `$&`), before and after remember()', () => {
+  const redactor = new SecretRedactor();
+  assert.equal(redactor.redact('cost $1 $& $$'), 'cost $1 $& $$');
+  redactor.remember('a-long-secret');
+  redactor.remember('ab');
+  assert.equal(redactor.redact('$1 a-long-secret $& ab $$'), '$1 [redacted] $& [redacted] $$');
+  assert.equal(redactor.redact('x=ab&$1'), 'x=[redacted]&$1', 'the character before a short token is put back');
+});
