@@ -124,7 +124,8 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#reconnect = resolveReconnect(options.reconnect);
     const { features } = plugins;
     this.#heartbeat = resolveFeature(features, 'heartbeat', options.heartbeat);
-    this.#pendingQueue = new PendingQueue(checkQueueMax(options.queue));
+    const queueMax = checkQueueMax(options.queue);
+    this.#pendingQueue = new PendingQueue(queueMax);
     this.#codec = options.codec ?? jsonCodec;
     const deliver = (msg: In) => this.#events.emit('message', msg);
     this.#inbox = resolveFeature(features, 'validate', options.validate)?.(deliver, (error) => this.#emitError(error)) ?? { push: deliver };
@@ -154,7 +155,7 @@ export class AuthSocket<In = unknown, Out = In> {
     }
     this.#WebSocket = WebSocketClass;
     if (options.shared && !plugins.share) throw invalid("shared: use 'authsocket', not lite");
-    this.#tabs = plugins.share?.(options.shared, this.url, checkQueueMax(options.queue), {
+    this.#tabs = plugins.share?.(options.shared, this.url, queueMax, {
       socket: this, events: this.#events, machine: this.#machine, lead: () => this.#startSession(),
       write: (frame) => this.#write(frame), queue: (frame) => this.#pendingQueue.push(frame),
     });
