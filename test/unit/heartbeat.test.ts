@@ -2,14 +2,14 @@
 // `timeout` after a ping is the link declared dead. Driven by mock timers.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
-import { Heartbeat } from '../../src/core/heartbeat.ts';
+import { createHeartbeat } from '../../src/core/heartbeat.ts';
 
 beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval'] }));
 afterEach(() => mock.timers.reset());
 
 function setup(interval = 1000, timeout = 300) {
   const log = { pings: 0, dead: 0 };
-  const heartbeat = new Heartbeat(interval, timeout, () => void (log.pings += 1), () => void (log.dead += 1));
+  const heartbeat = createHeartbeat(interval, timeout, () => void (log.pings += 1), () => void (log.dead += 1));
   return { heartbeat, log };
 }
 
