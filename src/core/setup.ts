@@ -1,4 +1,4 @@
-import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
+import { type AuthSocketError, fail, invalid } from '../errors/AuthSocketError.ts';
 import type { SetupConnection } from '../types.ts';
 
 /** The user's `options.setup`. */
@@ -19,10 +19,14 @@ export function runSetup<Out>(
   done: (error?: AuthSocketError) => void,
 ): () => void {
   let settled = false;
-  const finish = (error?: AuthSocketError) => {
-    if (settled) return;
+  /** The connection ended, or the outcome was reported: nothing more is. */
+  const cancel = () => {
     settled = true;
     clearTimeout(timer);
+  };
+  const finish = (error?: AuthSocketError) => {
+    if (settled) return;
+    cancel();
     done(error);
   };
   const failed = (cause: unknown) => finish(fail('CONNECTION_FAILED', 'options.setup failed (see cause); retrying', cause));
@@ -40,15 +44,12 @@ export function runSetup<Out>(
   } catch (cause) {
     failed(cause);
   }
-  return () => {
-    settled = true;
-    clearTimeout(timer);
-  };
+  return cancel;
 }
 
 /** `options.setup`, checked: a function or nothing. */
 export function checkSetup<Out>(setup: unknown): SetupFn<Out> | undefined {
-  if (setup !== undefined && typeof setup !== 'function') throw fail('INVALID_OPTIONS', 'setup: give a function');
+  if (setup !== undefined && typeof setup !== 'function') throw invalid('setup: give a function');
   return setup as SetupFn<Out> | undefined;
 }
 
