@@ -7,32 +7,32 @@ export interface OrderedValidator<In> {
 }
 
 /**
- * Runs incoming messages through an optional Standard Schema validator and
- * hands on the valid ones in arrival order, even when validation is
- * asynchronous; invalid ones become `VALIDATION_FAILED` errors. Without a
- * schema (`validate: null`), every message is handed on as is.
+ * Validation as a feature the core plugs in (src/core/features.ts): runs
+ * incoming messages through a Standard Schema validator and hands on the valid
+ * ones in arrival order, even when validation is asynchronous; invalid ones
+ * become `VALIDATION_FAILED` errors. Without a schema (`validate: null`), every
+ * message is handed on as is.
  */
-export function orderedValidator<In>(
-  schema: StandardSchemaV1<unknown, In> | undefined,
-  deliver: (msg: In) => void,
+export const validateFeature = (schema: StandardSchemaV1<unknown, any> | undefined) => (
+  deliver: (msg: any) => void,
   report: (error: AuthSocketError) => void,
-): OrderedValidator<In> {
+): OrderedValidator<any> => {
   /** The tail of the deliveries waiting for an asynchronous validation. */
   let pending: Promise<void> | undefined;
-  const settle = (result: StandardSchemaResult<In>): void => {
+  const settle = (result: StandardSchemaResult<any>): void => {
     if (!result.issues) return deliver(result.value);
     report(fail('VALIDATION_FAILED', `message skipped: ${result.issues.map((issue) => issue.message).join('; ')}`));
   };
   return {
     push(msg) {
       if (!schema) return deliver(msg);
-      let result: ReturnType<StandardSchemaV1<unknown, In>['~standard']['validate']>;
+      let result: ReturnType<StandardSchemaV1<unknown, any>['~standard']['validate']>;
       try {
         result = schema['~standard'].validate(msg);
       } catch (cause) {
         return report(fail('VALIDATION_FAILED', 'validator threw (see cause); message skipped', cause));
       }
-      if (!pending && typeof (result as { then?: unknown } | null)?.then !== 'function') return settle(result as StandardSchemaResult<In>);
+      if (!pending && typeof (result as { then?: unknown } | null)?.then !== 'function') return settle(result as StandardSchemaResult<any>);
       const delivery: Promise<void> = (pending ?? Promise.resolve())
         .then(() => result)
         .then(settle, (cause) => report(fail('VALIDATION_FAILED', 'validator rejected (see cause); message skipped', cause)))
@@ -42,8 +42,4 @@ export function orderedValidator<In>(
       pending = delivery;
     },
   };
-}
-
-/** Validation as a feature the core plugs in (src/core/features.ts). */
-export const validateFeature = (schema: StandardSchemaV1<unknown, any>) =>
-  (deliver: (msg: any) => void, report: (error: AuthSocketError) => void): OrderedValidator<any> => orderedValidator(schema, deliver, report);
+};
