@@ -42,17 +42,19 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
 
   const removal = { path: attributes.path, domain: attributes.domain };
   const lock = cookieLock(name, connectionTimeout);
+  /** Throws when the browser would silently drop the cookie. */
+  const fits = (token: string) => {
+    const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
+    if (size > COOKIE_LIMIT) {
+      throw fail('TOKEN_PROVIDER_FAILED', `cookie of ${size} bytes, over the ${COOKIE_LIMIT} bytes browsers keep; use a short ticket or auth.via 'message'`);
+    }
+  };
   return {
     name: 'cookie',
     acquire: lock.acquire,
-    fits: (token) => {
-      const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
-      if (size > COOKIE_LIMIT) {
-        throw fail('TOKEN_PROVIDER_FAILED', `cookie of ${size} bytes, over the ${COOKIE_LIMIT} bytes browsers keep; use a short ticket or auth.via 'message'`);
-      }
-    },
+    fits,
     prepare(token, target) {
-      this.fits!(token);
+      fits(token);
       Cookies.set(name, token, attributes);
       return planFor(target);
     },
