@@ -18,11 +18,12 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   const options = auth.cookie ?? {};
   const name = options.name ?? 'ws_token';
   const pageHost = location.hostname;
+  const https = location.protocol === 'https:';
   const attributes = {
     path: options.path ?? '/',
     domain: options.domain,
     sameSite: options.sameSite ?? 'Strict',
-    secure: options.secure ?? location.protocol === 'https:',
+    secure: options.secure ?? https,
   };
 
   if (attributes.sameSite === 'None' && !attributes.secure) {
@@ -30,7 +31,7 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   }
   // Every engine the same (SPEC "Engines"): WebKit drops Secure cookies even on
   // http://localhost, where Chromium and Firefox keep them.
-  if (attributes.secure && location.protocol !== 'https:') {
+  if (attributes.secure && !https) {
     throw fail('INVALID_OPTIONS', 'cookie.secure on a plain http page: serve it over https or drop secure');
   }
   const reachable = attributes.domain === undefined
