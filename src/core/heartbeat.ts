@@ -4,8 +4,6 @@ import { hasType } from './codec.ts';
 
 /** One connection's heartbeat, as the core drives it. */
 export interface Heartbeat {
-  /** (Re)starts pinging every `interval`. */
-  start(): void;
   /** Pings now and starts the deadline unless one is running. */
   check(): void;
   /** Any incoming frame proves the link is alive. */
@@ -15,17 +13,13 @@ export interface Heartbeat {
 
 /**
  * Dead-connection detection: sends a ping every `interval` and reports a dead
- * link when no frame at all arrives within `timeout` after a ping. A closure,
- * not a class: its methods need no `this`, and it minifies smaller.
+ * link when no frame at all arrives within `timeout` after a ping. Pinging
+ * starts at once and ends with `stop()` or the dead link. A closure, not a
+ * class: its methods need no `this`, and it minifies smaller.
  */
 export function createHeartbeat(interval: number, timeout: number, sendPing: () => void, onDead: () => void): Heartbeat {
-  let pingTimer: ReturnType<typeof setInterval> | undefined;
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   const heartbeat: Heartbeat = {
-    start() {
-      heartbeat.stop();
-      pingTimer = setInterval(heartbeat.check, interval);
-    },
     check() {
       sendPing();
       deadlineTimer ??= setTimeout(() => {
@@ -40,9 +34,9 @@ export function createHeartbeat(interval: number, timeout: number, sendPing: () 
     stop() {
       clearInterval(pingTimer);
       heartbeat.alive();
-      pingTimer = undefined;
     },
   };
+  const pingTimer = setInterval(heartbeat.check, interval);
   return heartbeat;
 }
 
@@ -69,9 +63,7 @@ export function heartbeatFeature(options: HeartbeatOptions<any, any>): Heartbeat
     timeout: options.timeout,
     startHeartbeat(send, onDead) {
       // The ping: `options.ping()`, by default the text `{"type":"ping"}`.
-      const heartbeat = createHeartbeat(options.interval, options.timeout, () => send(options.ping ? options.ping() : '{"type":"ping"}'), onDead);
-      heartbeat.start();
-      return heartbeat;
+      return createHeartbeat(options.interval, options.timeout, () => send(options.ping ? options.ping() : '{"type":"ping"}'), onDead);
     },
     // `options.isPong`, by default `msg.type === 'pong'`.
     isHeartbeatPong: (msg) => (options.isPong ? options.isPong(msg) : hasType(msg, 'pong')),
