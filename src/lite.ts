@@ -25,7 +25,7 @@ import { createMessageCarrier } from './carriers/message.ts';
 import { createQueryCarrier } from './carriers/query.ts';
 import { createSubprotocolCarrier } from './carriers/subprotocol.ts';
 import { AuthSocket as Core } from './core/AuthSocket.ts';
-import { asPlugin, type CarrierPlugin } from './core/plugins.ts';
+import type { CarrierPlugin, CreateCarrier } from './core/plugins.ts';
 import { closeCodesFeature } from './core/closeCodes.ts';
 import { type FeatureValue, withFeature } from './core/features.ts';
 import { heartbeatFeature } from './core/heartbeat.ts';
@@ -49,17 +49,17 @@ export type { CarrierPlugin, FeatureValue };
 export type * from './types.ts';
 
 /** The credential as the last offered subprotocol (`auth.via: 'subprotocol'` in the main entry). */
-export const subprotocol = /* @__PURE__ */ asPlugin<'subprotocol'>(createSubprotocolCarrier);
+export const subprotocol = (createSubprotocolCarrier satisfies CreateCarrier) as unknown as CarrierPlugin<'subprotocol'>;
 /** The credential as a query parameter (`auth.param`). */
-export const query = /* @__PURE__ */ asPlugin<'query'>(createQueryCarrier);
+export const query = (createQueryCarrier satisfies CreateCarrier) as unknown as CarrierPlugin<'query'>;
 /** The credential in a cookie set right before each attempt (`auth.cookie`). */
-export const cookie = /* @__PURE__ */ asPlugin<'cookie'>(createCookieCarrier);
+export const cookie = (createCookieCarrier satisfies CreateCarrier) as unknown as CarrierPlugin<'cookie'>;
 /** The credential in the first message after open; may re-authenticate in place. */
-export const message = /* @__PURE__ */ asPlugin<'message'>(createMessageCarrier);
+export const message = (createMessageCarrier satisfies CreateCarrier) as unknown as CarrierPlugin<'message'>;
 /** `Authorization: Bearer` on the upgrade (Node, with `ws`). */
-export const header = /* @__PURE__ */ asPlugin<'header'>(createHeaderCarrier);
+export const header = (createHeaderCarrier satisfies CreateCarrier) as unknown as CarrierPlugin<'header'>;
 /** Basic auth in the URL (deprecated). */
-export const basic = /* @__PURE__ */ asPlugin<'basic'>(createBasicCarrier);
+export const basic = (createBasicCarrier satisfies CreateCarrier) as unknown as CarrierPlugin<'basic'>;
 
 /**
  * `heartbeat` for the lite entry: the main entry's option, wrapped so that the

@@ -12,7 +12,7 @@ export interface AttemptPlan {
 
 /** The attempt's plan: the target as is, or a copy of its URL changed by `edit` (query, basic). */
 export function planFor({ url, protocols }: AttemptTarget, edit?: (copy: URL) => void): AttemptPlan {
-  const copy = new URL(url.href);
+  const copy = new URL(url);
   edit?.(copy);
   return { url: copy.href, protocols: [...protocols] };
 }

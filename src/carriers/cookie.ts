@@ -18,11 +18,12 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   const options = auth.cookie ?? {};
   const name = options.name ?? 'ws_token';
   const pageHost = location.hostname;
+  const https = location.protocol === 'https:';
   const attributes = {
     path: options.path ?? '/',
     domain: options.domain,
     sameSite: options.sameSite ?? 'Strict',
-    secure: options.secure ?? location.protocol === 'https:',
+    secure: options.secure ?? https,
   };
 
   if (attributes.sameSite === 'None' && !attributes.secure) {
@@ -30,7 +31,7 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   }
   // Every engine the same (SPEC "Engines"): WebKit drops Secure cookies even on
   // http://localhost, where Chromium and Firefox keep them.
-  if (attributes.secure && location.protocol !== 'https:') {
+  if (attributes.secure && !https) {
     throw fail('INVALID_OPTIONS', 'cookie.secure on a plain http page: serve it over https or drop secure');
   }
   const reachable = attributes.domain === undefined
@@ -42,17 +43,19 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
 
   const removal = { path: attributes.path, domain: attributes.domain };
   const lock = cookieLock(name, connectionTimeout);
+  /** Throws when the browser would silently drop the cookie. */
+  const fits = (token: string) => {
+    const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
+    if (size > COOKIE_LIMIT) {
+      throw fail('TOKEN_PROVIDER_FAILED', `cookie of ${size} bytes, over the ${COOKIE_LIMIT} bytes browsers keep; use a short ticket or auth.via 'message'`);
+    }
+  };
   return {
     name: 'cookie',
     acquire: lock.acquire,
-    fits: (token) => {
-      const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
-      if (size > COOKIE_LIMIT) {
-        throw fail('TOKEN_PROVIDER_FAILED', `cookie of ${size} bytes, over the ${COOKIE_LIMIT} bytes browsers keep; use a short ticket or auth.via 'message'`);
-      }
-    },
+    fits,
     prepare(token, target) {
-      this.fits!(token);
+      fits(token);
       Cookies.set(name, token, attributes);
       return planFor(target);
     },

@@ -5,17 +5,13 @@ import { holdLock, webLocks } from '../utils/webLock.ts';
  * of the browser profile (the cookie jar is shared, so two tabs writing the same
  * cookie at once would send each other's credential). Held from the cookie write
  * to its removal, at most `limit` ms (the attempt's connection timeout). Without
- * Web Locks, `acquire` is absent and attempts are not serialised.
+ * Web Locks, `acquire` is undefined and attempts are not serialised.
  */
-export function cookieLock(name: string, limit: number): { acquire?: () => Promise<void>; release(): void } {
+export function cookieLock(name: string, limit: number): { acquire?: (() => Promise<void>) | undefined; release(): void } {
   const locks = webLocks();
   const held: Array<() => void> = [];
-  const release = () => {
-    for (const giveUp of held.splice(0)) giveUp();
-  };
-  if (!locks) return { release };
   return {
-    acquire: () => new Promise<void>((resolve) => {
+    acquire: locks && (() => new Promise<void>((resolve) => {
       const giveUp = holdLock(locks, `authsocket:cookie:${name}`, () => {
         const timer = setTimeout(giveUp, limit);
         held.push(() => {
@@ -24,7 +20,9 @@ export function cookieLock(name: string, limit: number): { acquire?: () => Promi
         });
         resolve();
       });
-    }),
-    release,
+    })),
+    release: () => {
+      for (const giveUp of held.splice(0)) giveUp();
+    },
   };
 }

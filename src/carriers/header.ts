@@ -8,8 +8,8 @@ import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
  */
 export function createHeaderCarrier({ WebSocket }: CarrierContext): Carrier {
   const inBrowser = typeof document !== 'undefined';
-  const isNative = WebSocket !== undefined && WebSocket === (globalThis as { WebSocket?: unknown }).WebSocket;
-  if (inBrowser || WebSocket === undefined || isNative) {
+  // The runtime's own WebSocket (Node 22+, Deno, Bun) takes no headers either.
+  if (inBrowser || WebSocket === undefined || WebSocket === (globalThis as { WebSocket?: unknown }).WebSocket) {
     throw fail('UNSUPPORTED_CARRIER', "auth.via 'header' needs options.WebSocket from 'ws' (Node); in browsers use another carrier");
   }
   return {

@@ -36,7 +36,7 @@ const ACTIONS: Record<CloseCodeAction, CloseVerdict> = {
 };
 
 /** Codes a browser reports but no server ever sends (RFC 6455 §7.4.1). */
-const NEVER_SENT = new Set([1005, 1006, 1015]);
+const NEVER_SENT = [1005, 1006, 1015];
 
 export function judgeClose(code: number, byClient: boolean, overrides?: CloseCodeOverrides): CloseVerdict {
   const chosen = byClient ? undefined : overrides?.get(code);
@@ -57,7 +57,7 @@ export function checkCloseCodes(closeCodes: unknown): CloseCodeOverrides | undef
   const overrides = new Map<number, CloseVerdict>();
   for (const [key, action] of Object.entries(closeCodes)) {
     const code = Number(key);
-    if (!Number.isInteger(code) || code < 1000 || code > 4999 || NEVER_SENT.has(code)) {
+    if (!Number.isInteger(code) || code < 1000 || code > 4999 || NEVER_SENT.includes(code)) {
       throw bad(` key ${JSON.stringify(key)}: give 1000–4999, not 1005/1006/1015`);
     }
     if (typeof action !== 'string' || !Object.hasOwn(ACTIONS, action)) {

@@ -1,62 +1,50 @@
-import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
+import { type AuthSocketError, fail, invalid } from '../errors/AuthSocketError.ts';
 import type { SetupConnection } from '../types.ts';
 
 /** The user's `options.setup`. */
 export type SetupFn<Out> = (connection: SetupConnection<Out>) => void | Promise<void>;
 
 /**
- * Runs `setup` on one authenticated connection and reports once: `undefined`
- * when it settled, an error when it threw, rejected or took longer than
- * `timeout` ms. Its `send` writes straight to that connection, ahead of the
- * queue; once the connection has ended it throws instead of writing elsewhere.
+ * A checked `options.setup`: runs it on one authenticated connection and
+ * reports once: `undefined` when it settled, an error when it threw, rejected
+ * or took longer than `timeout` ms. Its `send` writes straight to that
+ * connection, ahead of the queue; once the connection has ended it throws
+ * instead of writing elsewhere.
  *
  * @returns a cancel function: the connection ended, nothing is reported
  */
-export function runSetup<Out>(
-  setup: SetupFn<Out>,
-  write: (msg: Out | string) => boolean,
-  timeout: number,
-  done: (error?: AuthSocketError) => void,
-): () => void {
-  let settled = false;
-  const finish = (error?: AuthSocketError) => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    done(error);
-  };
-  const failed = (cause: unknown) => finish(fail('CONNECTION_FAILED', 'options.setup failed (see cause); retrying', cause));
-  const timer = setTimeout(() => finish(fail('CONNECTION_FAILED', `options.setup did not settle within ${timeout} ms; retrying`)), timeout);
-  const connection: SetupConnection<Out> = {
-    send(msg) {
-      if (!write(msg)) throw fail('CONNECTION_FAILED', 'connection ended; setup runs again on the next');
-    },
-  };
-  try {
-    const result = setup(connection);
-    // A synchronous setup settles at once, so that `open` follows in the same task.
-    if (result && typeof (result as PromiseLike<void>).then === 'function') Promise.resolve(result).then(() => finish(), failed);
-    else finish();
-  } catch (cause) {
-    failed(cause);
-  }
-  return () => {
-    settled = true;
-    clearTimeout(timer);
-  };
-}
-
-/** `options.setup`, checked: a function or nothing. */
-export function checkSetup<Out>(setup: unknown): SetupFn<Out> | undefined {
-  if (setup !== undefined && typeof setup !== 'function') throw fail('INVALID_OPTIONS', 'setup: give a function');
-  return setup as SetupFn<Out> | undefined;
-}
-
-/** A checked `options.setup`: runs it on one connection (see {@link runSetup}). */
 export type SetupRunner = (write: (msg: unknown) => boolean, timeout: number, done: (error?: AuthSocketError) => void) => () => void;
 
-/** `options.setup` as a feature the core plugs in (src/core/features.ts): checks it once. */
+/** `options.setup` as a feature the core plugs in (src/core/features.ts): checks it once (a function or nothing). */
 export const setupFeature = (setup: unknown): SetupRunner => {
-  const run = checkSetup<unknown>(setup)!;
-  return (write, timeout, done) => runSetup(run, write, timeout, done);
+  if (setup !== undefined && typeof setup !== 'function') throw invalid('setup: give a function');
+  return (write, timeout, done) => {
+    let settled = false;
+    /** The connection ended, or the outcome was reported: nothing more is. */
+    const cancel = () => {
+      settled = true;
+      clearTimeout(timer);
+    };
+    const finish = (error?: AuthSocketError) => {
+      if (settled) return;
+      cancel();
+      done(error);
+    };
+    const failed = (cause: unknown) => finish(fail('CONNECTION_FAILED', 'options.setup failed (see cause); retrying', cause));
+    const timer = setTimeout(() => finish(fail('CONNECTION_FAILED', `options.setup did not settle within ${timeout} ms; retrying`)), timeout);
+    const connection: SetupConnection<unknown> = {
+      send(msg) {
+        if (!write(msg)) throw fail('CONNECTION_FAILED', 'connection ended; setup runs again on the next');
+      },
+    };
+    try {
+      const result = (setup as SetupFn<unknown>)(connection);
+      // A synchronous setup settles at once, so that `open` follows in the same task.
+      if (result && typeof (result as PromiseLike<void>).then === 'function') Promise.resolve(result).then(() => finish(), failed);
+      else finish();
+    } catch (cause) {
+      failed(cause);
+    }
+    return cancel;
+  };
 };

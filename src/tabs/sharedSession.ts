@@ -74,7 +74,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   /** Follower: pending `reauthenticate()` calls, by ask number. */
   const calls = new Map<number, (error?: AuthSocketError) => void>();
   /** Leader: each follower's next frame number, for this leadership. */
-  let expected = new Map<string, number>();
+  const expected = new Map<string, number>();
   /** Leader: its connection's attempt number, for followers that join. */
   let attempt = 0;
 
@@ -95,7 +95,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   function lead(): void {
     leaderGone();
     leader = synced = true;
-    expected = new Map();
+    expected.clear();
     post({ k: LEAD });
     takeBack(); // first on the connection this instance now makes
     // A group that gave up (unauthorized, maxRetries) waits for open().
@@ -184,11 +184,9 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       case EVENT:
         if (synced) apply(message.type as keyof AuthSocketEvents<In>, message.payload);
         return;
-      case WROTE: {
-        const { seq } = message;
-        outbox = outbox.filter((entry) => entry.seq > seq);
+      case WROTE:
+        outbox = outbox.filter((entry) => entry.seq > message.seq);
         return;
-      }
       case DONE:
         calls.get(message.n)?.(message.error && fromWire(message.error));
         calls.delete(message.n);

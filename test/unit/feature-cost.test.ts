@@ -37,8 +37,8 @@ test('a stubbed export leaves the bundle; the module\'s other exports stay', asy
 
 test('a feature whose module or export is absent is n/a, with the reason', () => {
   assert.equal(missing({ name: 'x', stubs: [{ module: 'src/nowhere/x.ts', exports: ['x'] }] }), 'src/nowhere/x.ts does not exist');
-  assert.equal(missing({ name: 'x', stubs: [{ module: 'src/core/heartbeat.ts', exports: ['Heartbeat', 'Nope'] }] }), 'src/core/heartbeat.ts exports no Nope');
-  assert.equal(missing({ name: 'x', stubs: [{ module: 'src/core/heartbeat.ts', exports: ['Heartbeat'] }] }), undefined);
+  assert.equal(missing({ name: 'x', stubs: [{ module: 'src/core/heartbeat.ts', exports: ['heartbeatFeature', 'Nope'] }] }), 'src/core/heartbeat.ts exports no Nope');
+  assert.equal(missing({ name: 'x', stubs: [{ module: 'src/core/heartbeat.ts', exports: ['heartbeatFeature'] }] }), undefined);
   for (const name of ['subprotocol', 'query', 'cookie', 'message', 'header', 'basic']) {
     const feature = FEATURES.find((f) => f.name === `carrier \`${name}\``);
     assert.ok(feature && missing(feature) === undefined, `carrier ${name} is measurable`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StandardSchemaV1 as SpecSchema } from '@standard-schema/spec';
-import { OrderedValidator } from '../../src/core/validator.ts';
+import { validateFeature } from '../../src/core/validator.ts';
 import type { AuthSocketError } from '../../src/errors/AuthSocketError.ts';
 import type { StandardSchemaV1 } from '../../src/types.ts';
 
@@ -28,7 +28,7 @@ function schema(delay?: (n: number) => number): SpecSchema<unknown, Msg> {
 function collect(validator: StandardSchemaV1<unknown, Msg> | undefined) {
   const delivered: Msg[] = [];
   const errors: AuthSocketError[] = [];
-  const inbox = new OrderedValidator<Msg>(validator, (msg) => delivered.push(msg), (error) => errors.push(error));
+  const inbox = validateFeature(validator)((msg) => delivered.push(msg), (error) => errors.push(error));
   return { inbox, delivered, errors };
 }
 
