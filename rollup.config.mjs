@@ -9,6 +9,7 @@ import esbuild from 'rollup-plugin-esbuild';
 import { inlinedLicenses, licenseBanner, licenses } from './scripts/rollup/licenses.mjs';
 import { terserOptions } from './scripts/rollup/minify.mjs';
 import { mangleInternals } from './scripts/rollup/mangleInternals.mjs';
+import { jsCookieSource } from './scripts/rollup/jsCookieSource.mjs';
 import { rwsSource } from './scripts/rollup/rwsSource.mjs';
 
 const root = new URL('.', import.meta.url).pathname;
@@ -55,7 +56,8 @@ export default [
     // The global `AuthSocket` is the class itself, so this entry default-exports it.
     input: 'src/global.ts',
     // Licence texts go to dist/authsocket.min.js.LICENSE.txt; the file keeps a one-line banner.
-    plugins: [rwsSource(), nodeResolve({ browser: true }), transpile(), licenses({ root })],
+    // js-cookie is inlined here only, without the API the cookie carrier never calls (scripts/rollup/jsCookieSource.mjs).
+    plugins: [rwsSource(), jsCookieSource(), nodeResolve({ browser: true }), transpile(), licenses({ root })],
     output: {
       file: 'dist/authsocket.min.js',
       format: 'iife',
