@@ -43,7 +43,15 @@
 // internal names mangled, and the in-band handshake carried by its handshake
 // object (an app without the message carrier or ack does not bundle it):
 // 14,772 / 11,067 B, so 15,000 / 11,250.
-// Issue 15's targets: 11,000 (CDN) and 8,000 (app).
+// reconnecting-websocket without the class members transport.ts never reaches
+// (scripts/rollup/rwsSource.mjs), js-cookie without get/read/withAttributes/
+// withConverter in the CDN build (scripts/rollup/jsCookieSource.mjs), the
+// client's internal property names short in dist/ too
+// (scripts/rollup/mangleInternals.mjs), and smaller modules (redaction, option
+// checks, features as closures): 13,809 / 10,239 B, so 14,000 / 10,250.
+// Issue 15's targets: 11,000 (CDN) and 8,000 (app). Not reachable with this
+// feature set: bench/RESULTS.md's floor rows (no message text at all) are
+// 12,073 / 8,933 B, and the core alone (every optional feature stubbed) 10,281 B.
 // Lower budgets as size work lands; raise one only for a reviewed feature or
 // fix, saying so here.
 import { readFileSync } from 'node:fs';
@@ -51,8 +59,8 @@ import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 15_000; // bytes, CDN build, min+gzip -9 (see the history above)
-export const APP_BUDGET = 11_250; // bytes, one-carrier app, min+gzip -9
+export const BUDGET = 14_000; // bytes, CDN build, min+gzip -9 (see the history above)
+export const APP_BUDGET = 10_250; // bytes, one-carrier app, min+gzip -9
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
 export const APP = fileURLToPath(new URL('../bench/fixtures/one-carrier-app.js', import.meta.url));
