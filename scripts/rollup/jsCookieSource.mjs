@@ -21,6 +21,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { editFailure, escapeRegExp, occurrences } from './exactEdit.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -43,8 +44,6 @@ export const JS_COOKIE_UNUSED = [
 /** The members cookie.ts uses (`converter.write` as `write`), and the API object's two properties. */
 export const JS_COOKIE_KEPT = ['set', 'remove', 'write', 'attributes', 'converter'];
 
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const count = (text, part) => text.split(part).length - 1;
 
 /**
  * Where the piece that `head` starts lies in `source`: the line itself when it
@@ -77,20 +76,20 @@ function pieceAt(source, head, fail) {
  * removed member, so that nothing is half-removed.
  */
 export function stripUnusedApi(source, file = 'js.cookie.mjs') {
-  const fail = (why) => { throw new Error(`jsCookieSource: ${file} ${why}; update stripUnusedApi()`); };
+  const fail = editFailure('jsCookieSource', file, 'stripUnusedApi');
   let stripped = source;
   for (const { head } of JS_COOKIE_UNUSED) {
-    const found = count(stripped, head);
+    const found = occurrences(stripped, head);
     if (found !== 1) fail(`has ${found} times, not 1, the line ${JSON.stringify(head.trim())}`);
     const { start, end } = pieceAt(stripped, head, fail);
     stripped = stripped.slice(0, start) + stripped.slice(end);
   }
   // Any mention of a removed name in what is left: a call, a property, a comment.
   const names = [...new Set(JS_COOKIE_UNUSED.map(({ name }) => name))];
-  const left = new RegExp(`\\b(?:${names.map(escape).join('|')})\\b`).exec(stripped);
+  const left = new RegExp(`\\b(?:${names.map(escapeRegExp).join('|')})\\b`).exec(stripped);
   if (left) fail(`still mentions the removed ${left[0]} (…${JSON.stringify(stripped.slice(Math.max(0, left.index - 30), left.index + 30))}…)`);
   for (const name of JS_COOKIE_KEPT) {
-    if (!new RegExp(`\\b${escape(name)}\\b`).test(stripped)) fail(`has no ${name} left`);
+    if (!new RegExp(`\\b${escapeRegExp(name)}\\b`).test(stripped)) fail(`has no ${name} left`);
   }
   return stripped;
 }

@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { transform } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { editFailure, escapeRegExp, occurrences } from './exactEdit.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -122,7 +123,6 @@ const DEAD = [
   { text: '    debug: false,\n', count: 1 },
 ];
 
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const names = RWS_UNUSED.map((key) => key.split(' ').at(-1));
 
 /**
@@ -132,10 +132,10 @@ const names = RWS_UNUSED.map((key) => key.split(' ').at(-1));
  * is half-removed.
  */
 export function stripUnusedMembers(source, file = 'reconnecting-websocket.ts') {
-  const fail = (why) => { throw new Error(`rwsSource: ${file} ${why}; update stripUnusedMembers()`); };
+  const fail = editFailure('rwsSource', file, 'stripUnusedMembers');
   let stripped = source;
   for (const { text, count } of DEAD) {
-    const found = stripped.split(text).length - 1;
+    const found = occurrences(stripped, text);
     if (found !== count) fail(`has ${found} times, not ${count}, the dead line(s) ${JSON.stringify(text.trim())}`);
     stripped = stripped.split(text).join('');
   }
@@ -146,7 +146,7 @@ export function stripUnusedMembers(source, file = 'reconnecting-websocket.ts') {
     stripped = stripped.replace(found[0].text, '');
   }
   // A use of a removed member anywhere in what is left: `this.x`, `ReconnectingWebSocket.x`, `DEFAULT.x`.
-  const use = new RegExp(`\\b(?:this|ReconnectingWebSocket)(?:!)?\\.(?:${names.map(escape).join('|')})\\b|\\bDEFAULT\\.(?:maxEnqueuedMessages|startClosed|debug)\\b`);
+  const use = new RegExp(`\\b(?:this|ReconnectingWebSocket)(?:!)?\\.(?:${names.map(escapeRegExp).join('|')})\\b|\\bDEFAULT\\.(?:maxEnqueuedMessages|startClosed|debug)\\b`);
   const left = use.exec(stripped);
   if (left) fail(`still uses the removed ${left[0]}`);
   return stripped;
