@@ -84,8 +84,12 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
       if (record) {
         record.carrier = carrier;
         record.secrets.push(token);
-        // The message carrier's credential arrives after the 101, as the first frame.
-        if (carrier === 'message') record.events.push(`→ first frame: ${JSON.stringify({ type: 'auth', token: REDACTED })}`);
+        // The message carrier's credential arrives after the 101, as the first frame. Later
+        // auth frames on the same socket (in-place refresh) get a wire entry of their own.
+        if (carrier === 'message' && !record.firstFrame) {
+          record.firstFrame = true;
+          record.events.push(`→ first frame: ${JSON.stringify({ type: 'auth', token: REDACTED })}`);
+        }
       }
       const subject = await tickets.redeem(token); // once; a replayed ticket → null → 4401
       if (!subject) return null;
@@ -107,9 +111,9 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
   // ── 3. the app ───────────────────────────────────────────────────────────
   gate.on('connection', (ws, user, req) => {
     const client = clientOf(req);
-    const session = { ws, client, name: user.name, carrier: user.carrier, silent: false, expiryTimer: undefined };
-    sessions.set(ws, session);
     const record = wire.get(req);
+    const session = { ws, client, name: user.name, carrier: user.carrier, silent: false, expiryTimer: undefined, record };
+    sessions.set(ws, session);
     record?.stopWatching?.();
     ws.on('close', (code, reason) => {
       record?.events.push(`· closed ${code}${reason.length ? ` "${reason}"` : ''}${session.closedBy ? ` (by ${session.closedBy})` : ''}`);
@@ -126,7 +130,10 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
       }
       if (msg?.type === 'ping') return ws.send(JSON.stringify({ type: 'pong' }));
       if (msg?.type === 'chat' && typeof msg.text === 'string') {
-        return broadcast({ type: 'chat', from: session.name, text: msg.text.slice(0, 500), at: Date.now() });
+        // A shared connection carries the messages of several tabs, authenticated as the
+        // leading tab: each message says which tab wrote it (`tab`), and over whose connection.
+        const tab = session.client === 'shared' && typeof msg.tab === 'string' && msg.tab ? msg.tab.slice(0, 24) : session.name;
+        return broadcast({ type: 'chat', from: tab, via: session.name, text: msg.text.slice(0, 500), at: Date.now() });
       }
     });
     ws.on('close', () => {
@@ -232,17 +239,23 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
   }
 
   // ── 5. controls: act on the requesting tab's sockets ─────────────────────
+  // Each control acts on one session; `closes` says whether it ends the connection
+  // (then the wire view says the server closed it, because of a demo button).
   const controls = {
-    drop: (s) => s.ws.terminate(),
-    expire: (s) => s.ws.close(4401, 'token expired'),
-    forbid: (s) => s.ws.close(4403, 'forbidden by the demo'),
-    malformed: (s) => s.ws.send('{"type":"chat","text": this is not JSON'),
-    silent: (s) => {
-      // Half-open: stop reading and writing, as a dead peer would. Only the
-      // client's heartbeat can notice. Cut for real after a minute.
-      s.silent = true;
-      s.ws._socket?.pause();
-      setTimeout(() => s.ws.terminate(), 60_000).unref();
+    drop: { closes: true, run: (s) => s.ws.terminate() },
+    expire: { closes: true, run: (s) => s.ws.close(4401, 'token expired') },
+    forbid: { closes: true, run: (s) => s.ws.close(4403, 'forbidden by the demo') },
+    malformed: { closes: false, run: (s) => s.ws.send('{"type":"chat","text": this is not JSON') },
+    silent: {
+      closes: false,
+      run: (s) => {
+        // Half-open, as a dead peer looks to the client: nothing is answered or sent
+        // any more. The close frame the client sends when its heartbeat gives up is
+        // still read, so the wire view shows that close. Cut for real after a minute.
+        s.silent = true;
+        s.record?.events.push('· the server went silent: it answers nothing and sends nothing');
+        setTimeout(() => s.ws.terminate(), 60_000).unref();
+      },
     },
   };
 
@@ -252,12 +265,12 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
       res.on('finish', () => setTimeout(restart, 50));
       return;
     }
-    const run = controls[action];
-    if (!run) return sendJson(res, 404, { error: 'unknown action' });
+    const control = Object.hasOwn(controls, action) ? controls[action] : undefined;
+    if (!control) return sendJson(res, 404, { error: 'unknown action' });
     const mine = [...sessions.values()].filter((s) => s.client === client && !s.silent);
     for (const session of mine) {
-      session.closedBy = 'the server: a demo button';
-      run(session);
+      if (control.closes) session.closedBy = 'the server: a demo button';
+      control.run(session);
     }
     sendJson(res, 200, { ok: true, affected: mine.length });
   }

@@ -74,6 +74,7 @@ async function fetchTicket() {
   if ([502, 503, 504].includes(response.status)) throw new Error('ticket endpoint unreachable');
   if (!response.ok) throw new Error(`ticket endpoint answered ${response.status}`);
   const { token, expiresAt } = await response.json();
+  fetchedExpiry = expiresAt;
   showToken(expiresAt);
   // Never log the token: only what it is.
   log('token', expiresAt
@@ -82,23 +83,26 @@ async function fetchTicket() {
   return expiresAt ? { token, expiresAt } : token;
 }
 
+/** Expiry (ms epoch) of the newest ticket fetched, and of the one the connection in use was opened with. */
+let fetchedExpiry;
+let activeExpiry;
+
 function showToken(expiresAt) {
   clearInterval(tokenTimer);
   if (!expiresAt) {
-    ui.tokenStatus.textContent = 'Current token: no expiry.';
+    ui.tokenStatus.textContent = 'Newest token: no expiry.';
     return;
   }
-  const lifetime = expiresAt - Date.now();
-  // The client's rule: refresh 60 s before expiry, or at 10 % of the lifetime when shorter.
-  const refreshAt = expiresAt - Math.min(60_000, lifetime / 10);
   const tick = () => {
     const left = Math.max(0, (expiresAt - Date.now()) / 1000).toFixed(1);
-    const refreshIn = Math.max(0, (refreshAt - Date.now()) / 1000).toFixed(1);
-    ui.tokenStatus.textContent = `Current token expires in ${left} s; the client re-authenticates in ${refreshIn} s (before the server would close 4401).`;
+    ui.tokenStatus.textContent = `Newest token expires in ${left} s; the client renews it before then (the server closes 4401 at expiry).`;
   };
   tick();
   tokenTimer = setInterval(tick, 200);
 }
+
+/** "in 3.2 s" / "0.4 s ago" for a moment in ms epoch. */
+const fromNow = (at) => (at >= Date.now() ? `in ${((at - Date.now()) / 1000).toFixed(1)} s` : `${((Date.now() - at) / 1000).toFixed(1)} s ago`);
 
 // ── the socket ─────────────────────────────────────────────────────────────
 function selectedCarrier() {
@@ -115,6 +119,8 @@ function closeByUser(reason) {
 
 /** While the ticket endpoint is unreachable: one log line, updated, instead of one per retry. */
 let unreachable;
+/** The last close, for what the next retry is about. */
+let lastClose;
 
 function connect() {
   if (socket) {
@@ -150,11 +156,13 @@ function connect() {
   current.on('connecting', mine(({ attempt }) => log('connecting', `attempt ${attempt}`)));
   current.on('open', mine(({ attempt }) => {
     unreachable = undefined;
+    activeExpiry = fetchedExpiry;
     log('open', `attempt ${attempt}: authenticated${current.leader ? '' : ' (relayed: another tab holds the connection)'}${queued ? `; flushing ${queued} queued message(s)` : ''}`, 'good');
     queued = 0;
     refreshWire();
   }));
   current.on('close', mine(({ code, reason, wasClean, willReconnect, dropped }) => {
+    lastClose = { code, reason };
     const parts = [`${code}${reason ? ` "${reason}"` : ''}`, wasClean ? 'clean' : 'not clean', willReconnect ? 'will reconnect' : 'no reconnect'];
     if (dropped !== undefined) parts.push(`${dropped} queued dropped`);
     const byUser = closedByUser.has(current);
@@ -163,7 +171,11 @@ function connect() {
     showOnline(undefined);
     refreshWire();
   }));
-  current.on('reconnecting', mine(({ attempt, delay }) => log('reconnecting', `attempt ${attempt} in ${delay} ms (full-jitter backoff)`, 'warn')));
+  current.on('reconnecting', mine(({ attempt, delay }) => {
+    // Delay 0 is no backoff: the client gave a dead link up itself (heartbeat timeout) or was asked to reconnect.
+    const why = lastClose?.code === 4000 ? `after "${lastClose.reason}"` : 'after a dead link';
+    log('reconnecting', delay === 0 ? `attempt ${attempt} now: an immediate retry ${why}, no backoff` : `attempt ${attempt} in ${delay} ms (full-jitter backoff)`, 'warn');
+  }));
   current.on('error', mine((error) => {
     if (error.code === 'TOKEN_PROVIDER_FAILED' && error.cause?.message === 'ticket endpoint unreachable') {
       // Server restarting: the ticket endpoint is down too. Say so once, calmly, and count.
@@ -176,9 +188,12 @@ function connect() {
       unreachable = Object.assign(log('error', text, 'warn'), { text, count: 1 });
       return;
     }
-    // Our own provider's errors quote no credential, so the demo shows the cause.
-    const cause = error.code === 'TOKEN_PROVIDER_FAILED' && error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
-    log('error', `${error.code}: ${error.message}${cause}`, 'bad');
+    // The demo's own provider and codec quote no credential, so the demo shows the cause
+    // (a follower tab of a shared connection gets code and message only).
+    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.name}: ${error.cause.message})` : '';
+    // A refused or unanswered credential the client retries with a fresh one is handled: amber, not red.
+    const handled = ['AUTH_REJECTED', 'AUTH_TIMEOUT'].includes(error.code) && /retrying/.test(error.message);
+    log('error', `${error.code}: ${error.message}${cause}${handled ? ' — handled: the client reconnects with a fresh ticket' : ''}`, handled ? 'warn' : 'bad');
   }));
   current.on('unauthorized', mine(({ code, reason }) => {
     showOnline(undefined);
@@ -186,7 +201,18 @@ function connect() {
     refreshWire();
   }));
   current.on('reauthenticated', mine(({ via: how }) => {
-    log('reauthenticated', `via ${how}${how === 'reconnect' ? ': new connection in use; the old one closes 1000 in 1 s (see the wire)' : ': new auth frame acknowledged'}`, 'good');
+    const old = activeExpiry;
+    activeExpiry = fetchedExpiry;
+    if (how === 'in-place') {
+      log('reauthenticated', `via in-place: new auth frame acknowledged on the same connection${activeExpiry ? `; the server now ends it at the new token's expiry, ${fromNow(activeExpiry)}` : ''}`, 'good');
+    } else {
+      // The client keeps the old connection 1 s for replies in flight, then closes it 1000. If the
+      // old token ends first, the server closes it 4401 instead: harmless, it is no longer used.
+      const oldEnd = old === undefined ? '' : old - Date.now() > 1_000
+        ? `; the old token expires ${fromNow(old)}, after that`
+        : `; but the old token expires ${fromNow(old)}, so the server may close it 4401 first (harmless: it is no longer used)`;
+      log('reauthenticated', `via reconnect: the new connection is in use; the old one stays open 1 s for replies in flight, then closes 1000${oldEnd} (see the wire)`, 'good');
+    }
     refreshWire();
   }));
   current.on('message', mine(onMessage));
@@ -199,6 +225,11 @@ function onMessage(msg) {
       const who = document.createElement('b');
       who.textContent = `${msg.from}: `;
       item.append(who, msg.text);
+      if (msg.via && msg.via !== msg.from) {
+        const via = document.createElement('small');
+        via.textContent = ` (over ${msg.via}'s shared connection)`;
+        item.append(via);
+      }
       ui.chat.append(item);
       ui.chat.scrollTop = ui.chat.scrollHeight;
       return;
@@ -223,7 +254,7 @@ function send(text) {
   if (!socket) return log('send', 'not connected: press Connect', 'warn');
   const willQueue = socket.state !== 'open';
   try {
-    socket.send({ type: 'chat', text });
+    socket.send({ type: 'chat', text, tab: ui.name.value });
   } catch (error) {
     return log('error', `${error.code}: ${error.message}`, 'bad');
   }
@@ -298,6 +329,12 @@ ui.refresh.addEventListener('change', () => {
   connect();
 });
 ui.debug.addEventListener('change', connect);
+// A new lifetime applies to the next ticket: fetch one now, without dropping the connection.
+ui.lifetime.addEventListener('change', () => {
+  if (socket?.state !== 'open') return log('note', 'token lifetime: applies to the next connection attempt', 'muted');
+  log('reauthenticate', `token lifetime ${ui.lifetime.selectedOptions[0].textContent}: calling socket.reauthenticate() for a ticket with it`);
+  socket.reauthenticate().catch((error) => log('reauthenticate', `rejected: ${error.code}: ${error.message}`, 'bad'));
+});
 ui.shared.addEventListener('change', () => {
   localStorage.setItem('demo.shared', ui.shared.checked ? '1' : '0');
   connect();

@@ -194,7 +194,10 @@ test('"expire token": close 4401, a fresh credential, open again', async () => {
   const from = await mark(pageA);
   await pageA.click('[data-action=expire]');
   const closed = await waitForLog(pageA, from, 'close', '4401 "token expired"');
-  await waitForLog(pageA, from, 'error', 'AUTH_REJECTED');
+  const rejected = await waitForLog(pageA, from, 'error', 'AUTH_REJECTED');
+  // Handled by the client (a fresh ticket, a new connection): amber, not the red of a failure.
+  assert.equal(await pageA.locator(`#log li[data-seq="${rejected}"]`).getAttribute('class'), 'warn');
+  assert.match(await pageA.locator(`#log li[data-seq="${rejected}"]`).innerText(), /handled: the client reconnects with a fresh ticket/);
   await waitForLog(pageA, closed, 'token', 'fetched a single-use ticket');
   await waitForLog(pageA, closed, 'open');
   await chat(pageA, pageB, 'still here after 4401');
@@ -210,6 +213,10 @@ test('"Re-authenticate now" in place (message carrier): the gate acknowledges a 
   await pageA.click('#reauth');
   await waitForLog(pageA, from, 'reauthenticated', 'via in-place');
   await chat(pageA, pageB, 'still here after an in-place refresh');
+  // The in-place frame has a wire entry of its own; the connection's handshake keeps its one first frame.
+  await pageA.locator('.handshake.latest', { hasText: 'in-place re-authentication' }).waitFor({ timeout: 10_000 });
+  const handshake = await pageA.locator('.handshake:not(.latest)').first().innerText();
+  assert.equal(handshake.split('→ first frame').length - 1, 1, handshake);
   const closes = await pageA.evaluate((after) => [...document.querySelectorAll('#log li')]
     .filter((li) => Number(li.getAttribute('data-seq')) > after && li.getAttribute('data-event') === 'close').length, from);
   assert.equal(closes, 0, 'the connection stayed up');
@@ -221,7 +228,9 @@ test('make-before-break: after the switch, the old connection\'s close 1000 appe
   await pageA.check('input[name=carrier][value=subprotocol]');
   from = await waitForLog(pageA, from, 'open');
   await pageA.click('#reauth');
-  await waitForLog(pageA, from, 'reauthenticated', 'via reconnect');
+  const switched = await waitForLog(pageA, from, 'reauthenticated', 'via reconnect');
+  // What the log says is what happens: the old connection stays 1 s, then closes 1000.
+  assert.match(await pageA.locator(`#log li[data-seq="${switched}"]`).innerText(), /the old one stays open 1 s for replies in flight, then closes 1000/);
   await pageA.locator('.handshake:not(.latest)', { hasText: '· closed 1000 "reauthenticated"' }).waitFor({ timeout: 10_000 });
   assert.equal(await pageA.locator('#state').innerText(), 'open');
 });
@@ -261,6 +270,45 @@ test('no ticket appears anywhere on either page', async () => {
   }
 });
 
+test('"Token lifetime": a new lifetime applies at once, by a re-authentication, without a reconnect by hand', async () => {
+  const from = await mark(pageA);
+  await pageA.selectOption('#lifetime', '30000');
+  const renewed = await waitForLog(pageA, from, 'reauthenticated', 'via reconnect');
+  assert.match(await pageA.locator('#token-status').innerText(), /Newest token expires in (2\d|30)\.\d s/);
+  await pageA.selectOption('#lifetime', '0'); // back to no expiry, for the tests after this one
+  await waitForLog(pageA, renewed, 'reauthenticated', 'via reconnect');
+  const closes = await pageA.evaluate((after) => document.querySelectorAll(`#log li[data-event=close]`).length
+    - [...document.querySelectorAll('#log li[data-event=close]')].filter((li) => Number(li.getAttribute('data-seq')) <= after).length, from);
+  assert.equal(closes, 0, 'no connection the app uses was closed');
+  assert.equal(await pageA.locator('#state').innerText(), 'open');
+});
+
+test('"Send malformed JSON": DECODE_FAILED shows its cause, the socket stays; a later Disconnect is not blamed on the server', async () => {
+  const from = await mark(pageA);
+  await pageA.click('[data-action=malformed]');
+  const failed = await waitForLog(pageA, from, 'error', 'DECODE_FAILED');
+  assert.match(await pageA.locator(`#log li[data-seq="${failed}"]`).innerText(), /\(cause: SyntaxError: /);
+  assert.equal(await pageA.locator('#state').innerText(), 'open');
+  await pageA.click('#disconnect');
+  await waitForLog(pageA, failed, 'close', 'you closed it');
+  const latest = pageA.locator('.handshake.latest');
+  await latest.filter({ hasText: '· closed 1000 "user disconnected"' }).waitFor({ timeout: 10_000 });
+  assert.doesNotMatch(await latest.innerText(), /demo button/);
+  const reconnected = await mark(pageA);
+  await pageA.click('#connect');
+  await waitForLog(pageA, reconnected, 'open');
+});
+
+test('"Go silent": the heartbeat gives the link up, retries at once (said as such), and the wire shows that close', async () => {
+  const from = await mark(pageA);
+  await pageA.click('[data-action=silent]');
+  const closed = await waitForLog(pageA, from, 'close', '4000 "heartbeat timeout"');
+  await waitForLog(pageA, closed, 'reconnecting', 'now: an immediate retry after "heartbeat timeout", no backoff');
+  await waitForLog(pageA, closed, 'open');
+  const silent = pageA.locator('.handshake', { hasText: 'the server went silent' });
+  await silent.filter({ hasText: '· closed 4000 "heartbeat timeout"' }).waitFor({ timeout: 10_000 });
+});
+
 test('"share across tabs": three tabs of one profile, one connection on the wire; the leader\'s tab closes and another takes over', async () => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript('window.__name = (fn) => fn');
@@ -288,5 +336,11 @@ test('"share across tabs": three tabs of one profile, one connection on the wire
   assert.deepEqual(states, ['open', 'open · via the leading tab']);
   await others[0]!.locator('.handshake').nth(1).waitFor({ timeout: 10_000 });
   await chat(others[0]!, others[1]!, 'shared hello');
+  // Each tab's message under its own name, whichever tab holds the connection.
+  for (const [index, page] of others.entries()) {
+    const name = await page.evaluate(() => (document.querySelector('#name') as HTMLInputElement).value);
+    await chat(page, others[1 - index]!, `from ${name}`);
+    await others[1 - index]!.locator('#chat li', { hasText: `${name}: from ${name}` }).waitFor({ timeout: 10_000 });
+  }
   await context.close();
 });
