@@ -267,7 +267,9 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
     }
     const control = Object.hasOwn(controls, action) ? controls[action] : undefined;
     if (!control) return sendJson(res, 404, { error: 'unknown action' });
-    const mine = [...sessions.values()].filter((s) => s.client === client && !s.silent);
+    // The tab's newest connection: the one it uses (during a make-before-break switch the
+    // old one lingers 1 s; acting on both would show each effect twice).
+    const mine = [...sessions.values()].filter((s) => s.client === client && !s.silent).slice(-1);
     for (const session of mine) {
       if (control.closes) session.closedBy = 'the server: a demo button';
       control.run(session);

@@ -157,6 +157,7 @@ function connect() {
   current.on('open', mine(({ attempt }) => {
     unreachable = undefined;
     activeExpiry = fetchedExpiry;
+    if (!current.leader) ui.tokenStatus.textContent = 'Tokens: the leading tab fetches them.';
     log('open', `attempt ${attempt}: authenticated${current.leader ? '' : ' (relayed: another tab holds the connection)'}${queued ? `; flushing ${queued} queued message(s)` : ''}`, 'good');
     queued = 0;
     refreshWire();
@@ -209,9 +210,9 @@ function connect() {
       // The client keeps the old connection 1 s for replies in flight, then closes it 1000. If the
       // old token ends first, the server closes it 4401 instead: harmless, it is no longer used.
       const oldEnd = old === undefined ? '' : old - Date.now() > 1_000
-        ? `; the old token expires ${fromNow(old)}, after that`
-        : `; but the old token expires ${fromNow(old)}, so the server may close it 4401 first (harmless: it is no longer used)`;
-      log('reauthenticated', `via reconnect: the new connection is in use; the old one stays open 1 s for replies in flight, then closes 1000${oldEnd} (see the wire)`, 'good');
+        ? ` (its token would expire ${fromNow(old)})`
+        : `, unless its token expires first (${fromNow(old)}): then the server closes it 4401, which is harmless, since nothing uses it any more`;
+      log('reauthenticated', `via reconnect: the new connection is in use; the old one stays open 1 s for replies in flight, then closes 1000${oldEnd}. See the wire.`, 'good');
     }
     refreshWire();
   }));
