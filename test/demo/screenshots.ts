@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = process.argv[2] ?? join(root, '.artifacts/demo-states');
@@ -27,7 +27,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(out, `${name}.png`) });
   console.log(`wrote ${join(out, `${name}.png`)}`);
 }
-async function tab(context = browser): Promise<Page> {
+async function tab(context: Browser | BrowserContext = browser): Promise<Page> {
   const ctx = 'newContext' in context ? await context.newContext({ viewport: { width: 1400, height: 900 } }) : context;
   const page = await ctx.newPage();
   await page.goto(demo.url);
