@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { WebSocket } from 'ws';
 import { launchBrowser } from '../browser.ts';
 import { entries, openClientPage, waitForEvents as waitOnPage } from '../page.ts';
 import { startStaticServer, type StaticServer } from '../static-server.ts';
@@ -113,6 +114,17 @@ export function describeRecipe(name: string, skip: { skip?: string }, startServe
       }
     });
 
+    test('ambiguous credentials close 4401 without a guess; a first frame that is no auth frame closes 1008', async () => {
+      const origin = statics.origin('localhost');
+      const entry = (token: string) => `base64url.bearer.${Buffer.from(token).toString('base64url')}`;
+      assert.deepEqual(await closeOf(port, origin, { protocols: ['authsocket', entry('good:x'), entry('good:y')] }), [4401, 'unauthorized'], 'two token entries');
+      assert.deepEqual(await closeOf(port, origin, { query: '?access_token=good:x&access_token=good:x' }), [4401, 'unauthorized'], 'a repeated query parameter');
+      assert.deepEqual(await closeOf(port, origin, { cookie: 'ws_token=good:x; ws_token=good:y' }), [4401, 'unauthorized'], 'the cookie twice');
+      assert.deepEqual(await closeOf(port, origin, { protocols: ['authsocket', `${entry('good:x')}!`] }), [4401, 'unauthorized'], 'a token entry that is not base64url');
+      assert.deepEqual(await closeOf(port, origin, { first: '{"type":"say","text":"hi"}' }), [1008, 'auth message expected']);
+      assert.deepEqual(await closeOf(port, origin, { first: '{"type":"auth","token":"good:x"}' }), ['{"type":"auth_ok"}', '{"type":"welcome","user":"x","via":"message","protocol":null}'].map((frame) => JSON.parse(frame)));
+    });
+
     test(`an upgrade offering only the token entry is refused with HTTP ${options.tokenOnlyStatus}`, async () => {
       assert.equal(await upgradeStatus(port, statics.origin('localhost'), ['base64url.bearer.Z29vZDpldmU']), options.tokenOnlyStatus);
     });
@@ -152,6 +164,31 @@ async function waitForEvents(page: Page, name: string, type: string, count = 1):
 }
 
 const tokensGiven = (page: Page, name: string): Promise<string[]> => page.evaluate((n) => (window as any).given[n], name);
+
+/**
+ * A Node client (`ws`) connects to /live with these parts and, with `first`,
+ * sends it as the first frame: resolves with the server's close [code, reason],
+ * or with the first two frames when the server keeps the socket open. Bounded.
+ */
+function closeOf(port: number, origin: string, parts: { protocols?: string[]; query?: string; cookie?: string; first?: string }): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://localhost:${port}/live${parts.query ?? ''}`, parts.protocols ?? [], {
+      origin, headers: parts.cookie === undefined ? {} : { Cookie: parts.cookie },
+    });
+    const frames: unknown[] = [];
+    const timer = setTimeout(() => { ws.terminate(); reject(new Error(`no close within 5 s (frames: ${JSON.stringify(frames)})`)); }, 5000);
+    ws.on('open', () => { if (parts.first !== undefined) ws.send(parts.first); });
+    ws.on('message', (data) => {
+      frames.push(JSON.parse(data.toString()));
+      if (frames.length < 2) return;
+      clearTimeout(timer);
+      ws.close();
+      resolve(frames);
+    });
+    ws.on('close', (code, reason) => { clearTimeout(timer); resolve([code, reason.toString()]); });
+    ws.on('error', (error) => { clearTimeout(timer); reject(error); });
+  });
+}
 
 /** The HTTP status a raw upgrade request for /live gets (101 when accepted); bounded. */
 function upgradeStatus(port: number, origin: string, protocols: string[]): Promise<number> {
