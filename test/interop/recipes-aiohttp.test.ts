@@ -6,6 +6,7 @@ import { describeRecipe, recipeProcess } from '../support/interop/recipe-suite.t
 import { missing, skipUnless } from '../support/interop/processes.ts';
 
 const PYTHON = '/usr/bin/python3';
+// -B: no __pycache__ beside the recipe (every file there must be shown in a recipe page).
 const SCRIPT = fileURLToPath(new URL('../../examples/recipes/aiohttp_server.py', import.meta.url));
 
 /** Skips when the Debian package is missing; under CI=true that fails instead. */
@@ -15,4 +16,4 @@ function toolchain(): { skip?: string } {
   return skipUnless(reason);
 }
 
-describeRecipe(`aiohttp in ${engine.label}`, toolchain(), recipeProcess(PYTHON, [SCRIPT]), { tokenOnlyStatus: 400 });
+describeRecipe(`aiohttp in ${engine.label}`, toolchain(), recipeProcess(PYTHON, ['-B', SCRIPT]), { tokenOnlyStatus: 400 });

@@ -7,6 +7,7 @@ import { describeRecipe, recipeProcess } from '../support/interop/recipe-suite.t
 import { missing, skipUnless } from '../support/interop/processes.ts';
 
 const PYTHON = '/usr/bin/python3';
+// -B: no __pycache__ beside the recipe (every file there must be shown in a recipe page).
 const SCRIPT = fileURLToPath(new URL('../../examples/recipes/fastapi_server.py', import.meta.url));
 
 /** Skips when the Debian packages are missing; under CI=true that fails instead. */
@@ -17,4 +18,4 @@ function toolchain(): { skip?: string } {
 }
 
 // Starlette answers every refusal before accept() with HTTP 403.
-describeRecipe(`FastAPI in ${engine.label}`, toolchain(), recipeProcess(PYTHON, [SCRIPT]), { tokenOnlyStatus: 403 });
+describeRecipe(`FastAPI in ${engine.label}`, toolchain(), recipeProcess(PYTHON, ['-B', SCRIPT]), { tokenOnlyStatus: 403 });

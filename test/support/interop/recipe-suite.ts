@@ -135,8 +135,10 @@ export function describeRecipe(name: string, skip: { skip?: string }, startServe
  * Creates the tracked socket `name` on the page: its provider hands out the
  * next token of `tokens` (the last one repeated), and it sends one message,
  * queued until it is authenticated. The tests open their sockets one after
- * another: with several cookie-carrier sockets connecting at once in one
- * Chromium page, a handshake sometimes left without the cookie (2 of 21 runs).
+ * another: a cookie-carrier socket whose connection ends removes the cookie
+ * again (AuthSocket #onEnd → carrier settle) without holding the cookie lock,
+ * so with several sockets at once another socket's handshake sometimes left
+ * without its cookie (2 of 21 runs, Chromium).
  */
 async function connect(page: Page, url: string, via: Via, name: string, tokens: string[], protocols?: string[]): Promise<void> {
   await page.evaluate(({ url, via, name, tokens, protocols }) => {
