@@ -2,7 +2,9 @@
 // the built browser client (dist/authsocket.min.js): every browser carrier with
 // a token full of characters that encodings mangle, 4401 then a fresh
 // credential, 4403 then `unauthorized`, the app protocol selected, a foreign
-// Origin and a token-only subprotocol refused before the upgrade.
+// Origin and a token-only subprotocol refused before the upgrade; and, from a
+// Node client, ambiguous credentials (4401) and a first frame that is no auth
+// frame (1008).
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
@@ -14,7 +16,7 @@ import { startStaticServer, type StaticServer } from '../static-server.ts';
 import { start, type Child } from './processes.ts';
 
 /** `+`, space, `%`, `;` and `é`: the query form-encodes them, the cookie keeps `+` literal. */
-export const AWKWARD_NAME = 'a+b c%2F;é';
+const AWKWARD_NAME = 'a+b c%2F;é';
 const CARRIERS = ['subprotocol', 'query', 'cookie', 'message'] as const;
 type Via = (typeof CARRIERS)[number];
 
