@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BLOCK = /(<!-- recipe: (\S+) -->\n)```[^\n]*\n(?:[\s\S]*?\n)??```(?=\n|$)/g;
-const LANGUAGE = { '.ts': 'ts', '.py': 'python', '.cfg': 'haproxy', '.conf': 'nginx' };
+const LANGUAGE = { '.ts': 'ts', '.py': 'python', '.go': 'go', '.cfg': 'haproxy', '.conf': 'nginx' };
 
 /** Each doc with its text as it is and as it should be. */
 export function recipeDocs() {
