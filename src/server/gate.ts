@@ -205,9 +205,15 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   };
 }
 
+// One close per socket, however many paths ask for it (an expiry, a
+// revocation and a refused re-authentication may all fire at once).
+const closes = new WeakMap<WebSocket, Promise<void>>();
+
 /** Closes with `code`, and cuts the connection if the peer does not answer in time. */
 function closeWithin(ws: WebSocket, code: number, reason: string): Promise<void> {
-  return new Promise((resolve) => {
+  let closed = closes.get(ws);
+  if (closed) return closed;
+  closed = new Promise((resolve) => {
     if (ws.readyState === ws.CLOSED) return resolve();
     const grace = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
     ws.once('close', () => {
@@ -216,4 +222,6 @@ function closeWithin(ws: WebSocket, code: number, reason: string): Promise<void>
     });
     ws.close(code, reason);
   });
+  closes.set(ws, closed);
+  return closed;
 }
