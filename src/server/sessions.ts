@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { AUTH_OK } from './authMessage.ts';
-import { expiryResolver, expiryTimer, type ExpiryTimer } from './lifetime.ts';
+import { expiryResolver, expiryTimer, MalformedExpiry, type ExpiryTimer } from './lifetime.ts';
 import { revocationOf, revocationWire, type Revocation, type RevokeOptions } from './revocations.ts';
 import type { AuthGateOptions, Carrier, Verify } from './types.ts';
 
@@ -16,14 +16,31 @@ type Close = (ws: WebSocket, code: number, reason: string) => Promise<void>;
 
 interface Session<User> {
   user: User;
-  key: string | undefined;
+  key: string;
+  /** When the credential ends (ms since epoch), `undefined` for never. */
+  end: number | undefined;
   expiry: ExpiryTimer;
 }
 
 /** What `verify` proved for a request: read by `admit` / `renew` right after. */
 interface Verified {
-  key: string | undefined;
+  key: string;
   expiresAt: number | undefined;
+}
+
+/**
+ * A user for whom no key can be derived (no `key` option, and neither a
+ * string or number user nor an `id` or `sub`; or `key` returned `''`), or
+ * whose key is already another user's (ids `1` and `'1'`). Such a socket is
+ * refused (1011) at its first admission and the gate emits this as `error`:
+ * without a key, `revoke()` could not reach the socket and a re-authentication
+ * could not tell another user from the same one.
+ */
+export class UnidentifiedUser extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnidentifiedUser';
+  }
 }
 
 export interface SessionKeeper<User> {
@@ -51,16 +68,21 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
   const verified = new WeakMap<IncomingMessage, Verified>();
   const sessions = new WeakMap<WebSocket, Session<User>>();
   const byKey = new Map<string, Set<WebSocket>>();
+  // Which type of value each registered key came from: number 1 and string '1'
+  // would share the key '1', and `revoke('1')` would close both users.
+  const keyTypes = new Map<string, string>();
   const wire = revocationWire();
 
   const forget = (ws: WebSocket) => {
     const session = sessions.get(ws);
     if (!session) return;
     session.expiry.stop();
-    if (session.key === undefined) return;
     const sockets = byKey.get(session.key);
     sockets?.delete(ws);
-    if (sockets?.size === 0) byKey.delete(session.key);
+    if (sockets?.size === 0) {
+      byKey.delete(session.key);
+      keyTypes.delete(session.key);
+    }
   };
 
   /** Closes this instance's sockets of the revoked user; returns their close promises. */
@@ -80,10 +102,20 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
       return async (token, req, context) => {
         const user = await verify(token, req, context);
         if (!user) return user;
-        const expiresAt = expiryOf(user, token);
+        let expiresAt: number | undefined;
+        try {
+          expiresAt = expiryOf(user, token);
+        } catch (error) {
+          // A malformed `exp` fails closed, as a bad credential (4401); a broken `expiresAt` is the gate's error.
+          if (error instanceof MalformedExpiry) return null;
+          throw error;
+        }
         // Refused like any invalid credential: the client fetches a fresh one.
         if (expiresAt !== undefined && expiresAt <= Date.now()) return null;
-        verified.set(req, { key: keyOf(user), expiresAt });
+        const { key, type } = keyOf(user);
+        const taken = keyTypes.get(key);
+        if (taken !== undefined && taken !== type) throw new UnidentifiedUser(`createAuthGate: a ${type} user key and a ${taken} one are both "${key.length > 40 ? `${key.slice(0, 40)}…` : key}": give \`key\` so that they differ`);
+        verified.set(req, { key, expiresAt });
         return user;
       };
     },
@@ -91,22 +123,24 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
     admit(ws, req, user, carrier) {
       const proven = verified.get(req);
       verified.delete(req);
+      // `guard` ran for every accepted verify; without its record the socket has no identity.
+      if (!proven) return void close(ws, 1011, 'internal error');
       const session: Session<User> = {
         user,
-        key: proven?.key,
+        key: proven.key,
+        end: proven.expiresAt,
         expiry: expiryTimer(() => {
           forget(ws);
           void close(ws, EXPIRED.code, EXPIRED.reason);
         }),
       };
       sessions.set(ws, session);
-      if (session.key !== undefined) {
-        let sockets = byKey.get(session.key);
-        if (!sockets) byKey.set(session.key, (sockets = new Set()));
-        sockets.add(ws);
-      }
+      let sockets = byKey.get(session.key);
+      if (!sockets) byKey.set(session.key, (sockets = new Set()));
+      sockets.add(ws);
+      if (!keyTypes.has(session.key)) keyTypes.set(session.key, keyOf(user).type);
       ws.once('close', () => forget(ws));
-      session.expiry.set(proven?.expiresAt);
+      session.expiry.set(session.end);
       // The message carrier has answered `auth_ok` already.
       if (ack && carrier !== 'message') ws.send(AUTH_OK);
     },
@@ -116,12 +150,12 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
       const proven = verified.get(req);
       verified.delete(req);
       if (!session) return undefined;
-      // Keys compared as the SPEC says; users without one (objects with no
-      // `id` and no `key` option) cannot be told apart, so they pass: the
-      // docs tell such apps to give `key`.
-      if (session.key !== proven?.key) return IDENTITY_CHANGED;
+      if (!proven || session.key !== proven.key) return IDENTITY_CHANGED;
       session.user = user;
-      session.expiry.set(proven?.expiresAt);
+      // A new token without an end (a JWT without `exp`) does not lift the
+      // old end; only an `expiresAt` option saying "never" does.
+      session.end = proven.expiresAt ?? (options.expiresAt === undefined ? session.end : undefined);
+      session.expiry.set(session.end);
       return undefined;
     },
 
@@ -138,19 +172,39 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
   };
 }
 
-/** The user's key: `options.key`, else the user itself (string, number) or its `id`. */
-function keyResolver<User>(key: ((user: User) => string) | undefined): (user: User) => string | undefined {
+/** A user's key and the type of value it came from. */
+interface UserKey {
+  key: string;
+  type: string;
+}
+
+/**
+ * The user's key: `options.key`, else the user itself (string, number), its
+ * `id`, or its `sub` (a JWT's claims as the user). Throws
+ * {@link UnidentifiedUser} when none gives a non-empty key.
+ */
+function keyResolver<User>(key: ((user: User) => string) | undefined): (user: User) => UserKey {
   if (key !== undefined && typeof key !== 'function') throw new TypeError('createAuthGate: `key` must be a function');
-  const normalise = (value: unknown): string | undefined => {
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-    throw new TypeError('createAuthGate: `key` must return a string');
+  const normalise = (value: unknown): UserKey | undefined => {
+    if (typeof value === 'string') return value === '' ? undefined : { key: value, type: 'string' };
+    if (typeof value === 'number' || typeof value === 'bigint') return { key: String(value), type: 'number' };
+    return undefined;
   };
-  if (key !== undefined) return (user) => normalise(key(user));
+  if (key !== undefined) {
+    return (user) => {
+      const value = key(user);
+      const found = normalise(value);
+      if (found) return found;
+      throw new UnidentifiedUser(value === '' || value === undefined || value === null
+        ? 'createAuthGate: `key` returned no key for a verified user'
+        : 'createAuthGate: `key` must return a string');
+    };
+  }
   return (user) => {
-    if (typeof user === 'string' || typeof user === 'number') return normalise(user);
-    const id = (user as { id?: unknown } | null)?.id;
-    return typeof id === 'string' || typeof id === 'number' ? normalise(id) : undefined;
+    const found = normalise(user)
+      ?? normalise((user as { id?: unknown } | null)?.id)
+      ?? normalise((user as { sub?: unknown } | null)?.sub);
+    if (found) return found;
+    throw new UnidentifiedUser('createAuthGate: no key for a verified user (it is not a string or number and has no `id` or `sub`): give the `key` option');
   };
 }
