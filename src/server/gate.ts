@@ -227,13 +227,22 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
 }
 
 /**
- * Whether the upgrade's socket is no longer ours to answer: closed by the
- * client, or taken by another `upgrade` listener (which wrote to it: a 101 or
- * an error status). The gate writes nothing before it answers.
+ * Whether the upgrade's socket is no longer ours to answer: the client left
+ * (reset, or ended its side: a WebSocket client never half-closes during the
+ * handshake; such a socket is destroyed here), or another `upgrade` listener
+ * took it (it wrote to it, a 101 or an error status: the gate writes nothing
+ * before it answers; that socket is left to its taker).
  */
 function isGone(socket: Duplex): boolean {
-  const written = socket as Duplex & { bytesWritten?: number };
-  return socket.destroyed || !socket.writable || (written.bytesWritten ?? 0) > 0 || socket.writableLength > 0;
+  // An upgrade's socket is not read until it is upgraded, so its end shows in
+  // the readable state only ('end' is emitted once the data is read).
+  const seen = socket as Duplex & { bytesWritten?: number; _readableState?: { ended?: boolean } };
+  if ((seen.bytesWritten ?? 0) > 0 || socket.writableLength > 0) return true;
+  if (socket.destroyed || !socket.writable || seen._readableState?.ended === true) {
+    socket.destroy();
+    return true;
+  }
+  return false;
 }
 
 // One close per socket, however many paths ask for it (an expiry, a
