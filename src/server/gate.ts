@@ -61,14 +61,14 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   const serves = resolvePaths(options.path);
   const limits = resolveLimits(options.limits);
   const admission = createAdmission(limits, resolveAddress(options));
+  const events = withLoggableRefusals(new Emitter<AuthGateEvents<User>>());
   // Lifetime, identity, revocation and ack: everything after admission.
-  const sessions = createSessionKeeper(options, closeWithin);
+  const sessions = createSessionKeeper(options, closeWithin, (error) => events.emit('error', error, undefined));
   // Every verify call (upgrade, first message, in-place) refuses an already
   // expired credential, notes the user's key, is bounded by `verifyTimeout`
   // and holds its place in the pool until it has really settled.
   const guarded = sessions.guard(options.verify);
   const verifyIn = (slot: PendingSlot): Verify<User> => withVerifyTimeout(guarded, limits.verifyTimeout, slot.retain);
-  const events = withLoggableRefusals(new Emitter<AuthGateEvents<User>>());
   const selectedProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     noServer: true,

@@ -55,7 +55,7 @@ export interface SessionKeeper<User> {
   close(): void;
 }
 
-export function createSessionKeeper<User>(options: AuthGateOptions<User>, close: Close): SessionKeeper<User> {
+export function createSessionKeeper<User>(options: AuthGateOptions<User>, close: Close, report: (error: unknown) => void): SessionKeeper<User> {
   const expiryOf = expiryResolver(options.expiresAt);
   const keyOf = keyResolver(options.key);
   const ack = options.ack ?? false;
@@ -96,6 +96,7 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
     const revocation = wire.decode(message);
     if (revocation) void Promise.all(closeLocal(revocation));
   });
+  const errors = typeof revocations?.onError === 'function' ? revocations.onError(report) : undefined;
 
   return {
     guard(verify) {
@@ -168,6 +169,7 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
 
     close() {
       if (typeof subscription === 'function') subscription();
+      if (typeof errors === 'function') errors();
     },
   };
 }
