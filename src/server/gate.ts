@@ -79,7 +79,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A peer that resets while `verify` runs must not crash the process.
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     const slot = admission.slot(req);
     admit(req, socket, head, slot).catch((error) => {
       events.emit('error', error, req);
@@ -172,7 +172,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
       // `ws` emits 'error' for protocol violations (oversized or malformed
       // frames) and then closes the socket. Without a listener that event
       // would throw and take the whole server down, so one is always there.
-      ws.on('error', () => {});
+      ws.on('error', ignoreError);
       onSocket(ws);
     });
   }
@@ -225,6 +225,14 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     },
   };
 }
+
+// Listeners shared by every socket (`this` is the emitter): a closure per
+// socket would keep the whole upgrade's scope (its request, its pool slot)
+// alive for the socket's lifetime.
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+function ignoreError(): void {}
 
 /**
  * Whether the upgrade's socket is no longer ours to answer: the client left

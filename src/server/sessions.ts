@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { AUTH_OK } from './authMessage.ts';
 import { expiryResolver, expiryTimer, MalformedExpiry, type ExpiryTimer } from './lifetime.ts';
 import { revocationOf, revocationWire, type Revocation, type RevokeOptions } from './revocations.ts';
+import { createUserSockets } from './userSockets.ts';
 import type { AuthGateOptions, Carrier, Verify } from './types.ts';
 
 export const EXPIRED = { code: 4401, reason: 'credential expired' } as const;
@@ -19,12 +20,14 @@ interface Session<User> {
   key: string;
   /** When the credential ends (ms since epoch), `undefined` for never. */
   end: number | undefined;
-  expiry: ExpiryTimer;
+  /** Made when the socket first has an end: most sockets (opaque tokens) never need one. */
+  expiry?: ExpiryTimer;
 }
 
 /** What `verify` proved for a request: read by `admit` / `renew` right after. */
 interface Verified {
   key: string;
+  fromNumber: boolean;
   expiresAt: number | undefined;
 }
 
@@ -67,27 +70,33 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
 
   const verified = new WeakMap<IncomingMessage, Verified>();
   const sessions = new WeakMap<WebSocket, Session<User>>();
-  const byKey = new Map<string, Set<WebSocket>>();
-  // Which type of value each registered key came from: number 1 and string '1'
-  // would share the key '1', and `revoke('1')` would close both users.
-  const keyTypes = new Map<string, string>();
+  const users = createUserSockets();
   const wire = revocationWire();
 
   const forget = (ws: WebSocket) => {
     const session = sessions.get(ws);
     if (!session) return;
-    session.expiry.stop();
-    const sockets = byKey.get(session.key);
-    sockets?.delete(ws);
-    if (sockets?.size === 0) {
-      byKey.delete(session.key);
-      keyTypes.delete(session.key);
-    }
+    session.expiry?.stop();
+    users.remove(session.key, ws);
+  };
+  // One listener function for every socket (`this` is the socket): no closure per socket.
+  function forgetClosed(this: WebSocket): void {
+    forget(this);
+  }
+  /** Sets (or lifts) the socket's end, making its timer the first time it needs one. */
+  const setEnd = (ws: WebSocket, session: Session<User>, end: number | undefined) => {
+    session.end = end;
+    if (end === undefined) return void session.expiry?.stop();
+    session.expiry ??= expiryTimer(() => {
+      forget(ws);
+      void close(ws, EXPIRED.code, EXPIRED.reason);
+    });
+    session.expiry.set(end);
   };
 
   /** Closes this instance's sockets of the revoked user; returns their close promises. */
   const closeLocal = ({ key, code, reason }: Revocation): Array<Promise<void>> => {
-    const sockets = [...(byKey.get(key) ?? [])];
+    const sockets = users.of(key);
     for (const ws of sockets) forget(ws);
     return sockets.filter((ws) => ws.readyState === ws.OPEN).map((ws) => close(ws, code, reason));
   };
@@ -113,10 +122,12 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
         }
         // Refused like any invalid credential: the client fetches a fresh one.
         if (expiresAt !== undefined && expiresAt <= Date.now()) return null;
-        const { key, type } = keyOf(user);
-        const taken = keyTypes.get(key);
-        if (taken !== undefined && taken !== type) throw new UnidentifiedUser(`createAuthGate: a ${type} user key and a ${taken} one are both "${key.length > 40 ? `${key.slice(0, 40)}…` : key}": give \`key\` so that they differ`);
-        verified.set(req, { key, expiresAt });
+        const { key, fromNumber } = keyOf(user);
+        if (users.clashes(key, fromNumber)) {
+          const [type, other] = fromNumber ? ['number', 'string'] : ['string', 'number'];
+          throw new UnidentifiedUser(`createAuthGate: a ${type} user key and a ${other} one are both "${key.length > 40 ? `${key.slice(0, 40)}…` : key}": give \`key\` so that they differ`);
+        }
+        verified.set(req, { key, fromNumber, expiresAt });
         return user;
       };
     },
@@ -126,22 +137,11 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
       verified.delete(req);
       // `guard` ran for every accepted verify; without its record the socket has no identity.
       if (!proven) return void close(ws, 1011, 'internal error');
-      const session: Session<User> = {
-        user,
-        key: proven.key,
-        end: proven.expiresAt,
-        expiry: expiryTimer(() => {
-          forget(ws);
-          void close(ws, EXPIRED.code, EXPIRED.reason);
-        }),
-      };
+      const session: Session<User> = { user, key: proven.key, end: undefined };
       sessions.set(ws, session);
-      let sockets = byKey.get(session.key);
-      if (!sockets) byKey.set(session.key, (sockets = new Set()));
-      sockets.add(ws);
-      if (!keyTypes.has(session.key)) keyTypes.set(session.key, keyOf(user).type);
-      ws.once('close', () => forget(ws));
-      session.expiry.set(session.end);
+      users.add(session.key, proven.fromNumber, ws);
+      ws.on('close', forgetClosed);
+      setEnd(ws, session, proven.expiresAt);
       // The message carrier has answered `auth_ok` already.
       if (ack && carrier !== 'message') ws.send(AUTH_OK);
     },
@@ -155,8 +155,7 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
       session.user = user;
       // A new token without an end (a JWT without `exp`) does not lift the
       // old end; only an `expiresAt` option saying "never" does.
-      session.end = proven.expiresAt ?? (options.expiresAt === undefined ? session.end : undefined);
-      session.expiry.set(session.end);
+      setEnd(ws, session, proven.expiresAt ?? (options.expiresAt === undefined ? session.end : undefined));
       return undefined;
     },
 
@@ -174,10 +173,10 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
   };
 }
 
-/** A user's key and the type of value it came from. */
+/** A user's key, and whether it came from a number. */
 interface UserKey {
   key: string;
-  type: string;
+  fromNumber: boolean;
 }
 
 /**
@@ -188,8 +187,8 @@ interface UserKey {
 function keyResolver<User>(key: ((user: User) => string) | undefined): (user: User) => UserKey {
   if (key !== undefined && typeof key !== 'function') throw new TypeError('createAuthGate: `key` must be a function');
   const normalise = (value: unknown): UserKey | undefined => {
-    if (typeof value === 'string') return value === '' ? undefined : { key: value, type: 'string' };
-    if (typeof value === 'number' || typeof value === 'bigint') return { key: String(value), type: 'number' };
+    if (typeof value === 'string') return value === '' ? undefined : { key: value, fromNumber: false };
+    if (typeof value === 'number' || typeof value === 'bigint') return { key: String(value), fromNumber: true };
     return undefined;
   };
   if (key !== undefined) {
