@@ -136,7 +136,8 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
           endWait = authenticateByMessage(ws, req, {
             verify: verifyIn(slot), timeout: settings.timeout, authFrameBytes: limits.authFrameBytes,
             firstFrame: slot.firstFrameArrived,
-            settle: (s, outcome) => { done(); settle(s, req, outcome, 'message'); },
+            // The close listener goes too: it would keep this upgrade's scope alive for the socket's life.
+            settle: (s, outcome) => { socket.off('close', done); done(); settle(s, req, outcome, 'message'); },
           });
         });
       }

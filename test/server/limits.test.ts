@@ -214,3 +214,15 @@ test('an address option that throws: HTTP 500, an error event and a refused even
     assert.deepEqual(next.messages, [{ type: 'welcome', user: 'alice' }]);
   });
 });
+
+test('limits.authFrameBytes also bounds the frames held behind the auth frame together (1008 beyond it)', async () => {
+  const held = heldVerify();
+  await using(await startGate({ verify: held.verify }), async (g) => {
+    const big = JSON.stringify({ type: 'chat', text: 'x'.repeat(10 * 1024) });
+    const pending = attempt(g.url(), { send: [auth('good'), big, big] });
+    await until(() => held.calls === 1, 'verify running');
+    const r = await pending; // two 10 KiB frames: 20 KiB held > 16 KiB
+    assert.deepEqual([r.code, r.reason], [1008, 'too many frames before auth']);
+    held.release();
+  });
+});
