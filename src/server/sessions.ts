@@ -58,7 +58,8 @@ export interface SessionKeeper<User> {
   close(): void;
 }
 
-export function createSessionKeeper<User>(options: AuthGateOptions<User>, close: Close, report: (error: unknown) => void): SessionKeeper<User> {
+/** `report` receives the revocation bus's own errors (the gate emits them as `error`). */
+export function createSessionKeeper<User>(options: AuthGateOptions<User>, close: Close, report: (error: unknown) => void = () => {}): SessionKeeper<User> {
   const expiryOf = expiryResolver(options.expiresAt);
   const keyOf = keyResolver(options.key);
   const ack = options.ack ?? false;
