@@ -21,22 +21,37 @@ export interface GateResults {
   note?: string;
   clients: number;
   rows: Array<{ carrier: string; perSec: Summary; runs: number[] }>;
+  /** Held sockets: heap per socket and CPU per upgrade, gate vs bare `ws` (query carrier, one user per socket). */
+  cost?: Array<{ server: 'plain' | 'gate'; sockets: number; heapPerSocketKiB: number; cpuPerUpgradeMicros: number; upgradesPerSec: number }>;
 }
 
-async function startChild(mode: 'gate' | 'plain', serverModule: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bench', 'gate-server.mjs'), mode, TOKEN, ORIGIN, serverModule], {
+/** The JSON lines a child prints, one at a time. */
+function lines(child: ChildProcess): () => Promise<Record<string, number>> {
+  let out = '';
+  const waiting: Array<(line: Record<string, number>) => void> = [];
+  const ready: Array<Record<string, number>> = [];
+  child.stdout!.on('data', (chunk) => {
+    out += chunk;
+    for (let at = out.indexOf('\n'); at >= 0; at = out.indexOf('\n')) {
+      const line = JSON.parse(out.slice(0, at)) as Record<string, number>;
+      out = out.slice(at + 1);
+      const next = waiting.shift();
+      if (next) next(line);
+      else ready.push(line);
+    }
+  });
+  return () => (ready.length > 0 ? Promise.resolve(ready.shift()!) : new Promise((resolve) => waiting.push(resolve)));
+}
+
+async function startChild(mode: 'gate' | 'plain', serverModule: string): Promise<{ port: number; child: ChildProcess; next: () => Promise<Record<string, number>> }> {
+  const child = spawn(process.execPath, ['--expose-gc', join(ROOT, 'bench', 'gate-server.mjs'), mode, TOKEN, ORIGIN, serverModule], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const port = await within(new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve(JSON.parse(line!).port);
-    });
-    child.once('exit', (code) => reject(new Error(`gate server exited (${code})`)));
-  }), 10_000, `${mode} server start`);
-  return { port, child };
+  const next = lines(child);
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`gate server exited (${code})`))));
+  exited.catch(() => {});
+  const { port } = await within(Promise.race([next(), exited]), 10_000, `${mode} server start`);
+  return { port: port!, child, next };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -82,6 +97,56 @@ async function burst(port: number, carrier: string, count: number): Promise<numb
   }
 }
 
+/**
+ * Heap per held socket and CPU per upgrade: `sockets` query-carrier clients
+ * (in a client process of their own: one process may hold only so many
+ * sockets) connect to a fresh server and stay; the server's heap (after a
+ * full GC) and CPU time are read before and after.
+ */
+async function cost(mode: 'gate' | 'plain', serverModule: string, sockets: number): Promise<NonNullable<GateResults['cost']>[number]> {
+  const server = await startChild(mode, serverModule);
+  try {
+    await burst(server.port, 'query', 500); // warm-up: JIT, buffers
+    server.child.stdin!.write('measure\n');
+    const before = await within(server.next(), 10_000, 'measure');
+    const clients = spawn(process.execPath, [join(ROOT, 'bench', 'gate-server.mjs'), 'clients', String(server.port), String(sockets), TOKEN, ORIGIN], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      const opened = await within(lines(clients)(), 300_000, `${sockets} sockets open`);
+      server.child.stdin!.write('measure\n');
+      const after = await within(server.next(), 10_000, 'measure');
+      return {
+        server: mode,
+        sockets,
+        heapPerSocketKiB: (after.heapUsed! - before.heapUsed!) / sockets / 1024,
+        cpuPerUpgradeMicros: (after.cpuMicros! - before.cpuMicros!) / sockets,
+        upgradesPerSec: (sockets * 1000) / opened.ms!,
+      };
+    } finally {
+      await stopChild(clients);
+    }
+  } finally {
+    await stopChild(server.child);
+  }
+}
+
+/** The cost rows alone: `node --import tsx bench/gate.ts cost [sockets…]` prints them as JSON. */
+export async function runGateCost(counts: number[]): Promise<NonNullable<GateResults['cost']>> {
+  const serverModule = join(ROOT, 'dist', 'server.js');
+  const rows: NonNullable<GateResults['cost']> = [];
+  for (const sockets of counts) {
+    for (const mode of ['plain', 'gate'] as const) {
+      log(`gate cost: ${mode}, ${sockets} held sockets`);
+      rows.push(await cost(mode, serverModule, sockets));
+    }
+  }
+  return rows;
+}
+
+// A process may hold 20,000 file descriptors here (ulimit -n): the server keeps a few for itself.
+export const COST_SOCKETS = [5_000, 19_500];
+
 export async function runGate(clients: number, runs: number): Promise<GateResults> {
   const serverModule = join(ROOT, 'dist', 'server.js');
   let hasGate = false;
@@ -104,5 +169,10 @@ export async function runGate(clients: number, runs: number): Promise<GateResult
       await stopChild(child);
     }
   }
-  return { available: true, clients, rows };
+  return { available: true, clients, rows, cost: await runGateCost(COST_SOCKETS) };
+}
+
+if (process.argv[2] === 'cost' && import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  const counts = process.argv.slice(3).map(Number);
+  console.log(JSON.stringify(await runGateCost(counts.length > 0 ? counts : COST_SOCKETS), null, 2));
 }

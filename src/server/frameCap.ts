@@ -24,8 +24,13 @@ export function capFrames(ws: WebSocket, bytes: number): () => void {
 
 /** Whether a frame that arrived is bigger than `bytes` (the fallback check). */
 export function exceedsCap(data: RawData, bytes: number): boolean {
-  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0) > bytes;
-  return data.byteLength > bytes;
+  return frameBytes(data) > bytes;
+}
+
+/** A received frame's size in bytes, whatever form `ws` handed it in. */
+export function frameBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data.byteLength;
 }
 
 /** The error `ws` reports for a frame over its limit. */

@@ -13,7 +13,7 @@ import { CLOSE } from './closeCodes.ts';
 import { extractCredential } from './credentials.ts';
 import { Emitter } from './emitter.ts';
 import { isWebSocketHandshake, offeredProtocols, selectProtocol } from './handshake.ts';
-import { createAdmission, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
+import { createAdmission, Overloaded, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
 import { authenticateByMessage } from './messageCarrier.ts';
 import { createOriginCheck, originOf } from './origin.ts';
 import { runVerify, type Outcome } from './outcome.ts';
@@ -23,7 +23,7 @@ import { refuseUpgrade } from './refuse.ts';
 import { attachedListener, resolvePaths } from './routing.ts';
 import { createSessionKeeper } from './sessions.ts';
 import { resolveSettings } from './settings.ts';
-import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier } from './types.ts';
+import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, Verify } from './types.ts';
 
 /** `Retry-After` of the 503/429 answers when too many sockets are still authenticating. */
 const RETRY_AFTER_SECONDS = 1;
@@ -61,12 +61,14 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   const serves = resolvePaths(options.path);
   const limits = resolveLimits(options.limits);
   const admission = createAdmission(limits, resolveAddress(options));
-  // Lifetime, identity, revocation and ack: everything after admission.
-  const sessions = createSessionKeeper(options, closeWithin);
-  // Wrapped once, so every verify call (upgrade, first message, in-place) is
-  // bounded, and an already-expired credential is refused.
-  const verify = sessions.guard(withVerifyTimeout(options.verify, limits.verifyTimeout));
   const events = withLoggableRefusals(new Emitter<AuthGateEvents<User>>());
+  // Lifetime, identity, revocation and ack: everything after admission.
+  const sessions = createSessionKeeper(options, closeWithin, (error) => events.emit('error', error, undefined));
+  // Every verify call (upgrade, first message, in-place) refuses an already
+  // expired credential, notes the user's key, is bounded by `verifyTimeout`
+  // and holds its place in the pool until it has really settled.
+  const guarded = sessions.guard(options.verify);
+  const verifyIn = (slot: PendingSlot): Verify<User> => withVerifyTimeout(guarded, limits.verifyTimeout, slot.retain);
   const selectedProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -77,7 +79,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A peer that resets while `verify` runs must not crash the process.
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     const slot = admission.slot(req);
     admit(req, socket, head, slot).catch((error) => {
       events.emit('error', error, req);
@@ -125,13 +127,19 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
         return refuse(401, 'basic challenge', { 'WWW-Authenticate': `Basic realm="${settings.realm}", charset="UTF-8"` });
       }
       if (settings.carriers.has('message')) {
+        let endWait: (() => void) | undefined;
+        const full = slot.awaitFirstFrame(() => (endWait ? endWait() : socket.destroy()));
+        if (full) return refuse(full.status, full.reason, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
         const done = slot.retain(); // still pending until the auth frame is answered
         socket.once('close', done);
-        return upgrade(req, socket, head, (ws) =>
-          authenticateByMessage(ws, req, {
-            verify, timeout: settings.timeout, authFrameBytes: limits.authFrameBytes,
-            settle: (s, outcome) => { done(); settle(s, req, outcome, 'message'); },
-          }));
+        return upgrade(req, socket, head, (ws) => {
+          endWait = authenticateByMessage(ws, req, {
+            verify: verifyIn(slot), timeout: settings.timeout, authFrameBytes: limits.authFrameBytes,
+            firstFrame: slot.firstFrameArrived,
+            // The close listener goes too: it would keep this upgrade's scope alive for the socket's life.
+            settle: (s, outcome) => { socket.off('close', done); done(); settle(s, req, outcome, 'message'); },
+          });
+        });
       }
       return upgrade(req, socket, head, (ws) => settle(ws, req, { kind: 'refused', ...CLOSE.unauthorized }, undefined, 'no credential'));
     }
@@ -140,18 +148,32 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
       return upgrade(req, socket, head, (ws) => settle(ws, req, { kind: 'refused', ...CLOSE.unauthorized }, carrier, reason));
     }
     const { carrier, token, username } = credential;
-    const outcome = await runVerify(verify, token, req, username === undefined ? { carrier } : { carrier, username });
+    if (isGone(socket)) return; // a credential is never verified for a socket that is gone
+    const outcome = await runVerify(verifyIn(slot), token, req, username === undefined ? { carrier } : { carrier, username });
     upgrade(req, socket, head, (ws) => settle(ws, req, outcome, carrier));
   }
 
+  /** An in-place re-authentication's verify: a place in the pool like any other, or 1013 when there is none. */
+  function reverifyFor(req: IncomingMessage): Verify<User> {
+    return async (token, r, context) => {
+      const slot = admission.slot(req);
+      if (slot.enter()) throw new Overloaded();
+      try {
+        return await verifyIn(slot)(token, r, context);
+      } finally {
+        slot.release();
+      }
+    };
+  }
+
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, onSocket: (ws: WebSocket) => void): void {
-    if (socket.destroyed || !socket.writable) return; // the client left while we were busy
+    if (isGone(socket)) return; // the client left, or another listener took the socket, while we were busy
     if (closing) return void refuseUpgrade(socket, 503);
     wss.handleUpgrade(req, socket, head, (ws) => {
       // `ws` emits 'error' for protocol violations (oversized or malformed
       // frames) and then closes the socket. Without a listener that event
       // would throw and take the whole server down, so one is always there.
-      ws.on('error', () => {});
+      ws.on('error', ignoreError);
       onSocket(ws);
     });
   }
@@ -161,7 +183,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     if (outcome.kind === 'accepted') {
       sessions.admit(ws, req, outcome.user, carrier);
       if (carrier === 'message') {
-        answerReauthentication(ws, req, { verify, renew: (user) => sessions.renew(ws, req, user) }, (renewed) => {
+        answerReauthentication(ws, req, { verify: reverifyFor(req), renew: (user) => sessions.renew(ws, req, user) }, (renewed) => {
           if (renewed.kind === 'accepted') return void events.emit('reauthenticated', ws, renewed.user, req);
           if (renewed.error !== undefined) events.emit('error', renewed.error, req);
           events.emit('refused', { code: renewed.code, reason: renewed.reason, carrier, origin: originOf(req), req });
@@ -205,9 +227,42 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   };
 }
 
+// Listeners shared by every socket (`this` is the emitter): a closure per
+// socket would keep the whole upgrade's scope (its request, its pool slot)
+// alive for the socket's lifetime.
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+function ignoreError(): void {}
+
+/**
+ * Whether the upgrade's socket is no longer ours to answer: the client left
+ * (reset, or ended its side: a WebSocket client never half-closes during the
+ * handshake; such a socket is destroyed here), or another `upgrade` listener
+ * took it (it wrote to it, a 101 or an error status: the gate writes nothing
+ * before it answers; that socket is left to its taker).
+ */
+function isGone(socket: Duplex): boolean {
+  // An upgrade's socket is not read until it is upgraded, so its end shows in
+  // the readable state only ('end' is emitted once the data is read).
+  const seen = socket as Duplex & { bytesWritten?: number; _readableState?: { ended?: boolean } };
+  if ((seen.bytesWritten ?? 0) > 0 || socket.writableLength > 0) return true;
+  if (socket.destroyed || !socket.writable || seen._readableState?.ended === true) {
+    socket.destroy();
+    return true;
+  }
+  return false;
+}
+
+// One close per socket, however many paths ask for it (an expiry, a
+// revocation and a refused re-authentication may all fire at once).
+const closes = new WeakMap<WebSocket, Promise<void>>();
+
 /** Closes with `code`, and cuts the connection if the peer does not answer in time. */
 function closeWithin(ws: WebSocket, code: number, reason: string): Promise<void> {
-  return new Promise((resolve) => {
+  let closed = closes.get(ws);
+  if (closed) return closed;
+  closed = new Promise((resolve) => {
     if (ws.readyState === ws.CLOSED) return resolve();
     const grace = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
     ws.once('close', () => {
@@ -216,4 +271,6 @@ function closeWithin(ws: WebSocket, code: number, reason: string): Promise<void>
     });
     ws.close(code, reason);
   });
+  closes.set(ws, closed);
+  return closed;
 }

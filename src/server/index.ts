@@ -7,7 +7,7 @@ export { createRedisTicketStore } from './redisTicketStore.ts';
 export type { TicketStore, TicketStoreOptions } from './tickets.ts';
 export type { RedisCommands, RedisTicketStoreOptions } from './redisTicketStore.ts';
 export { createRevocations } from './revocations.ts';
-export { createRedisRevocations } from './redisRevocations.ts';
+export { createRedisRevocations, RevocationNotShared } from './redisRevocations.ts';
 export type { Revocations, RevokeOptions } from './revocations.ts';
 export type { RedisPubSub, RedisRevocations, RedisRevocationsOptions } from './redisRevocations.ts';
 export type {

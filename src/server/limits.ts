@@ -6,6 +6,7 @@
 // never settle. Each bound fails closed: 503/429 before the upgrade, 1013
 // after it.
 import type { IncomingMessage } from 'node:http';
+import { isIPv6 } from 'node:net';
 import type { AuthGateLimits, AuthGateOptions, Verify } from './types.ts';
 
 export interface Limits {
@@ -41,12 +42,32 @@ export function resolveLimits(limits: AuthGateLimits | undefined): Limits {
   return resolved;
 }
 
-/** The `address` option: who counts as one client for `pendingPerAddress`. */
+/**
+ * The `address` option: who counts as one client for `pendingPerAddress`.
+ * An IPv6 address counts per /64, the block one subscriber usually gets:
+ * counted one by one, a single client would have 2^64 addresses.
+ */
 export function resolveAddress<User>(options: AuthGateOptions<User>): (req: IncomingMessage) => string {
   const { address } = options;
-  if (address === undefined) return (req) => req.socket?.remoteAddress ?? '';
+  if (address === undefined) return (req) => addressBlock(req.socket?.remoteAddress ?? '');
   if (typeof address !== 'function') throw new TypeError('createAuthGate: `address` must be a function (req) => string');
-  return (req) => String(address(req));
+  return (req) => addressBlock(String(address(req)));
+}
+
+/** An IPv6 address's /64 (`2001:db8:0:1::/64`); an IPv4 one (mapped or not) as is; anything else unchanged. */
+export function addressBlock(address: string): string {
+  const bare = address.replace(/%.*$/, ''); // a zone id (fe80::1%eth0) is not part of the address
+  if (!isIPv6(bare)) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped) return mapped[1]!;
+  const [head = '', tail] = bare.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  // An embedded IPv4 tail (::1.2.3.4) is two groups; only the first four groups matter here.
+  const width = (list: string[]) => list.reduce((sum, group) => sum + (group.includes('.') ? 2 : 1), 0);
+  const all = [...left, ...Array<string>(Math.max(0, 8 - width(left) - width(right))).fill('0'), ...right];
+  return `${all.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
 }
 
 /** Refused for lack of room: the HTTP status and the `refused` reason. */
@@ -55,14 +76,28 @@ export interface Full {
   reason: string;
 }
 
+/** When the share for sockets awaiting their first frame is full, one that waited this long makes room. */
+export const FULL_POOL_WAIT_MS = 1_000;
+
 /**
  * One upgrade's place among the pending ones. `enter()` takes it (or says why
  * not); it is given back when every holder released it: the gate's own
- * reference once the upgrade is settled, and each `retain()`, e.g. the
- * message carrier's until its auth frame is answered.
+ * reference once the upgrade is settled, each `retain()` (the message
+ * carrier's until its auth frame is answered, a `verify` call until it
+ * settles, even after `verifyTimeout`), or at once when the socket, waiting
+ * for its first frame, is closed to make room.
  */
 export interface PendingSlot {
   enter(): Full | undefined;
+  /**
+   * The socket will wait for its first frame (message carrier): it needs room
+   * in that share of the pool. When the share is full, the socket that has
+   * waited longest — at least {@link FULL_POOL_WAIT_MS} — gives up its place
+   * (its `evict` is called), else this one is refused.
+   */
+  awaitFirstFrame(evict: () => void): Full | undefined;
+  /** The first frame arrived: from now on the place counts as a verification. */
+  firstFrameArrived(): void;
   retain(): () => void;
   release(): void;
 }
@@ -73,15 +108,36 @@ export interface Admission {
   readonly pending: number;
 }
 
-export function createAdmission(limits: Limits, addressOf: (req: IncomingMessage) => string): Admission {
+interface Waiter {
+  since: number;
+  evict(): void;
+}
+
+/**
+ * Admission to the pool of sockets still authenticating. Running
+ * verifications (re-authentications included, hung ones until they settle)
+ * and sockets awaiting their first frame share `pending`, but the latter may
+ * take at most half of it: anonymous sockets, however many addresses they
+ * come from, can never keep a client with a credential from being verified.
+ */
+export function createAdmission(limits: Limits, addressOf: (req: IncomingMessage) => string, now: () => number = Date.now): Admission {
   let pending = 0;
+  const awaitingShare = Math.max(1, Math.floor(limits.pending / 2));
+  // In arrival order: the first is the one that has waited longest.
+  const waiters = new Set<Waiter>();
   // Only addresses with something pending are kept: the map cannot outgrow `pending`.
   const perAddress = new Map<string, number>();
 
   function slot(req: IncomingMessage): PendingSlot {
     let address: string | undefined;
+    let waiter: Waiter | undefined;
     let holders = 1;
+    const stopWaiting = () => {
+      if (waiter) waiters.delete(waiter);
+      waiter = undefined;
+    };
     const free = () => {
+      stopWaiting();
       if (address === undefined) return;
       pending--;
       const left = (perAddress.get(address) ?? 1) - 1;
@@ -108,7 +164,25 @@ export function createAdmission(limits: Limits, addressOf: (req: IncomingMessage
         perAddress.set(from, (perAddress.get(from) ?? 0) + 1);
         return undefined;
       },
+      awaitFirstFrame(evict) {
+        if (waiters.size >= awaitingShare) {
+          const [longest] = waiters;
+          if (!longest || now() - longest.since < FULL_POOL_WAIT_MS) return { status: 503, reason: 'too many awaiting their first frame' };
+          longest.evict();
+        }
+        waiter = {
+          since: now(),
+          evict: () => {
+            free(); // the place is given back now, not once the peer answered our close
+            evict();
+          },
+        };
+        waiters.add(waiter);
+        return undefined;
+      },
+      firstFrameArrived: stopWaiting,
       retain() {
+        if (address === undefined) return () => {};
         holders++;
         return releaser();
       },
@@ -124,6 +198,14 @@ export function createAdmission(limits: Limits, addressOf: (req: IncomingMessage
   };
 }
 
+/** A re-authentication found no room among the pending: closed 1013, the client retries with backoff. */
+export class Overloaded extends Error {
+  constructor() {
+    super('too many pending');
+    this.name = 'Overloaded';
+  }
+}
+
 /** What a `verify` that did not settle within `verifyTimeout` fails with (close 1013, `error` event). */
 export class VerifyTimeout extends Error {
   constructor(ms: number) {
@@ -135,16 +217,20 @@ export class VerifyTimeout extends Error {
 /**
  * `verify`, failing with {@link VerifyTimeout} when it has not settled within
  * `ms`. The late result, if any, is ignored: the socket was already closed.
+ * `hold` is called as each call starts and the function it returns once the
+ * call itself settled, however late: a hung `verify` keeps its place in the
+ * pool, so hung calls cannot pile up beyond `pending`.
  */
-export function withVerifyTimeout<User>(verify: Verify<User>, ms: number): Verify<User> {
+export function withVerifyTimeout<User>(verify: Verify<User>, ms: number, hold: () => () => void = () => () => {}): Verify<User> {
   type Result = User | null | undefined | false;
   return (token, req, context) =>
     new Promise<Result>((resolve, reject) => {
       const timer = setTimeout(() => reject(new VerifyTimeout(ms)), ms);
+      const done = hold();
       // Inside a promise, so a verify that throws synchronously rejects too.
       new Promise<Result>((run) => run(verify(token, req, context))).then(
-        (user) => { clearTimeout(timer); resolve(user); },
-        (error: unknown) => { clearTimeout(timer); reject(error); },
+        (user) => { clearTimeout(timer); done(); resolve(user); },
+        (error: unknown) => { clearTimeout(timer); done(); reject(error); },
       );
     });
 }

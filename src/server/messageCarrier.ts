@@ -6,11 +6,12 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { AUTH_ERROR, AUTH_OK, readAuthFrame } from './authMessage.ts';
 import { CLOSE } from './closeCodes.ts';
-import { capFrames, exceedsCap, isOversizeError } from './frameCap.ts';
+import { capFrames, exceedsCap, frameBytes, isOversizeError } from './frameCap.ts';
 import { runVerify, type Outcome } from './outcome.ts';
 import type { Verify } from './types.ts';
 
 // A client that floods frames before its ack is misbehaving; the SDK sends none.
+// Held frames are bounded in number and, together, by `authFrameBytes`.
 const MAX_HELD_FRAMES = 64;
 
 export interface MessageAuthHooks<User> {
@@ -18,12 +19,20 @@ export interface MessageAuthHooks<User> {
   timeout: number;
   /** The largest frame accepted until the verdict (`limits.authFrameBytes`). */
   authFrameBytes: number;
+  /** The first frame arrived (the socket no longer waits, it is being verified). */
+  firstFrame(): void;
   /** Called once with the verdict; the socket is still open on success. */
   settle(ws: WebSocket, outcome: Outcome<User>): void;
 }
 
-export function authenticateByMessage<User>(ws: WebSocket, req: IncomingMessage, hooks: MessageAuthHooks<User>): void {
+/**
+ * Waits for the auth frame on `ws`, verifies it and settles. Returns the
+ * function that ends the wait early, as the `timeout` would (4401 'auth
+ * timeout'), e.g. to make room when the pool is full.
+ */
+export function authenticateByMessage<User>(ws: WebSocket, req: IncomingMessage, hooks: MessageAuthHooks<User>): () => void {
   const held: Array<[RawData, boolean]> = [];
+  let heldBytes = 0;
   let waiting = true;
   let settled = false;
   const uncap = capFrames(ws, hooks.authFrameBytes);
@@ -47,14 +56,18 @@ export function authenticateByMessage<User>(ws: WebSocket, req: IncomingMessage,
   async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
     if (exceedsCap(data, hooks.authFrameBytes)) return refuse(CLOSE.authFrameTooBig);
     if (!waiting) {
-      if (held.length < MAX_HELD_FRAMES) held.push([data, isBinary]);
+      heldBytes += frameBytes(data);
+      if (held.length < MAX_HELD_FRAMES && heldBytes <= hooks.authFrameBytes) held.push([data, isBinary]);
       else refuse(CLOSE.flood);
       return;
     }
     waiting = false;
     clearTimeout(timer);
+    hooks.firstFrame();
     const token = readAuthFrame(data, isBinary);
     if (token === undefined) return refuse(CLOSE.policy);
+    // Closed by the client meanwhile: a credential is never verified for a socket that is gone.
+    if (ws.readyState !== ws.OPEN) return refuse(CLOSE.authTimeout);
 
     ws.pause(); // back-pressure while verify runs
     const outcome = await runVerify(hooks.verify, token, req, { carrier: 'message' });
@@ -73,4 +86,5 @@ export function authenticateByMessage<User>(ws: WebSocket, req: IncomingMessage,
 
   ws.on('message', onMessage);
   ws.on('error', onError);
+  return () => { if (waiting) refuse(CLOSE.authTimeout); };
 }

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CLOSE, closeReason } from './closeCodes.ts';
 import { Forbidden } from './Forbidden.ts';
-import { VerifyTimeout } from './limits.ts';
+import { Overloaded, VerifyTimeout } from './limits.ts';
 import type { Verify, VerifyContext } from './types.ts';
 
 export type Outcome<User> =
@@ -31,6 +31,7 @@ export async function runVerify<User>(
       return { kind: 'refused', code: CLOSE.forbidden.code, reason: closeReason(message || CLOSE.forbidden.reason) };
     }
     if (error instanceof VerifyTimeout) return { kind: 'refused', ...CLOSE.tryAgain, error };
+    if (error instanceof Overloaded) return { kind: 'refused', ...CLOSE.tryAgain }; // load, not a fault: no `error`
     return { kind: 'refused', ...CLOSE.internal, error };
   }
 }

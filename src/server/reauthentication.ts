@@ -3,14 +3,19 @@
 // `{ "type": "auth", "token": "…" }` frame on the live connection before its
 // token expires. The gate answers it — `auth_ok`, or `auth_error` and the
 // refusal's close code — and keeps these frames away from the app's `message`
-// listeners, which see application frames only.
+// listeners, which see application frames only. A frame is a re-authentication
+// when the first-message parser reads it as an auth frame and it has a `token`
+// (of any type: a non-string one is refused); `{ "type": "auth" }` without a
+// `token` is an application frame and reaches the app.
 //
 // A re-authentication must prove the same user (`renew` says so, and moves
 // the socket's expiry to the new token's), and only one is verified at a time:
-// a second auth frame while the first is being verified closes with 1008.
+// a second auth frame while the first is being verified closes with 1008. The
+// verdict is given once per socket: after a refusal, later auth frames are
+// dropped unanswered (the socket is closing), so a flood costs one close.
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { AUTH_ERROR, AUTH_OK, readAuthFrame } from './authMessage.ts';
+import { AUTH_ERROR, AUTH_OK, parseAuthFrame } from './authMessage.ts';
 import { runVerify, type Outcome } from './outcome.ts';
 import type { Verify } from './types.ts';
 
@@ -22,9 +27,6 @@ export interface ReauthenticationHooks<User> {
   renew(user: User): { code: number; reason: string } | undefined;
 }
 
-// Cheap pre-check so that ordinary frames are not parsed twice.
-const AUTH_MARK = Buffer.from('"auth"');
-
 export function answerReauthentication<User>(
   ws: WebSocket,
   req: IncomingMessage,
@@ -32,16 +34,22 @@ export function answerReauthentication<User>(
   settle: (outcome: Outcome<User>) => void,
 ): void {
   let verifying = false;
+  let refused = false;
+  const refuse = (outcome: Outcome<User>) => {
+    refused = true;
+    settle(outcome);
+  };
   const emit = ws.emit.bind(ws);
   // Intercepting `emit` (rather than adding a listener) is what keeps the frame
   // from the app's listeners, whatever order they were added in.
   ws.emit = ((event: string | symbol, ...args: unknown[]) => {
     if (event === 'message') {
       const [data, isBinary] = args as [RawData, boolean];
-      const token = mayBeAuthFrame(data, isBinary) ? readAuthFrame(data, isBinary) : undefined;
-      if (token !== undefined) {
-        if (verifying) settle({ kind: 'refused', ...OVERLAPPING });
-        else void reverify(token);
+      const frame = parseAuthFrame(data, isBinary);
+      if (frame !== undefined && 'token' in frame) {
+        if (refused) return true;
+        if (verifying) refuse({ kind: 'refused', ...OVERLAPPING });
+        else void reverify(typeof frame.token === 'string' ? frame.token : '');
         return true;
       }
     }
@@ -52,18 +60,13 @@ export function answerReauthentication<User>(
     verifying = true;
     let outcome = await runVerify(hooks.verify, token, req, { carrier: 'message' });
     verifying = false;
-    if (ws.readyState !== ws.OPEN) return;
+    if (refused || ws.readyState !== ws.OPEN) return;
     if (outcome.kind === 'accepted') {
       const refusal = hooks.renew(outcome.user);
       if (refusal) outcome = { kind: 'refused', ...refusal };
     }
     ws.send(outcome.kind === 'accepted' ? AUTH_OK : AUTH_ERROR);
-    settle(outcome);
+    if (outcome.kind === 'accepted') settle(outcome);
+    else refuse(outcome);
   }
-}
-
-function mayBeAuthFrame(data: RawData, isBinary: boolean): boolean {
-  if (isBinary) return false;
-  const chunks = Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)];
-  return chunks.some((chunk) => chunk.includes(AUTH_MARK));
 }

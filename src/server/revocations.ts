@@ -21,8 +21,11 @@ import { closeReason } from './closeCodes.ts';
  * ```
  */
 export interface Revocations {
+  /** Resolves once the message is on its way to every instance; rejects when it cannot be (then `revoke()` rejects). */
   publish(message: string): Promise<unknown>;
   subscribe(onMessage: (message: string) => void): (() => void) | unknown;
+  /** Optional: the bus's own errors (a broker gone, a failed re-subscription); the gate reports them as `error`. */
+  onError?(listener: (error: unknown) => void): (() => void) | unknown;
 }
 
 /**

@@ -5,8 +5,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { AUTH_OK } from './authMessage.ts';
-import { expiryResolver, expiryTimer, type ExpiryTimer } from './lifetime.ts';
+import { expiryResolver, expiryTimer, MalformedExpiry, type ExpiryTimer } from './lifetime.ts';
 import { revocationOf, revocationWire, type Revocation, type RevokeOptions } from './revocations.ts';
+import { createUserSockets } from './userSockets.ts';
 import type { AuthGateOptions, Carrier, Verify } from './types.ts';
 
 export const EXPIRED = { code: 4401, reason: 'credential expired' } as const;
@@ -16,14 +17,33 @@ type Close = (ws: WebSocket, code: number, reason: string) => Promise<void>;
 
 interface Session<User> {
   user: User;
-  key: string | undefined;
-  expiry: ExpiryTimer;
+  key: string;
+  /** When the credential ends (ms since epoch), `undefined` for never. */
+  end: number | undefined;
+  /** Made when the socket first has an end: most sockets (opaque tokens) never need one. */
+  expiry?: ExpiryTimer;
 }
 
 /** What `verify` proved for a request: read by `admit` / `renew` right after. */
 interface Verified {
-  key: string | undefined;
+  key: string;
+  fromNumber: boolean;
   expiresAt: number | undefined;
+}
+
+/**
+ * A user for whom no key can be derived (no `key` option, and neither a
+ * string or number user nor an `id` or `sub`; or `key` returned `''`), or
+ * whose key is already another user's (ids `1` and `'1'`). Such a socket is
+ * refused (1011) at its first admission and the gate emits this as `error`:
+ * without a key, `revoke()` could not reach the socket and a re-authentication
+ * could not tell another user from the same one.
+ */
+export class UnidentifiedUser extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnidentifiedUser';
+  }
 }
 
 export interface SessionKeeper<User> {
@@ -38,7 +58,8 @@ export interface SessionKeeper<User> {
   close(): void;
 }
 
-export function createSessionKeeper<User>(options: AuthGateOptions<User>, close: Close): SessionKeeper<User> {
+/** `report` receives the revocation bus's own errors (the gate emits them as `error`). */
+export function createSessionKeeper<User>(options: AuthGateOptions<User>, close: Close, report: (error: unknown) => void = () => {}): SessionKeeper<User> {
   const expiryOf = expiryResolver(options.expiresAt);
   const keyOf = keyResolver(options.key);
   const ack = options.ack ?? false;
@@ -50,22 +71,33 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
 
   const verified = new WeakMap<IncomingMessage, Verified>();
   const sessions = new WeakMap<WebSocket, Session<User>>();
-  const byKey = new Map<string, Set<WebSocket>>();
+  const users = createUserSockets();
   const wire = revocationWire();
 
   const forget = (ws: WebSocket) => {
     const session = sessions.get(ws);
     if (!session) return;
-    session.expiry.stop();
-    if (session.key === undefined) return;
-    const sockets = byKey.get(session.key);
-    sockets?.delete(ws);
-    if (sockets?.size === 0) byKey.delete(session.key);
+    session.expiry?.stop();
+    users.remove(session.key, ws);
+  };
+  // One listener function for every socket (`this` is the socket): no closure per socket.
+  function forgetClosed(this: WebSocket): void {
+    forget(this);
+  }
+  /** Sets (or lifts) the socket's end, making its timer the first time it needs one. */
+  const setEnd = (ws: WebSocket, session: Session<User>, end: number | undefined) => {
+    session.end = end;
+    if (end === undefined) return void session.expiry?.stop();
+    session.expiry ??= expiryTimer(() => {
+      forget(ws);
+      void close(ws, EXPIRED.code, EXPIRED.reason);
+    });
+    session.expiry.set(end);
   };
 
   /** Closes this instance's sockets of the revoked user; returns their close promises. */
   const closeLocal = ({ key, code, reason }: Revocation): Array<Promise<void>> => {
-    const sockets = [...(byKey.get(key) ?? [])];
+    const sockets = users.of(key);
     for (const ws of sockets) forget(ws);
     return sockets.filter((ws) => ws.readyState === ws.OPEN).map((ws) => close(ws, code, reason));
   };
@@ -74,16 +106,29 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
     const revocation = wire.decode(message);
     if (revocation) void Promise.all(closeLocal(revocation));
   });
+  const errors = typeof revocations?.onError === 'function' ? revocations.onError(report) : undefined;
 
   return {
     guard(verify) {
       return async (token, req, context) => {
         const user = await verify(token, req, context);
         if (!user) return user;
-        const expiresAt = expiryOf(user, token);
+        let expiresAt: number | undefined;
+        try {
+          expiresAt = expiryOf(user, token);
+        } catch (error) {
+          // A malformed `exp` fails closed, as a bad credential (4401); a broken `expiresAt` is the gate's error.
+          if (error instanceof MalformedExpiry) return null;
+          throw error;
+        }
         // Refused like any invalid credential: the client fetches a fresh one.
         if (expiresAt !== undefined && expiresAt <= Date.now()) return null;
-        verified.set(req, { key: keyOf(user), expiresAt });
+        const { key, fromNumber } = keyOf(user);
+        if (users.clashes(key, fromNumber)) {
+          const [type, other] = fromNumber ? ['number', 'string'] : ['string', 'number'];
+          throw new UnidentifiedUser(`createAuthGate: a ${type} user key and a ${other} one are both "${key.length > 40 ? `${key.slice(0, 40)}…` : key}": give \`key\` so that they differ`);
+        }
+        verified.set(req, { key, fromNumber, expiresAt });
         return user;
       };
     },
@@ -91,22 +136,13 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
     admit(ws, req, user, carrier) {
       const proven = verified.get(req);
       verified.delete(req);
-      const session: Session<User> = {
-        user,
-        key: proven?.key,
-        expiry: expiryTimer(() => {
-          forget(ws);
-          void close(ws, EXPIRED.code, EXPIRED.reason);
-        }),
-      };
+      // `guard` ran for every accepted verify; without its record the socket has no identity.
+      if (!proven) return void close(ws, 1011, 'internal error');
+      const session: Session<User> = { user, key: proven.key, end: undefined };
       sessions.set(ws, session);
-      if (session.key !== undefined) {
-        let sockets = byKey.get(session.key);
-        if (!sockets) byKey.set(session.key, (sockets = new Set()));
-        sockets.add(ws);
-      }
-      ws.once('close', () => forget(ws));
-      session.expiry.set(proven?.expiresAt);
+      users.add(session.key, proven.fromNumber, ws);
+      ws.on('close', forgetClosed);
+      setEnd(ws, session, proven.expiresAt);
       // The message carrier has answered `auth_ok` already.
       if (ack && carrier !== 'message') ws.send(AUTH_OK);
     },
@@ -116,12 +152,11 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
       const proven = verified.get(req);
       verified.delete(req);
       if (!session) return undefined;
-      // Keys compared as the SPEC says; users without one (objects with no
-      // `id` and no `key` option) cannot be told apart, so they pass: the
-      // docs tell such apps to give `key`.
-      if (session.key !== proven?.key) return IDENTITY_CHANGED;
+      if (!proven || session.key !== proven.key) return IDENTITY_CHANGED;
       session.user = user;
-      session.expiry.set(proven?.expiresAt);
+      // A new token without an end (a JWT without `exp`) does not lift the
+      // old end; only an `expiresAt` option saying "never" does.
+      setEnd(ws, session, proven.expiresAt ?? (options.expiresAt === undefined ? session.end : undefined));
       return undefined;
     },
 
@@ -134,23 +169,44 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
 
     close() {
       if (typeof subscription === 'function') subscription();
+      if (typeof errors === 'function') errors();
     },
   };
 }
 
-/** The user's key: `options.key`, else the user itself (string, number) or its `id`. */
-function keyResolver<User>(key: ((user: User) => string) | undefined): (user: User) => string | undefined {
+/** A user's key, and whether it came from a number. */
+interface UserKey {
+  key: string;
+  fromNumber: boolean;
+}
+
+/**
+ * The user's key: `options.key`, else the user itself (string, number), its
+ * `id`, or its `sub` (a JWT's claims as the user). Throws
+ * {@link UnidentifiedUser} when none gives a non-empty key.
+ */
+function keyResolver<User>(key: ((user: User) => string) | undefined): (user: User) => UserKey {
   if (key !== undefined && typeof key !== 'function') throw new TypeError('createAuthGate: `key` must be a function');
-  const normalise = (value: unknown): string | undefined => {
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-    throw new TypeError('createAuthGate: `key` must return a string');
+  const normalise = (value: unknown): UserKey | undefined => {
+    if (typeof value === 'string') return value === '' ? undefined : { key: value, fromNumber: false };
+    if (typeof value === 'number' || typeof value === 'bigint') return { key: String(value), fromNumber: true };
+    return undefined;
   };
-  if (key !== undefined) return (user) => normalise(key(user));
+  if (key !== undefined) {
+    return (user) => {
+      const value = key(user);
+      const found = normalise(value);
+      if (found) return found;
+      throw new UnidentifiedUser(value === '' || value === undefined || value === null
+        ? 'createAuthGate: `key` returned no key for a verified user'
+        : 'createAuthGate: `key` must return a string');
+    };
+  }
   return (user) => {
-    if (typeof user === 'string' || typeof user === 'number') return normalise(user);
-    const id = (user as { id?: unknown } | null)?.id;
-    return typeof id === 'string' || typeof id === 'number' ? normalise(id) : undefined;
+    const found = normalise(user)
+      ?? normalise((user as { id?: unknown } | null)?.id)
+      ?? normalise((user as { sub?: unknown } | null)?.sub);
+    if (found) return found;
+    throw new UnidentifiedUser('createAuthGate: no key for a verified user (it is not a string or number and has no `id` or `sub`): give the `key` option');
   };
 }

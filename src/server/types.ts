@@ -218,9 +218,12 @@ export interface AuthGateEvents<User> {
   refused: (refusal: Refusal) => void;
   /**
    * `verify` threw something other than {@link Forbidden}, or a `connection`
-   * listener threw: the socket was closed with 1011.
+   * listener threw: the socket was closed with 1011. Also a verify timeout
+   * (1013), a user without a key or an `expiresAt` in seconds (1011), and
+   * the revocation bus's errors (a Redis connection lost), which come
+   * without a request (`req` is `undefined`).
    */
-  error: (error: unknown, req: IncomingMessage) => void;
+  error: (error: unknown, req: IncomingMessage | undefined) => void;
 }
 
 /**

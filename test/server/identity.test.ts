@@ -136,18 +136,70 @@ describe('one re-authentication at a time', () => {
   });
 });
 
-describe('users without a key', () => {
-  let g: TestGate<{ name: string }>;
-  before(async () => { g = await startGate({ verify: async (t) => ({ name: t }) }); });
+describe('identity is never silently off', () => {
+  let g: TestGate<unknown>;
+  const errors: unknown[] = [];
+  before(async () => {
+    // `sub:x` → JWT-like claims { sub: 'x' }; `name:x` → { name: 'x' } (no key); `n:1` → the number 1.
+    g = await startGate<unknown>({
+      verify: async (t) => (t.startsWith('sub:') ? { sub: t.slice(4) } : t.startsWith('name:') ? { name: t.slice(5) } : t.startsWith('n:') ? Number(t.slice(2)) : t),
+    });
+    g.gate.on('error', (error) => errors.push(error));
+  });
   after(() => g.close());
 
-  test('cannot be told apart: a re-authentication passes (give `key` to check identity)', async () => {
+  async function authenticated(token: string) {
     const client = await listen(g.url());
-    client.ws.send(auth('alice'));
+    client.ws.send(auth(token));
     await client.next(2);
-    client.ws.send(auth('alice'));
-    await client.next(3);
-    assert.deepEqual(client.inbox[2], { type: 'auth_ok' });
-    client.ws.close();
+    assert.deepEqual(client.inbox[0], { type: 'auth_ok' });
+    return client;
+  }
+
+  test('a user with no id, no sub and no key option is refused at its first admission (1011) and reported', async () => {
+    const before = errors.length;
+    const client = await listen(g.url());
+    client.ws.send(auth('name:alice'));
+    const closed = await within(client.closed, 2_000, 'refusal');
+    assert.equal(closed.code, 1011);
+    assert.deepEqual(client.inbox, [{ type: 'auth_error' }]);
+    assert.equal((errors[before] as Error).name, 'UnidentifiedUser');
+  });
+
+  test('JWT claims as the user: keyed by sub, so revoke(sub) reaches the socket', async () => {
+    const client = await authenticated('sub:alice');
+    assert.equal(await g.gate.revoke('alice'), 1);
+    assert.equal((await within(client.closed, 2_000, 'revoked')).code, 4403);
+  });
+
+  test('{sub: alice} re-authenticated as {sub: bob} does not stay open: 4401 identity changed', async () => {
+    const client = await authenticated('sub:alice');
+    client.ws.send(auth('sub:bob'));
+    const closed = await within(client.closed, 2_000, 'identity change');
+    assert.deepEqual([closed.code, closed.reason], [4401, 'identity changed']);
+  });
+
+  test('ids 1 and "1" are not taken for one user: the second is refused and reported', async () => {
+    const before = errors.length;
+    const one = await authenticated('n:1');
+    const client = await listen(g.url());
+    client.ws.send(auth('1'));
+    assert.equal((await within(client.closed, 2_000, 'refusal')).code, 1011);
+    assert.match(String(errors[before]), /number user key and a string one|string user key and a number one/);
+    assert.ok(one.isOpen());
+    one.ws.close();
+  });
+
+  test('a key option returning an empty string is refused and reported, not a socket revoke cannot reach', async () => {
+    const keyless = await startGate<string>({ verify: async () => 'alice', key: () => '' });
+    const reported: unknown[] = [];
+    keyless.gate.on('error', (error) => reported.push(error));
+    try {
+      const client = await listen(keyless.url('/?access_token=x'));
+      assert.equal((await within(client.closed, 2_000, 'refusal')).code, 1011);
+      assert.match(String(reported[0]), /key/);
+    } finally {
+      await keyless.close();
+    }
   });
 });

@@ -38,13 +38,35 @@ describe('the JWT exp claim, by default', () => {
     assert.equal(g.verified.length, before + 1, 'verify ran (it checks the signature), then the expiry refused');
   });
 
-  test('a token that is not a JWT never expires; neither does a JWT without a numeric exp', () => {
+  test('a token that is not a JWT never expires; neither does a JWT without exp', () => {
     const expiry = expiryResolver<string>(undefined);
     assert.equal(expiry('alice', 'good'), undefined);
     assert.equal(expiry('alice', 'a.b.c'), undefined);
     assert.equal(expiry('alice', jwt({ sub: 'alice' })), undefined);
-    assert.equal(expiry('alice', jwt({ exp: '1700000000' })), undefined);
     assert.equal(expiry('alice', jwt({ exp: 1_700_000_000 })), 1_700_000_000_000);
+  });
+
+  test('a malformed exp fails closed: ms values, "0", null, true, arrays are refused with 4401', async () => {
+    const future = Math.floor(Date.now() / 1000) + 3600;
+    for (const exp of [future * 1000, '0', String(future), null, true, [future], 0, -1, Number.MAX_VALUE]) {
+      const client = await listen(g.url(`/?access_token=${jwt({ sub: 'alice', exp })}`));
+      const closed = await within(client.closed, 1_000, `refusal of exp ${JSON.stringify(exp)}`);
+      assert.equal(closed.code, 4401, `exp ${JSON.stringify(exp)}`);
+      assert.deepEqual(client.inbox, [], `exp ${JSON.stringify(exp)}: the app never saw the socket`);
+    }
+  });
+
+  test('an in-place re-authentication to a JWT without exp does not outlive the old expiry', async () => {
+    const exp = Math.ceil(Date.now() / 1000) + 1;
+    const client = await listen(g.url());
+    client.ws.send(auth(jwt({ sub: 'alice', exp })));
+    await client.next(2);
+    client.ws.send(auth(jwt({ sub: 'alice' })));
+    await client.next(3);
+    assert.deepEqual(client.inbox[2], { type: 'auth_ok' });
+    const closed = await within(client.closed, 3_000, 'the old end still holds');
+    assert.deepEqual([closed.code, closed.reason], [4401, 'credential expired']);
+    assert.ok(closed.at < exp * 1000 + 500, `closed ${closed.at - exp * 1000} ms after the old end`);
   });
 });
 
@@ -123,6 +145,31 @@ describe('the expiresAt option', () => {
     } finally {
       await broken.close();
     }
+  });
+
+  test('an expiresAt returning seconds is an error the gate reports, not a silent refusal of everyone', async () => {
+    const inSeconds = await startGate({ verify: async () => 'alice', expiresAt: () => Math.floor(Date.now() / 1000) + 3600 });
+    const reported: unknown[] = [];
+    inSeconds.gate.on('error', (error) => reported.push(error));
+    try {
+      const client = await listen(inSeconds.url('/?access_token=x'));
+      assert.equal((await within(client.closed, 1_000, 'refusal')).code, 1011);
+      assert.match(String(reported[0]), /seconds/);
+    } finally {
+      await inSeconds.close();
+    }
+  });
+
+  test('expiresAt saying "never" on a re-authentication lifts the end', async () => {
+    const client = await listen(g.url());
+    client.ws.send(auth(token('alice', Date.now() + 300)));
+    await client.next(2);
+    client.ws.send(auth('alice'));
+    await client.next(3);
+    assert.deepEqual(client.inbox[2], { type: 'auth_ok' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok(client.isOpen(), 'expiresAt returned undefined for the new token: no end');
+    client.ws.close();
   });
 
   test('options are checked', async () => {

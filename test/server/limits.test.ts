@@ -25,7 +25,12 @@ function heldVerify() {
 }
 
 async function until(condition: () => boolean, what: string, ms = 3_000): Promise<void> {
-  await within((async () => { while (!condition()) await new Promise((resolve) => setImmediate(resolve)); })(), ms, what);
+  let waiting = true; // the poll stops once the bound has passed, it does not spin on
+  try {
+    await within((async () => { while (waiting && !condition()) await new Promise((resolve) => setImmediate(resolve)); })(), ms, what);
+  } finally {
+    waiting = false;
+  }
 }
 
 async function using<User>(gate: TestGate<User>, run: (g: TestGate<User>) => Promise<void>): Promise<void> {
@@ -56,12 +61,14 @@ test('limits.pending: beyond it HTTP 503 before the upgrade (verify not called),
   });
 });
 
-test('limits.pending counts message-carrier sockets awaiting their first frame', async () => {
-  await using(await startGate({ limits: { pending: 2 } }), async (g) => {
+test('limits.pending counts message-carrier sockets awaiting their first frame; they may take half of it', async () => {
+  await using(await startGate({ limits: { pending: 4 } }), async (g) => {
     const silent = Array.from({ length: 2 }, () => attempt(g.url(), { timeoutMs: 10_000 }));
     await until(() => g.gate.clients.size === 2, 'two anonymous sockets open');
     const refused = await attempt(g.url(), { send: [auth('good')] });
-    assert.equal(refused.status, 503);
+    assert.deepEqual([refused.status, g.refusals.at(-1)?.reason], [503, 'too many awaiting their first frame']);
+    // The other half is kept for credentials that came with the upgrade.
+    assert.deepEqual((await attempt(g.url('/?access_token=good'), { closeAfter: 1 })).messages, [{ type: 'welcome', user: 'alice' }]);
     await g.gate.close();
     for (const r of await Promise.all(silent)) assert.equal(r.code, 1001);
   });
@@ -97,7 +104,8 @@ test('defaults: one address cannot run more than 50 verify calls at once (the re
 });
 
 test('limits.verifyTimeout: a verify that never settles → upgrade accepted, close 1013 "try again later", error and refused events', async () => {
-  await using(await startGate({ verify: () => new Promise<never>(() => {}), limits: { verifyTimeout: 150, pending: 1 } }), async (g) => {
+  const held = heldVerify();
+  await using(await startGate({ verify: held.verify, limits: { verifyTimeout: 150, pending: 3 } }), async (g) => {
     const errors: unknown[] = [];
     g.gate.on('error', (error) => errors.push(error));
     for (const options of [{ path: '/?access_token=t' }, { send: [auth('t')] }, { protocols: ['authsocket', 'base64url.bearer.dA'] }]) {
@@ -108,9 +116,23 @@ test('limits.verifyTimeout: a verify that never settles → upgrade accepted, cl
     }
     assert.equal(errors.length, 3);
     assert.match(String(errors[0]), /verify did not settle within 150 ms/);
-    // The hanging calls no longer hold their pending slot (pending: 1).
-    const again = await attempt(g.url('/?access_token=t'));
-    assert.equal(again.code, 1013);
+  });
+});
+
+test('limits.verifyTimeout: timed-out verify calls keep their place until they settle, so hung calls cannot pile up', async () => {
+  const held = heldVerify();
+  await using(await startGate({ verify: held.verify, limits: { verifyTimeout: 250, pending: 20 } }), async (g) => {
+    // Before: each timeout freed a place while the call ran on (399 running with pending 20).
+    const timedOut = await Promise.all(Array.from({ length: 20 }, () => attempt(g.url('/?access_token=good'), { timeoutMs: 5_000 })));
+    assert.deepEqual(timedOut.map((r) => r.code), Array(20).fill(1013));
+    const after = await Promise.all(Array.from({ length: 20 }, () => attempt(g.url('/?access_token=good'), { timeoutMs: 5_000 })));
+    assert.deepEqual(after.map((r) => r.status), Array(20).fill(503), 'the hung calls still hold the pool');
+    assert.equal(held.calls, 20, 'no more verify calls running than pending');
+    held.release(); // the hung calls settle at last: their places come back
+    const later = attempt(g.url('/?access_token=good'), { closeAfter: 1 });
+    await until(() => held.calls === 21, 'a new verify call has room');
+    held.release();
+    assert.deepEqual((await later).messages, [{ type: 'welcome', user: 'alice' }]);
   });
 });
 
@@ -190,5 +212,17 @@ test('an address option that throws: HTTP 500, an error event and a refused even
     assert.deepEqual(errors, [boom]);
     const next = await attempt(g.url('/?access_token=good'), { headers: { 'X-Client': 'a' }, closeAfter: 1 });
     assert.deepEqual(next.messages, [{ type: 'welcome', user: 'alice' }]);
+  });
+});
+
+test('limits.authFrameBytes also bounds the frames held behind the auth frame together (1008 beyond it)', async () => {
+  const held = heldVerify();
+  await using(await startGate({ verify: held.verify }), async (g) => {
+    const big = JSON.stringify({ type: 'chat', text: 'x'.repeat(10 * 1024) });
+    const pending = attempt(g.url(), { send: [auth('good'), big, big] });
+    await until(() => held.calls === 1, 'verify running');
+    const r = await pending; // two 10 KiB frames: 20 KiB held > 16 KiB
+    assert.deepEqual([r.code, r.reason], [1008, 'too many frames before auth']);
+    held.release();
   });
 });

@@ -70,3 +70,60 @@ test('frames that merely mention "auth" are application frames', async () => {
   assert.equal((client.inbox[2] as { type: string }).type, 'echo');
   client.ws.close();
 });
+
+test('one parser for auth frames: an escaped "\\u0061uth" re-authenticates, as it would authenticate a first frame', async () => {
+  const client = await messageClient();
+  client.ws.send('{"type":"\\u0061uth","token":"good-1"}');
+  await client.next(2);
+  assert.deepEqual(client.inbox.slice(0, 2), [{ type: 'auth_ok' }, { type: 'welcome', user: 'alice' }]);
+  client.ws.send('{"type":"\\u0061uth","token":"good-2"}');
+  await client.next(3);
+  assert.deepEqual(client.inbox[2], { type: 'auth_ok' }, 'answered by the gate, not echoed by the app');
+  client.ws.close();
+});
+
+test('an app frame with type "auth" but no token reaches the app; one with a token is a re-authentication', async () => {
+  const client = await messageClient();
+  client.ws.send(JSON.stringify({ type: 'auth', token: 'good-1' }));
+  await client.next(2);
+  client.ws.send('{"type":"auth","action":"logout"}');
+  await client.next(3);
+  assert.deepEqual(client.inbox[2], { type: 'echo', data: '{"type":"auth","action":"logout"}' });
+  client.ws.close();
+});
+
+test('re-authentications are counted in limits.pending: beyond it 1013, the verify is not called', async () => {
+  let release = () => {};
+  const gate = await startGate({
+    limits: { pending: 2 },
+    verify: async (token) => {
+      if (token === 'slow') await new Promise<void>((resolve) => { release = resolve; });
+      return 'alice';
+    },
+  });
+  try {
+    const clients = [];
+    for (let i = 0; i < 3; i++) {
+      const ws = new WebSocket(gate.url(), { origin: ORIGIN });
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: 'good' })));
+      await within(new Promise((resolve) => ws.once('message', resolve)), 3000, 'auth_ok');
+      clients.push({ ws, closed });
+    }
+    const releases: Array<() => void> = [];
+    for (const client of clients.slice(0, 2)) {
+      const calls = gate.verified.length;
+      client.ws.send(JSON.stringify({ type: 'auth', token: 'slow' }));
+      await within((async () => { while (gate.verified.length === calls) await new Promise((r) => setTimeout(r, 5)); })(), 3000, 'verify running');
+      releases.push(release);
+    }
+    const before = gate.verified.length;
+    clients[2]!.ws.send(JSON.stringify({ type: 'auth', token: 'slow' }));
+    assert.equal(await within(clients[2]!.closed, 3000, 'refused'), 1013);
+    assert.equal(gate.verified.length, before, 'no third verify while two run');
+    for (const done of releases) done();
+  } finally {
+    release();
+    await gate.close();
+  }
+});

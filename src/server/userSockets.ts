@@ -1,0 +1,45 @@
+// The gate's sockets by user key, for `revoke()`. Kept small per socket: a
+// user with one socket (the common case) costs one map entry, no Set; and
+// the type a key came from is only remembered for number keys (rare), so
+// that number 1 and string '1' are never taken for one user.
+import type { WebSocket } from 'ws';
+
+export interface UserSockets {
+  add(key: string, fromNumber: boolean, ws: WebSocket): void;
+  remove(key: string, ws: WebSocket): void;
+  /** The sockets of `key`, as a copy. */
+  of(key: string): WebSocket[];
+  /** Whether `key` is held by sockets of a user whose key came from the other type (number vs string). */
+  clashes(key: string, fromNumber: boolean): boolean;
+}
+
+export function createUserSockets(): UserSockets {
+  const byKey = new Map<string, WebSocket | Set<WebSocket>>();
+  const numberKeys = new Set<string>();
+  return {
+    add(key, fromNumber, ws) {
+      const held = byKey.get(key);
+      if (held === undefined) {
+        byKey.set(key, ws);
+        if (fromNumber) numberKeys.add(key);
+      } else if (held instanceof Set) held.add(ws);
+      else if (held !== ws) byKey.set(key, new Set([held, ws]));
+    },
+    remove(key, ws) {
+      const held = byKey.get(key);
+      if (held instanceof Set) {
+        held.delete(ws);
+        if (held.size > 0) return;
+      } else if (held !== ws) return;
+      byKey.delete(key);
+      numberKeys.delete(key);
+    },
+    of(key) {
+      const held = byKey.get(key);
+      return held === undefined ? [] : held instanceof Set ? [...held] : [held];
+    },
+    clashes(key, fromNumber) {
+      return byKey.has(key) && numberKeys.has(key) !== fromNumber;
+    },
+  };
+}
