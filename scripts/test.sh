@@ -84,6 +84,7 @@ if [ "${#browser_files[@]}" -gt 0 ]; then
         summary+=("$(printf '%-22s missing: %s' "$name" "$detail")")
         total_failed=$((total_failed + 1))
         status_all=1
+        continue
       fi
       engines_skipped+=("${name} (${detail})")
       continue

@@ -24,13 +24,13 @@ const proxies = [
   {
     name: 'HAProxy',
     idle: 'timeout tunnel',
-    needs: requireTool('/usr/sbin/haproxy', 'haproxy', { probe: ['-v'], what: 'HAProxy' }),
+    needs: requireTool('/usr/sbin/haproxy', 'haproxy', { probe: ['-v'] }),
     start: (backendPort: number) => startHaproxy(backendPort, `${TUNNEL_MS}ms`),
   },
   {
     name: 'nginx',
     idle: 'proxy_read_timeout',
-    needs: requireTool('/usr/sbin/nginx', 'nginx-light', { probe: ['-v'], what: 'nginx' }),
+    needs: requireTool('/usr/sbin/nginx', 'nginx-light', { probe: ['-v'] }),
     start: (backendPort: number) => startNginx(backendPort, `${TUNNEL_MS}ms`),
   },
 ];

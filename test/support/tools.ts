@@ -35,9 +35,12 @@ export function findTool(command: string): string | undefined {
   return dirs.map((dir) => join(dir, command)).find(isExecutable);
 }
 
+/** What the skip line calls the tool: `options.what`, else the command's file name. */
+const toolName = (command: string, options: ToolOptions) => options.what ?? command.split('/').at(-1)!;
+
 /** Why `command` cannot be used here, in one line naming the Debian package; undefined when it can. */
 export function toolMissing(command: string, debianPackage: string, options: ToolOptions = {}): string | undefined {
-  const what = options.what ?? command.split('/').at(-1)!;
+  const what = toolName(command, options);
   const install = `install it with \`apt-get install ${debianPackage}\` (Debian package ${debianPackage}) or \`bash scripts/install-test-deps.sh\` as root`;
   const path = findTool(command);
   if (!path) return `needs ${what}: ${command} is missing or not executable; ${install}`;
@@ -61,7 +64,7 @@ export function requireTool(command: string, debianPackage: string, options: Too
   const reason = toolMissing(command, debianPackage, options);
   if (reason === undefined) return {};
   if (options.ci ?? process.env.CI === 'true') {
-    test(`missing under CI=true: ${options.what ?? command}`, () => {
+    test(`missing under CI=true: ${toolName(command, options)}`, () => {
       throw new Error(reason);
     });
   }
