@@ -15,12 +15,14 @@ import { BUILD_DIR, ROOT } from './paths.ts';
 import { BenchServer } from './server.ts';
 import { startDelayProxy } from './delay-proxy.ts';
 import { startAckGate } from './ack-gate.ts';
-import { epochNow, log, sleep, summarize, within, type Summary } from './lib.ts';
+import { epochNow, log, measureOr, sleep, summarize, within, type Summary, type Unmeasured } from './lib.ts';
 
 export const CARRIERS = ['subprotocol', 'query', 'cookie', 'message'] as const;
 export type BrowserCarrier = (typeof CARRIERS)[number];
 /** Opens confirmed by the gate's ack (gate `ack: true`, client `auth.ack: true`). */
 export const ACKED = ['subprotocol+ack', 'query+ack', 'cookie+ack'] as const;
+/** The reconnect section's live clients' `reconnect.minUptime` (default 5000): restarts come after this long up. */
+export const RECONNECT_MIN_UPTIME = 1000;
 export const THROUGHPUT_KINDS = ['native', 'authsocket', 'reconnecting-websocket', 'partysocket'] as const;
 
 export interface BrowserSettings {
@@ -47,11 +49,15 @@ export interface BrowserResults {
   openTimesDelayed: Array<{ variant: string; ms: Summary; times: number[] }>;
   rttDelayed: Summary;
   reconnect: Array<{ carrier: string; acceptToOpen: Summary; attemptToOpen: Summary; listenToOpen: Summary }>;
+  /** The live clients' `reconnect.minUptime`: each restart comes after the connection lasted that long. */
+  reconnectMinUptime?: number;
   clockError: number;
   /** Heap after 10 cycles, after `cycles`, and after `extra` more (does growth go on, or was it warm-up?). */
   memory: Array<{ kind: string; after10: number; after1000: number; cycles: number; afterExtra: number; extra: number }>;
   /** Throughput and loopback open times in the other engines (same harness, same run); `skipped` says why one is missing. */
   engines?: Array<EngineResults>;
+  /** Sections (or carriers, engines) that failed to measure in this run, and why. */
+  unmeasured?: Unmeasured[];
 }
 
 export interface EngineResults {
@@ -142,17 +148,20 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
     openTimesDelayed: [],
     rttDelayed: summarize([]),
     reconnect: [],
+    reconnectMinUptime: RECONNECT_MIN_UPTIME,
     clockError: NaN,
     memory: [],
+    unmeasured: [],
   };
+  const unmeasured = results.unmeasured!;
   try {
     await serveBench(statics);
     const page = await openPage(browser, statics);
     results.isolated = await page.evaluate(() => (window as any).bench.isolated() as boolean);
     const call = pageCall(page);
 
-    if (only('throughput')) results.throughput = await measureThroughput(call, base, settings);
-    if (only('open')) {
+    if (only('throughput')) results.throughput = (await measureOr('throughput', unmeasured, () => measureThroughput(call, base, settings))) ?? [];
+    if (only('open')) await measureOr('open', unmeasured, async () => {
       // The acked rows go to the real gate (ack: true); the others to the bench server.
       const ackGate = await startAckGate(statics.origin('localhost'));
       const proxy = await startDelayProxy(server.port, settings.latency);
@@ -167,42 +176,20 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
       } finally {
         await Promise.all([proxy.close(), ackProxy.close(), ackGate.close()]);
       }
-    }
+    });
 
     if (only('reconnect')) {
-      log(`reconnect: ${settings.reconnectTrials} server restarts × ${CARRIERS.length} carriers (down ${settings.downtime} ms)`);
+      log(`reconnect: ${settings.reconnectTrials} server restarts × ${CARRIERS.length} carriers (down ${settings.downtime} ms, each after ${RECONNECT_MIN_UPTIME} ms up)`);
       const clock = await clockOffset(page);
       results.clockError = clock.error;
       for (const carrier of CARRIERS) {
-        const acceptToOpen: number[] = [];
-        const listenToOpen: number[] = [];
-        await call('startLive', carrier, base, carrier);
-        for (let trial = 0; trial < settings.reconnectTrials; trial++) {
-          const openedBefore = await call<number>('confirmed', carrier);
-          await server.stop();
-          await sleep(settings.downtime);
-          server.accepts = [];
-          await server.start();
-          const listening = epochNow();
-          let opens: number[];
-          const deadline = Date.now() + 20_000;
-          while ((opens = await call<number[]>('opens', carrier)).length <= openedBefore) {
-            if (Date.now() > deadline) throw new Error(`bench: ${carrier} did not reopen within 20 s`);
-            await sleep(5);
-          }
-          const openedAt = opens[openedBefore]! - clock.offset;
-          const accepted = server.accepts.filter((a) => a.at <= openedAt + clock.error + 1).at(-1);
-          if (accepted) acceptToOpen.push(openedAt - accepted.at);
-          listenToOpen.push(openedAt - listening);
-        }
-        const attemptToOpen = (await call<number[]>('attempts', carrier)).slice(1); // the first open is not a reconnect
-        await call('stopLive', carrier);
-        results.reconnect.push({ carrier, acceptToOpen: summarize(acceptToOpen), attemptToOpen: summarize(attemptToOpen), listenToOpen: summarize(listenToOpen) });
+        const row = await measureOr(`reconnect (${carrier})`, unmeasured, () => measureReconnect(call, server, base, carrier, clock, settings));
+        if (row) results.reconnect.push(row);
       }
     }
     await page.close();
 
-    if (only('memory')) {
+    if (only('memory')) await measureOr('memory', unmeasured, async () => {
       for (const kind of ['native', 'authsocket'] as const) {
         log(`memory: ${kind}, ${settings.cycles} + ${settings.extraCycles} connect/close cycles`);
         const memPage = await openPage(browser, statics);
@@ -223,11 +210,14 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
         await cdp.detach();
         await memPage.close();
       }
-    }
+    });
     if (only('throughput') || only('open')) {
       await browser.close().catch(() => {});
       results.engines = [];
-      for (const name of ['firefox', 'webkit'] as EngineName[]) results.engines.push(await measureEngine(name, statics, base, settings, only));
+      for (const name of ['firefox', 'webkit'] as EngineName[]) {
+        const measured = await measureOr(ENGINES[name].label, unmeasured, () => measureEngine(name, statics, base, settings, only));
+        results.engines.push(measured ?? { engine: ENGINES[name].label, version: '', throughput: [], rtt: summarize([]), openTimes: [], skipped: `could not measure: ${unmeasured.at(-1)!.reason}` });
+      }
     }
   } finally {
     await browser.close().catch(() => {});
@@ -238,6 +228,44 @@ export async function runBrowser(settings: BrowserSettings, only: (section: stri
 }
 
 type Call = <T>(fn: string, ...args: unknown[]) => Promise<T>;
+
+/**
+ * One carrier's live client through `settings.reconnectTrials` server restarts.
+ * Each restart comes once the connection has lasted `minUptime`, as a restart
+ * in production does: the backoff has started over, so every trial measures
+ * the same thing (kills that come sooner make each wait longer than the last).
+ */
+async function measureReconnect(call: Call, server: BenchServer, base: string, carrier: BrowserCarrier, clock: { offset: number; error: number }, settings: BrowserSettings): Promise<BrowserResults['reconnect'][number]> {
+  const acceptToOpen: number[] = [];
+  const listenToOpen: number[] = [];
+  await call('startLive', carrier, base, carrier, { minUptime: RECONNECT_MIN_UPTIME });
+  try {
+    for (let trial = 0; trial < settings.reconnectTrials; trial++) {
+      const openedBefore = await call<number>('confirmed', carrier);
+      await call('steady', carrier, RECONNECT_MIN_UPTIME + 50);
+      await server.stop();
+      await sleep(settings.downtime);
+      server.accepts = [];
+      await server.start();
+      const listening = epochNow();
+      let opens: number[];
+      const deadline = Date.now() + 20_000;
+      while ((opens = await call<number[]>('opens', carrier)).length <= openedBefore) {
+        if (Date.now() > deadline) throw new Error(`${carrier} did not reopen within 20 s of restart ${trial + 1}`);
+        await sleep(5);
+      }
+      const openedAt = opens[openedBefore]! - clock.offset;
+      const accepted = server.accepts.filter((a) => a.at <= openedAt + clock.error + 1).at(-1);
+      if (accepted) acceptToOpen.push(openedAt - accepted.at);
+      listenToOpen.push(openedAt - listening);
+    }
+    const attemptToOpen = (await call<number[]>('attempts', carrier)).slice(1); // the first open is not a reconnect
+    return { carrier, acceptToOpen: summarize(acceptToOpen), attemptToOpen: summarize(attemptToOpen), listenToOpen: summarize(listenToOpen) };
+  } finally {
+    await call('stopLive', carrier).catch(() => {});
+    if (!server.listening) await server.start(); // the next carrier needs it
+  }
+}
 
 const pageCall = (page: Page): Call => <T>(fn: string, ...args: unknown[]) =>
   page.evaluate(([f, a]) => (window as any).bench[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;

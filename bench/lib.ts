@@ -46,6 +46,27 @@ export async function until(condition: () => boolean, ms: number, what: string, 
   }
 }
 
+/** A section (or part of one) that could not measure in this run, and why: RESULTS.md says so. */
+export interface Unmeasured {
+  section: string;
+  reason: string;
+}
+
+/**
+ * Runs one measurement; when it throws, the reason goes into `unmeasured`
+ * (and so into RESULTS.md) and the run goes on with the next one.
+ */
+export async function measureOr<T>(section: string, unmeasured: Unmeasured[], measure: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await measure();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log(`${section}: could not measure: ${reason}`);
+    unmeasured.push({ section, reason });
+    return undefined;
+  }
+}
+
 export const fmt = {
   int: (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–'),
   ms: (n: number, digits = 1) => (Number.isFinite(n) ? `${n.toFixed(digits)} ms` : '–'),

@@ -4,7 +4,7 @@ import type { BrowserResults } from './browser.ts';
 import type { GateResults } from './gate.ts';
 import type { FeatureSizes, SizeRow } from './sizes.ts';
 import type { StormResults } from './storm.ts';
-import { fmt, summarize, table, type Summary } from './lib.ts';
+import { fmt, summarize, table, type Summary, type Unmeasured } from './lib.ts';
 
 export interface RunInfo {
   date: string;
@@ -32,6 +32,8 @@ export interface Results {
   browser?: BrowserResults | undefined;
   storm?: StormResults | undefined;
   gate?: GateResults | undefined;
+  /** Sections outside the browser that failed to measure in this run, and why. */
+  unmeasured?: Unmeasured[];
 }
 
 /** The issues' targets (sizes: issue 15; the CI budgets are scripts/size-budget.mjs). */
@@ -191,10 +193,13 @@ function enginesSection(b: BrowserResults, info: RunInfo): string[] {
 
 function reconnectSection(b: BrowserResults, info: RunInfo): string[] {
   if (!b.reconnect.length) return [];
+  const uptime = b.reconnectMinUptime === undefined
+    ? 'default reconnect options) is connected; each open is confirmed by an echo before the next kill'
+    : `default reconnect options but \`minUptime: ${b.reconnectMinUptime}\`) is connected; each kill comes once the connection has been open ${b.reconnectMinUptime} ms (its echo confirmed), as a restart of a long-running server does, so that every trial starts from a reset backoff (kills sooner than \`minUptime\` would grow the backoff from trial to trial)`;
   return [
     '## Reconnect (Chromium, loopback)',
     '',
-    `One authsocket per carrier (default reconnect options) is connected; the server is killed (connections destroyed, no close frame), stays down ${info.settings.downtime} ms and listens again on the same port; ${info.settings.reconnectTrials} restarts per carrier. Each open is confirmed by an echo before the next kill, so that every trial starts from a reset backoff.`,
+    `One authsocket per carrier (${uptime}. The server is killed (connections destroyed, no close frame), stays down ${info.settings.downtime} ms and listens again on the same port; ${info.settings.reconnectTrials} restarts per carrier.`,
     '',
     '- **accept → open**: the server accepting the new upgrade to the page\'s `open` (authenticated). Node\'s and the page\'s clocks are aligned to ±' + fmt.ms(b.clockError, 2) + ', so small values can read slightly negative.',
     '- **attempt → open**: from the `connecting` event of the attempt that succeeded to `open`, all on the page\'s clock: the handshake plus authentication.',
@@ -266,6 +271,16 @@ function gateSection(g: GateResults | undefined): string[] {
   ];
 }
 
+function unmeasuredSection(unmeasured: Unmeasured[]): string[] {
+  if (!unmeasured.length) return [];
+  return [
+    '**Not measured in this run** (the run went on without them; their tables below are missing or partial):',
+    '',
+    ...unmeasured.map((u) => `- ${u.section}: ${u.reason}`),
+    '',
+  ];
+}
+
 export function renderResults(results: Results): string {
   const { info, browser } = results;
   return [
@@ -275,6 +290,7 @@ export function renderResults(results: Results): string {
     '',
     `Machine: ${machine(info)}. Everything on loopback (127.0.0.1); medians with min – max.`,
     '',
+    ...unmeasuredSection([...(results.unmeasured ?? []), ...(browser?.unmeasured ?? [])]),
     ...(info.merged ?? []).map((m) => `Re-measured with \`--only=${m.sections.join(',')} --merge\` on ${m.date}, commit ${m.commit}${m.dirty ? ' (with uncommitted changes in src/)' : ''}: ${m.sections.join(', ')}; the other sections are from the run above.\n`),
     ...sizeSection(results.sizes, results.features),
     ...(browser ? throughputSection(browser, info) : []),

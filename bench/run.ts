@@ -14,7 +14,7 @@ import { measureFeatureSizes, measureSizes } from './sizes.ts';
 import { runBrowser, type BrowserSettings } from './browser.ts';
 import { runStorm } from './storm.ts';
 import { runGate } from './gate.ts';
-import { log } from './lib.ts';
+import { log, measureOr, type Unmeasured } from './lib.ts';
 import { renderResults, renderSummary, type Results, type RunInfo } from './report.ts';
 
 const args = process.argv.slice(2);
@@ -69,16 +69,18 @@ const info: RunInfo = {
   load: loadavg()[0]!,
 };
 
-const sizes = only('sizes') ? (log('sizes: esbuild --bundle --minify, gzip -9'), await measureSizes()) : [];
-const features = only('sizes') ? (log('sizes: the CDN build without each optional feature (rollup + terser, ~10 s each)'), await measureFeatureSizes()) : undefined;
+// A section that fails is named in RESULTS.md ("not measured: why") and the run goes on.
+const unmeasured: Unmeasured[] = [];
+const sizes = only('sizes') ? (log('sizes: esbuild --bundle --minify, gzip -9'), (await measureOr('sizes', unmeasured, measureSizes)) ?? []) : [];
+const features = only('sizes') ? (log('sizes: the CDN build without each optional feature (rollup + terser, ~10 s each)'), await measureOr('feature sizes', unmeasured, measureFeatureSizes)) : undefined;
 const browserSections = ['throughput', 'open', 'reconnect', 'memory'].filter(only);
-const browser = browserSections.length ? await runBrowser(browserSettings, only) : undefined;
+const browser = browserSections.length ? await measureOr(`browser (${browserSections.join(', ')})`, unmeasured, () => runBrowser(browserSettings, only)) : undefined;
 info.chromium = browser?.chromium ?? '';
-const stormResults = only('storm') ? await runStorm(storm.clients, storm.downtime) : undefined;
-const gateResults = only('gate') ? await runGate(gate.clients, gate.runs) : undefined;
+const stormResults = only('storm') ? await measureOr('storm', unmeasured, () => runStorm(storm.clients, storm.downtime)) : undefined;
+const gateResults = only('gate') ? await measureOr('gate', unmeasured, () => runGate(gate.clients, gate.runs)) : undefined;
 info.seconds = (Date.now() - started) / 1000;
 
-const results = { info, sizes, features, browser, storm: stormResults, gate: gateResults };
+const results = { info, sizes, features, browser, storm: stormResults, gate: gateResults, unmeasured };
 if (onlyArg && args.includes('--merge') && !quick) {
   // --only=…,--merge: this run's sections replace theirs in bench/results.json;
   // the rest stays from the last full run, and the header says what was re-measured when.

@@ -75,6 +75,11 @@ export class BenchServer {
     if (http) await new Promise<void>((resolve) => http.close(() => resolve()));
   }
 
+  /** Between start() and stop(). */
+  get listening(): boolean {
+    return this.#http !== undefined;
+  }
+
   get clients(): number {
     return this.#wss.clients.size;
   }

@@ -1,6 +1,6 @@
 // Where the tests' Chromium lives: $CHROMIUM_PATH, Debian's /usr/bin/chromium,
 // or the browser that `npx playwright install chromium` downloaded.
-import { existsSync } from 'node:fs';
+import { isExecutable } from './executable.mjs';
 import { chromium } from 'playwright-core';
 
 export function findChromium() {
@@ -11,7 +11,7 @@ export function findChromium() {
     '/usr/bin/google-chrome',
     safe(() => chromium.executablePath()),
   ];
-  return candidates.find((path) => path && existsSync(path));
+  return candidates.find((path) => path && isExecutable(path));
 }
 
 function safe(read) {

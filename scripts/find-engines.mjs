@@ -6,13 +6,13 @@
 //
 // CLI: `node scripts/find-engines.mjs` prints one line per engine,
 // `name<TAB>found|missing<TAB>path or reason` (scripts/test.sh reads it).
-import { existsSync } from 'node:fs';
 import { chromium, firefox } from 'playwright-core';
+import { isExecutable } from './executable.mjs';
 import { findChromium } from './find-chromium.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
-const first = (paths) => paths.find((path) => path && existsSync(path));
+const first = (paths) => paths.find((path) => path && isExecutable(path));
 
 function safe(read) {
   try {
@@ -40,7 +40,7 @@ export function findWebKit() {
 export function findEngine(name) {
   if (name === 'chromium') {
     const path = findChromium() ?? safe(() => chromium.executablePath());
-    return path && existsSync(path)
+    return path && isExecutable(path)
       ? { name, path }
       : { name, missing: 'no Chromium (npx playwright install chromium, apt-get install chromium, or CHROMIUM_PATH)' };
   }

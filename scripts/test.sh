@@ -7,10 +7,17 @@
 #                              missing fails the run instead of being skipped)
 #   TEST_CONCURRENCY=1         test files run at once (default 2)
 #   bash scripts/test.sh FILE… only these files
+# First installs what the tests drive when it can (scripts/install-test-deps.sh);
+# a program still missing skips the tests that need it, with one line naming its
+# Debian package; under CI=true it fails them instead (and a missing engine fails
+# the run, as it does for an engine named in ENGINES).
 # Prints which engines ran and which were skipped (and why), per-run counts,
-# and ends with one line "N passed, N failed"; exits non-zero on any failure.
+# what was skipped for want of a program, and ends with one line
+# "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+bash scripts/install-test-deps.sh
 
 if [ -z "${ENGINES:-}" ] || [[ ",${ENGINES}," == *",chromium,"* ]]; then
   node scripts/ensure-chromium.mjs || { echo "0 passed, 1 failed"; exit 1; }
@@ -72,11 +79,12 @@ engines_skipped=()
 if [ "${#browser_files[@]}" -gt 0 ]; then
   while IFS=$'\t' read -r name state detail; do
     if [ "$state" != found ]; then
-      if [ -n "${ENGINES:-}" ]; then
-        echo "engine ${name}: asked for by ENGINES but missing: ${detail}"
+      if [ -n "${ENGINES:-}" ] || [ "${CI:-}" = true ]; then
+        echo "engine ${name} is missing (ENGINES=${ENGINES:-} CI=${CI:-}: a missing engine fails the run): ${detail}"
         summary+=("$(printf '%-22s missing: %s' "$name" "$detail")")
         total_failed=$((total_failed + 1))
         status_all=1
+        continue
       fi
       engines_skipped+=("${name} (${detail})")
       continue
@@ -93,6 +101,9 @@ echo "━━━━ summary"
 for line in "${summary[@]}"; do echo "  $line"; done
 [ "${#browser_files[@]}" -gt 0 ] && echo "  engines run: ${engines_ran[*]:-none}${ENGINES:+ (ENGINES=${ENGINES})}"
 [ "${#engines_skipped[@]}" -gt 0 ] && for skipped in "${engines_skipped[@]}"; do echo "  engine skipped: $skipped"; done
+# Tests skipped for want of a program (test/support/tools.ts: "needs …"), once each.
+while IFS= read -r line; do echo "  skipped: $line"; done < <(
+  cat .artifacts/test-results*.tap 2>/dev/null | sed -n 's/^ *ok [0-9]* - .* # SKIP \(needs .*\)$/\1/p' | sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)$/\2 (×\1)/')
 if [ "${#browser_files[@]}" -gt 0 ] && [ "${#engines_ran[@]}" -eq 0 ]; then
   echo "  no engine could run the browser tests"
   total_failed=$((total_failed + 1))

@@ -119,8 +119,8 @@
 
   // Reconnect: long-lived sockets whose (re)opens are stamped with the epoch clock.
   const live = {};
-  async function startLive(name, base, via) {
-    const c = client('authsocket', base, { via });
+  async function startLive(name, base, via, reconnect) {
+    const c = client('authsocket', base, { via, extra: { reconnect } });
     const entry = (live[name] = { c, opens: [], attempts: [], echoes: 0 });
     let attemptAt = 0;
     // 'connecting' fires as an attempt starts (credential fetched): attempt → open
@@ -136,6 +136,17 @@
     c.socket.on('message', () => { entry.echoes += 1; });
     await within(c.opened, 10_000, `${name} open`);
     return entry.opens.length;
+  }
+  /** Resolves once the last open has lasted `ms` with no close (bounded): the client's backoff has started over. */
+  async function steady(name, ms) {
+    const entry = live[name];
+    await within((async () => {
+      for (;;) {
+        const up = epoch() - entry.opens.at(-1);
+        if (entry.c.socket.state === 'open' && up >= ms) return;
+        await sleep(Math.max(5, ms - up));
+      }
+    })(), ms + 10_000, `${name} steady for ${ms} ms`);
   }
   const opens = (name) => live[name].opens;
   const attempts = (name) => live[name].attempts;
@@ -159,5 +170,5 @@
     }
   }
 
-  window.bench = { throughput, openTime, roundTrip, startLive, opens, attempts, confirmed, stopLive, cycles, epoch, isolated: () => self.crossOriginIsolated };
+  window.bench = { throughput, openTime, roundTrip, startLive, steady, opens, attempts, confirmed, stopLive, cycles, epoch, isolated: () => self.crossOriginIsolated };
 })();

@@ -11,10 +11,10 @@ import { connectBehindProxy } from '../../examples/recipes/proxied-client.ts';
 import { AuthSocket } from '../../src/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { nextEvent, recordEvents, untilState } from '../support/interop/client.ts';
-import { missing, skipUnless } from '../support/interop/processes.ts';
 import { startBackend, startHaproxy, startNginx, type Backend, type Proxy } from '../support/interop/proxies.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
+import { requireTool } from '../support/tools.ts';
 
 const TUNNEL_MS = 1500;
 const FAST = { minDelay: 20, maxDelay: 200 };
@@ -24,18 +24,18 @@ const proxies = [
   {
     name: 'HAProxy',
     idle: 'timeout tunnel',
-    unavailable: missing('/usr/sbin/haproxy', ['-v'], 'HAProxy (Debian package haproxy)'),
+    needs: requireTool('/usr/sbin/haproxy', 'haproxy', { probe: ['-v'] }),
     start: (backendPort: number) => startHaproxy(backendPort, `${TUNNEL_MS}ms`),
   },
   {
     name: 'nginx',
     idle: 'proxy_read_timeout',
-    unavailable: missing('/usr/sbin/nginx', ['-v'], 'nginx (Debian package nginx-light)'),
+    needs: requireTool('/usr/sbin/nginx', 'nginx-light', { probe: ['-v'] }),
     start: (backendPort: number) => startNginx(backendPort, `${TUNNEL_MS}ms`),
   },
 ];
 
-for (const { name, idle, unavailable, start } of proxies) describe(`${name} in front of the gate`, skipUnless(unavailable), () => {
+for (const { name, idle, needs, start } of proxies) describe(`${name} in front of the gate`, needs, () => {
   let backend: Backend;
   let proxy: Proxy;
   before(async () => {

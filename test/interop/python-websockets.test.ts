@@ -6,14 +6,15 @@ import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { connectChat, type ServerMsg } from '../../examples/recipes/python-websockets-client.ts';
 import { nextEvent, quietFor, recordEvents, untilState } from '../support/interop/client.ts';
-import { missing, skipUnless, start, type Child } from '../support/interop/processes.ts';
+import { start, type Child } from '../support/interop/processes.ts';
+import { requireTool } from '../support/tools.ts';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../examples/recipes/python_websockets_server.py', import.meta.url));
-const unavailable = missing(PYTHON, ['-c', 'import websockets'], 'Python websockets (Debian package python3-websockets)');
+const needs = requireTool(PYTHON, 'python3-websockets', { probe: ['-c', 'import websockets'], what: "Python's websockets" });
 const FAST = { minDelay: 20, maxDelay: 200 };
 
-describe('Python websockets server', skipUnless(unavailable), () => {
+describe('Python websockets server', needs, () => {
   let server: Child;
   let url: string;
   before(async () => {

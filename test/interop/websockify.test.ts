@@ -10,13 +10,14 @@ import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { connectTcp } from '../../examples/recipes/websockify-client.ts';
 import { nextEvent, recordEvents } from '../support/interop/client.ts';
-import { freePort, missing, skipUnless, spawnChild, waitForPort, type Child } from '../support/interop/processes.ts';
+import { freePort, spawnChild, waitForPort, type Child } from '../support/interop/processes.ts';
+import { requireTool } from '../support/tools.ts';
 
 const WEBSOCKIFY = '/usr/bin/websockify';
-const unavailable = missing(WEBSOCKIFY, ['--help'], 'websockify (Debian package websockify)');
+const needs = requireTool(WEBSOCKIFY, 'websockify', { probe: ['--help'] });
 const FAST = { minDelay: 20, maxDelay: 100 };
 
-describe('websockify to a TCP echo service', skipUnless(unavailable), () => {
+describe('websockify to a TCP echo service', needs, () => {
   let echo: Server;
   let proxy: Child & { stderr(): string };
   let dir: string;

@@ -4,12 +4,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRedisRevocations } from '../../src/server/index.ts';
 import { startGate, type TestGate } from '../support/server-gate.ts';
-import { startRedis, type TestRedis } from '../support/server-redis.ts';
+import { REDIS_BIN, startRedis, type TestRedis } from '../support/server-redis.ts';
 import { listen } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
+import { requireTool } from '../support/tools.ts';
 
+const needsRedis = requireTool(REDIS_BIN, 'redis-server');
 let redis: TestRedis;
-before(async () => { redis = await startRedis(); });
+before(async () => { if (!needsRedis.skip) redis = await startRedis(); });
 after(async () => { await redis?.stop(); });
 
 async function instance(channel?: string): Promise<TestGate<string>> {
@@ -18,7 +20,7 @@ async function instance(channel?: string): Promise<TestGate<string>> {
   return startGate<string>({ verify: async (token) => token, revocations });
 }
 
-test('revoke on instance A closes the user’s sockets on instance B within a second; other users untouched', async () => {
+test('revoke on instance A closes the user’s sockets on instance B within a second; other users untouched', needsRedis, async () => {
   const [a, b] = await Promise.all([instance(), instance()]);
   try {
     const aliceOnA = await listen(a.url('/?access_token=alice'));
@@ -41,7 +43,7 @@ test('revoke on instance A closes the user’s sockets on instance B within a se
   }
 });
 
-test('the default channel is authsocket:revocations; the message names the user and code, never a credential', async () => {
+test('the default channel is authsocket:revocations; the message names the user and code, never a credential', needsRedis, async () => {
   const spy = await redis.pubSub();
   const seen: string[] = [];
   await spy.subscribe('authsocket:revocations', (message) => seen.push(message));
@@ -58,7 +60,7 @@ test('the default channel is authsocket:revocations; the message names the user 
   }
 });
 
-test('instances on another channel are not affected', async () => {
+test('instances on another channel are not affected', needsRedis, async () => {
   const [a, other] = await Promise.all([instance('app-one'), instance('app-two')]);
   try {
     const alice = await listen(other.url('/?access_token=alice'));

@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import { createRedisTicketStore } from '../../src/server/index.ts';
-import { startRedis, type TestRedis } from '../support/server-redis.ts';
+import { REDIS_BIN, startRedis, type TestRedis } from '../support/server-redis.ts';
+import { requireTool } from '../support/tools.ts';
 
+const needsRedis = requireTool(REDIS_BIN, 'redis-server');
 let redis: TestRedis;
-before(async () => { redis = await startRedis(); });
+before(async () => { if (!needsRedis.skip) redis = await startRedis(); });
 after(async () => { await redis?.stop(); });
 
-test('a ticket issued on one instance redeems once on another', async () => {
+test('a ticket issued on one instance redeems once on another', needsRedis, async () => {
   const a = createRedisTicketStore<{ id: string }>({ redis: await redis.client(), ttl: 30_000 });
   const b = createRedisTicketStore<{ id: string }>({ redis: await redis.client(), ttl: 30_000 });
   const ticket = await a.issue({ id: 'alice' });
@@ -19,7 +21,7 @@ test('a ticket issued on one instance redeems once on another', async () => {
   assert.equal(await b.redeem(ticket), null);
 });
 
-test('racing redeems across instances: exactly one wins', async () => {
+test('racing redeems across instances: exactly one wins', needsRedis, async () => {
   const stores = await Promise.all(Array.from({ length: 8 }, async () =>
     createRedisTicketStore({ redis: await redis.client(), ttl: 30_000 })));
   for (let round = 0; round < 20; round++) {
@@ -29,7 +31,7 @@ test('racing redeems across instances: exactly one wins', async () => {
   }
 });
 
-test('keys are the ticket hash with a PX expiry; the ticket itself is never stored', async () => {
+test('keys are the ticket hash with a PX expiry; the ticket itself is never stored', needsRedis, async () => {
   const client = await redis.client();
   const store = createRedisTicketStore({ redis: client, ttl: 30_000, prefix: 'test:' });
   const ticket = await store.issue('alice');
@@ -42,7 +44,7 @@ test('keys are the ticket hash with a PX expiry; the ticket itself is never stor
   assert.equal(await client.command(['EXISTS', key]), 0);
 });
 
-test('a ticket expires after ttl', async () => {
+test('a ticket expires after ttl', needsRedis, async () => {
   const client = await redis.client();
   const store = createRedisTicketStore({ redis: client, ttl: 50 });
   const ticket = await store.issue('alice');

@@ -8,10 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { AuthSocket } from '../../src/index.ts';
-import { haveHaproxy, HAPROXY_BIN, startHaproxy, type LoadBalancer } from '../support/load-balancer.ts';
-import { startRedis, type TestRedis } from '../support/server-redis.ts';
+import { HAPROXY_BIN, startHaproxy, type LoadBalancer } from '../support/load-balancer.ts';
+import { REDIS_BIN, startRedis, type TestRedis } from '../support/server-redis.ts';
 import { until } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
+import { requireTool } from '../support/tools.ts';
 
 interface GateProcess { name: string; port: number; child: ChildProcess }
 
@@ -63,7 +64,9 @@ async function revokeOn(gate: GateProcess, key: string, code: 4401 | 4403): Prom
   return ((await res.json()) as { closed: number }).closed;
 }
 
-describe('two gate processes behind HAProxy, revocations over Redis', { skip: haveHaproxy() ? false : `HAProxy not found at ${HAPROXY_BIN}: install haproxy (apt-get install haproxy) to run this test` }, () => {
+const needs = { skip: requireTool(HAPROXY_BIN, 'haproxy').skip ?? requireTool(REDIS_BIN, 'redis-server').skip };
+
+describe('two gate processes behind HAProxy, revocations over Redis', needs, () => {
   let redis: TestRedis;
   let gates: GateProcess[] = [];
   let lb: LoadBalancer;

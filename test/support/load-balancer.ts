@@ -1,7 +1,6 @@
 // A real load balancer in front of gate processes, on 127.0.0.1 only, with
 // its config in a temp dir: HAProxy, round-robin, WebSocket-aware.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,6 @@ import { join } from 'node:path';
 import { within } from './server-timeout.ts';
 
 export const HAPROXY_BIN = process.env.HAPROXY ?? '/usr/sbin/haproxy';
-export const haveHaproxy = () => existsSync(HAPROXY_BIN);
 
 /** The config docs/server.md shows, with the ports filled in. */
 export function haproxyConfig(port: number, backends: number[]): string {

@@ -1,22 +1,7 @@
-// Real servers as child processes: find out whether one can run here, start it
-// with a bounded wait for its "ready" line, and stop exactly the process started.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// Real servers as child processes (whether one can run here: ../tools.ts): start
+// it with a bounded wait for its "ready" line, and stop exactly the process started.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-
-/** Why `command args` cannot run on this machine, or undefined when it can. */
-export function missing(command: string, args: string[], what: string): string | undefined {
-  const probe = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
-  if (probe.error) return `${what}: ${command} not found (${probe.error.message})`;
-  if (probe.status !== 0) return `${what}: \`${command} ${args.join(' ')}\` failed: ${(probe.stderr || probe.stdout).trim().split('\n').at(-1)}`;
-  return undefined;
-}
-
-/** Prints the reason in the runner's output and returns the `skip` option for describe(). */
-export function skipUnless(reason: string | undefined): { skip?: string } {
-  if (reason === undefined) return {};
-  console.log(`skipped: ${reason}`);
-  return { skip: reason };
-}
 
 export interface Child {
   process: ChildProcess;
