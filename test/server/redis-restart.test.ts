@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRedisRevocations, RevocationNotShared } from '../../src/server/index.ts';
 import { startGate } from '../support/server-gate.ts';
-import { HAVE_REDIS, reconnectingPubSub, restartableRedis } from '../support/server-redis-restart.ts';
+import { reconnectingPubSub, restartableRedis } from '../support/server-redis-restart.ts';
+import { REDIS_BIN } from '../support/server-redis.ts';
+import { requireTool } from '../support/tools.ts';
 import { listen, until } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
 
-const skip = HAVE_REDIS ? false : 'redis-server is not installed';
+const needsRedis = requireTool(REDIS_BIN, 'redis-server');
 
 /** One gate instance with its own Redis connections, wired as docs/server.md shows. */
 async function instance(port: number, timeout = 5_000) {
@@ -29,7 +31,7 @@ async function instance(port: number, timeout = 5_000) {
   return { g, redis, errors, close: async () => { redis.close(); await g.close(); } };
 }
 
-test('a Redis restart: the gates stay up, report the lost connection on error, and share revocations again', { skip }, async () => {
+test('a Redis restart: the gates stay up, report the lost connection on error, and share revocations again', needsRedis, async () => {
   const server = await restartableRedis();
   const [a, b] = await Promise.all([instance(server.port), instance(server.port)]);
   try {
@@ -55,7 +57,7 @@ test('a Redis restart: the gates stay up, report the lost connection on error, a
   }
 });
 
-test('revoke() while Redis is down rejects within the timeout instead of hanging; the local sockets are closed anyway', { skip }, async () => {
+test('revoke() while Redis is down rejects within the timeout instead of hanging; the local sockets are closed anyway', needsRedis, async () => {
   const server = await restartableRedis();
   const a = await instance(server.port, 300);
   try {

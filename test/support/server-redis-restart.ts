@@ -5,12 +5,9 @@
 // disconnected, reconnects, and subscribes again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { REDIS_BIN } from './server-redis.ts';
 import { within } from './server-timeout.ts';
-
-export const HAVE_REDIS = existsSync(REDIS_BIN);
 
 export interface RestartableRedis {
   port: number;
