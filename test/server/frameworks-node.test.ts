@@ -1,0 +1,128 @@
+// The gate beside each Node framework's own WebSocket plugin (express-ws,
+// @fastify/websocket, @hono/node-ws), from npm, wired with routeUpgrades as
+// docs/frameworks.md says: the framework's route still works, every carrier
+// reaches the gate with an awkward token intact, 4401/4403/foreign Origin are
+// answered by the gate (not swallowed by the plugin), the plugin never sees a
+// gate upgrade, and the documented shutdown order ends without hanging.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { WebSocket, type ClientOptions } from 'ws';
+import { AuthSocket } from '../../src/index.ts';
+import { createAuthGate, Forbidden, type AuthGate } from '../../src/server/index.ts';
+import { attempt, ORIGIN } from '../support/server-gate.ts';
+import { until } from '../support/server-socket.ts';
+import { within } from '../support/server-timeout.ts';
+import { FRAMEWORKS, startApp, type FrameworkApp } from './frameworks-apps.ts';
+
+// The test vectors of the token `a+b c%2F;é` for each carrier (the client's encodings).
+const TOKEN = 'a+b c%2F;é';
+const VECTORS = {
+  subprotocol: { protocols: ['authsocket', 'base64url.bearer.YStiIGMlMkY7w6k'] },
+  query: { query: '?access_token=a%2Bb+c%252F%3B%C3%A9' },
+  cookie: { headers: { Cookie: 'ws_token=a+b%20c%252F%3B%C3%A9' } },
+  header: { headers: { Authorization: `Bearer ${TOKEN}` } },
+  message: { send: [JSON.stringify({ type: 'auth', token: TOKEN })] },
+} as const;
+
+function makeGate() {
+  const verified: string[] = [];
+  const gate = createAuthGate<string>({
+    origins: [ORIGIN],
+    path: '/live',
+    verify: (token) => {
+      verified.push(token);
+      if (token === 'banned') throw new Forbidden('banned');
+      return token === TOKEN || token === 'good' ? 'alice' : null;
+    },
+  });
+  gate.on('connection', (socket, user) => socket.send(JSON.stringify({ type: 'welcome', user })));
+  return { gate: gate as AuthGate<unknown>, verified };
+}
+
+// The client in Node sends no Origin by itself; a browser would send the page's.
+class OriginWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[], options: ClientOptions = {}) {
+    super(url, protocols, { ...options, origin: ORIGIN });
+  }
+}
+
+for (const name of FRAMEWORKS) {
+  describe(`${name} beside the gate`, () => {
+    let app: FrameworkApp;
+    let g: ReturnType<typeof makeGate>;
+    const url = (path: string) => `ws://127.0.0.1:${app.port}${path}`;
+    before(async () => { g = makeGate(); app = await startApp(name, g.gate); });
+    after(() => app.close());
+
+    test("the framework's own WebSocket route still works", async () => {
+      const result = await attempt(url('/echo'), { send: ['hi'], closeAfter: 1 });
+      assert.deepEqual(result.messages, [{ type: 'framework-echo', data: 'hi' }]);
+    });
+
+    for (const [via, vector] of Object.entries(VECTORS)) {
+      test(`${via}: the gate admits the token a+b c%2F;é intact; the plugin never sees the upgrade`, async () => {
+        const before = { sockets: app.frameworkSockets(), verified: g.verified.length };
+        const { query = '', ...options } = vector as { query?: string } & Record<string, never>;
+        const welcome = [...(via === 'message' ? [{ type: 'auth_ok' }] : []), { type: 'welcome', user: 'alice' }];
+        const result = await attempt(url(`/live${query}`), { ...options, closeAfter: welcome.length });
+        assert.deepEqual(result.messages, welcome);
+        assert.deepEqual(g.verified.slice(before.verified), [TOKEN], 'verified once, with the exact token');
+        assert.equal(app.frameworkSockets(), before.sockets, 'the plugin took no gate upgrade');
+      });
+    }
+
+    test('a foreign Origin is refused with HTTP 403, verify never called', async () => {
+      const before = g.verified.length;
+      const result = await attempt(url('/live?access_token=good'), { origin: 'http://evil.example.test' });
+      assert.equal(result.status, 403);
+      assert.equal(g.verified.length, before);
+    });
+
+    test('the client: 4401 → a fresh credential and in; 4403 → stop with unauthorized', async () => {
+      let calls = 0;
+      const closes: number[] = [];
+      const fresh = new AuthSocket<any>(url('/live'), {
+        WebSocket: OriginWebSocket as never,
+        auth: { via: 'subprotocol', token: () => (++calls === 1 ? 'bad' : TOKEN) },
+        reconnect: { minDelay: 10, maxDelay: 20 },
+      });
+      const messages: any[] = [];
+      fresh.on('message', (m) => messages.push(m));
+      fresh.on('close', ({ code }) => closes.push(code));
+      try {
+        await until(() => messages.length > 0, 5_000, 'welcome after a fresh credential');
+        assert.deepEqual([closes[0], calls, messages[0]], [4401, 2, { type: 'welcome', user: 'alice' }]);
+      } finally {
+        fresh.close();
+      }
+
+      const banned = new AuthSocket(url('/live'), {
+        WebSocket: OriginWebSocket as never,
+        auth: { via: 'query', token: () => 'banned' },
+        reconnect: { minDelay: 10, maxDelay: 20 },
+      });
+      const unauthorized = within(new Promise<{ code: number }>((resolve) => banned.once('unauthorized', resolve)), 5_000, 'unauthorized');
+      assert.equal((await unauthorized).code, 4403);
+      assert.equal(banned.state, 'closed');
+    });
+
+    test('a path neither serves keeps the framework\'s own answer, and the gate is not asked', async () => {
+      const before = g.verified.length;
+      const result = await attempt(url('/nowhere?access_token=good'));
+      assert.ok(result.status === 404 || (result.opened && result.code === 1005) || result.code === 1006, JSON.stringify(result));
+      assert.equal(g.verified.length, before);
+    });
+  });
+
+  test(`${name}: the documented shutdown order closes the app with sockets open on both sides`, async () => {
+    const g = makeGate();
+    const app = await startApp(name, g.gate);
+    const gateSocket = new WebSocket(`ws://127.0.0.1:${app.port}/live?access_token=good`, { origin: ORIGIN });
+    const ownSocket = new WebSocket(`ws://127.0.0.1:${app.port}/echo`, { origin: ORIGIN });
+    const closed = (ws: WebSocket) => new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    const gateClosed = closed(gateSocket);
+    await within(Promise.all([new Promise((r) => gateSocket.once('message', r)), new Promise((r) => ownSocket.once('open', r))]), 5_000, 'both sockets open');
+    await within(app.close(), 5_000, `${name} shutdown`);
+    assert.equal(await within(gateClosed, 2_000, 'gate socket closed'), 1001);
+  });
+}
