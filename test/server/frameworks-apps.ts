@@ -10,6 +10,11 @@ import express from 'express';
 import expressWs from 'express-ws';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { routeUpgrades, type AuthGate } from '../../src/server/index.ts';
 
 export interface FrameworkApp {
@@ -21,8 +26,8 @@ export interface FrameworkApp {
   close(): Promise<void>;
 }
 
-export type FrameworkName = 'express-ws' | '@fastify/websocket' | '@hono/node-ws';
-export const FRAMEWORKS: readonly FrameworkName[] = ['express-ws', '@fastify/websocket', '@hono/node-ws'];
+export type FrameworkName = 'express-ws' | '@fastify/websocket' | '@hono/node-ws' | '@nestjs/platform-ws';
+export const FRAMEWORKS: readonly FrameworkName[] = ['express-ws', '@fastify/websocket', '@hono/node-ws', '@nestjs/platform-ws'];
 
 const echo = (data: unknown) => JSON.stringify({ type: 'framework-echo', data: String(data) });
 
@@ -61,6 +66,7 @@ export async function startApp(name: FrameworkName, gate: AuthGate<unknown>): Pr
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     return { name, port: (fastify.server.address() as AddressInfo).port, frameworkSockets: () => accepted, close: () => fastify.close() };
   }
+  if (name === '@nestjs/platform-ws') return startNest(gate);
   const app = new Hono();
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
   wss.on('connection', () => accepted++);
@@ -70,4 +76,29 @@ export async function startApp(name: FrameworkName, gate: AuthGate<unknown>): Pr
   routeUpgrades(server, { '/live': gate });
   const port = await listen(server);
   return { name, port, frameworkSockets: () => accepted, close: () => gateFirst(gate, wss.clients, server) };
+}
+
+// NestJS, with the decorators applied as plain calls (no decorator build step
+// in the tests). The gateway answers `{ event: 'echo', data }` with the
+// framework-echo frame (Nest calls a handler with the client, then the data).
+async function startNest(gate: AuthGate<unknown>): Promise<FrameworkApp> {
+  let accepted = 0;
+  class EchoGateway {
+    handleConnection() { accepted++; }
+    echo(client: { send(frame: string): void }, data: unknown) { client.send(echo(data)); }
+  }
+  const method = Object.getOwnPropertyDescriptor(EchoGateway.prototype, 'echo')!;
+  SubscribeMessage('echo')(EchoGateway.prototype, 'echo', method);
+  WebSocketGateway({ path: '/echo' })(EchoGateway);
+  // The gate closes before Nest closes the HTTP server, which would otherwise wait for the gate's sockets.
+  const gateCloser = { provide: 'authsocket gate', useValue: { beforeApplicationShutdown: () => gate.close() } };
+  class AppModule {}
+  Module({ providers: [EchoGateway, gateCloser] })(AppModule);
+
+  const app = await NestFactory.create(AppModule, { logger: false });
+  app.useWebSocketAdapter(new WsAdapter(app));
+  routeUpgrades(app.getHttpServer(), { '/live': gate });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return { name: '@nestjs/platform-ws', port, frameworkSockets: () => accepted, close: () => app.close() };
 }
