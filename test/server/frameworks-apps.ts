@@ -15,7 +15,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { routeUpgrades, type AuthGate } from '../../src/server/index.ts';
+import { createAuthGate, Forbidden, routeUpgrades, type AuthGate } from '../../src/server/index.ts';
 
 export interface FrameworkApp {
   name: string;
@@ -28,6 +28,29 @@ export interface FrameworkApp {
 
 export type FrameworkName = 'express-ws' | '@fastify/websocket' | '@hono/node-ws' | '@nestjs/platform-ws';
 export const FRAMEWORKS: readonly FrameworkName[] = ['express-ws', '@fastify/websocket', '@hono/node-ws', '@nestjs/platform-ws'];
+
+/** A token with every character a carrier could mangle. */
+export const TOKEN = 'a+b c%2F;é';
+
+/**
+ * The gate on `/live` of every app: `TOKEN` (or `good`) is alice, `banned`
+ * is Forbidden (4403), anything else is refused (4401). `verified` lists the
+ * tokens `verify` saw.
+ */
+export function frameworkGate(origins: string[]) {
+  const verified: string[] = [];
+  const gate = createAuthGate<string>({
+    origins,
+    path: '/live',
+    verify: (token) => {
+      verified.push(token);
+      if (token === 'banned') throw new Forbidden('banned');
+      return token === TOKEN || token === 'good' ? 'alice' : null;
+    },
+  });
+  gate.on('connection', (socket, user) => socket.send(JSON.stringify({ type: 'welcome', user })));
+  return { gate: gate as AuthGate<unknown>, verified };
+}
 
 const echo = (data: unknown) => JSON.stringify({ type: 'framework-echo', data: String(data) });
 

@@ -1,5 +1,5 @@
 // The gate beside each Node framework's own WebSocket plugin (express-ws,
-// @fastify/websocket, @hono/node-ws), from npm, wired with routeUpgrades as
+// @fastify/websocket, @hono/node-ws, NestJS WsAdapter), from npm, wired with routeUpgrades as
 // docs/frameworks.md says: the framework's route still works, every carrier
 // reaches the gate with an awkward token intact, 4401/4403/foreign Origin are
 // answered by the gate (not swallowed by the plugin), the plugin never sees a
@@ -8,14 +8,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket, type ClientOptions } from 'ws';
 import { AuthSocket } from '../../src/index.ts';
-import { createAuthGate, Forbidden, type AuthGate } from '../../src/server/index.ts';
 import { attempt, ORIGIN } from '../support/server-gate.ts';
 import { until } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
-import { FRAMEWORKS, startApp, type FrameworkApp } from './frameworks-apps.ts';
+import { FRAMEWORKS, frameworkGate, startApp, TOKEN, type FrameworkApp } from './frameworks-apps.ts';
 
 // The test vectors of the token `a+b c%2F;é` for each carrier (the client's encodings).
-const TOKEN = 'a+b c%2F;é';
 const VECTORS = {
   subprotocol: { protocols: ['authsocket', 'base64url.bearer.YStiIGMlMkY7w6k'] },
   query: { query: '?access_token=a%2Bb+c%252F%3B%C3%A9' },
@@ -23,21 +21,6 @@ const VECTORS = {
   header: { headers: { Authorization: `Bearer ${TOKEN}` } },
   message: { send: [JSON.stringify({ type: 'auth', token: TOKEN })] },
 } as const;
-
-function makeGate() {
-  const verified: string[] = [];
-  const gate = createAuthGate<string>({
-    origins: [ORIGIN],
-    path: '/live',
-    verify: (token) => {
-      verified.push(token);
-      if (token === 'banned') throw new Forbidden('banned');
-      return token === TOKEN || token === 'good' ? 'alice' : null;
-    },
-  });
-  gate.on('connection', (socket, user) => socket.send(JSON.stringify({ type: 'welcome', user })));
-  return { gate: gate as AuthGate<unknown>, verified };
-}
 
 // The client in Node sends no Origin by itself; a browser would send the page's.
 class OriginWebSocket extends WebSocket {
@@ -49,9 +32,9 @@ class OriginWebSocket extends WebSocket {
 for (const name of FRAMEWORKS) {
   describe(`${name} beside the gate`, () => {
     let app: FrameworkApp;
-    let g: ReturnType<typeof makeGate>;
+    let g: ReturnType<typeof frameworkGate>;
     const url = (path: string) => `ws://127.0.0.1:${app.port}${path}`;
-    before(async () => { g = makeGate(); app = await startApp(name, g.gate); });
+    before(async () => { g = frameworkGate([ORIGIN]); app = await startApp(name, g.gate); });
     after(() => app.close());
 
     test("the framework's own WebSocket route still works", async () => {
@@ -116,7 +99,7 @@ for (const name of FRAMEWORKS) {
   });
 
   test(`${name}: the documented shutdown order closes the app with sockets open on both sides`, async () => {
-    const g = makeGate();
+    const g = frameworkGate([ORIGIN]);
     const app = await startApp(name, g.gate);
     const gateSocket = new WebSocket(`ws://127.0.0.1:${app.port}/live?access_token=good`, { origin: ORIGIN });
     const ownSocket = new WebSocket(`ws://127.0.0.1:${app.port}/echo`, { origin: ORIGIN });
