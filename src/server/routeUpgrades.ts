@@ -93,6 +93,7 @@ function pathOf(req: IncomingMessage): string {
 }
 
 function notFound(socket: Duplex): void {
+  socket.on('error', () => socket.destroy()); // Node leaves an upgraded socket without an error listener
   if (socket.writable) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   else socket.destroy();
 }

@@ -9,7 +9,8 @@ import type { Browser } from 'playwright-core';
 import { engine, launchBrowser } from '../support/browser.ts';
 import { entries, openClientPage, waitForEvents } from '../support/page.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { FRAMEWORKS, frameworkGate, startApp, TOKEN } from '../server/frameworks-apps.ts';
+import { FRAMEWORKS, frameworkGate, startApp } from '../server/frameworks-apps.ts';
+import { TOKEN } from '../server/frameworks-vectors.ts';
 
 let browser: Browser;
 let statics: StaticServer;

@@ -16,6 +16,7 @@ import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { createAuthGate, Forbidden, routeUpgrades, type AuthGate } from '../../src/server/index.ts';
+import { TOKEN } from './frameworks-vectors.ts';
 
 export interface FrameworkApp {
   name: string;
@@ -28,9 +29,6 @@ export interface FrameworkApp {
 
 export type FrameworkName = 'express-ws' | '@fastify/websocket' | '@hono/node-ws' | '@nestjs/platform-ws';
 export const FRAMEWORKS: readonly FrameworkName[] = ['express-ws', '@fastify/websocket', '@hono/node-ws', '@nestjs/platform-ws'];
-
-/** A token with every character a carrier could mangle. */
-export const TOKEN = 'a+b c%2F;é';
 
 /**
  * The gate on `/live` of every app: `TOKEN` (or `good`) is alice, `banned`

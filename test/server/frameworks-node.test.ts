@@ -6,28 +6,11 @@
 // gate upgrade, and the documented shutdown order ends without hanging.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WebSocket, type ClientOptions } from 'ws';
-import { AuthSocket } from '../../src/index.ts';
+import { WebSocket } from 'ws';
 import { attempt, ORIGIN } from '../support/server-gate.ts';
-import { until } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
-import { FRAMEWORKS, frameworkGate, startApp, TOKEN, type FrameworkApp } from './frameworks-apps.ts';
-
-// The test vectors of the token `a+b c%2F;é` for each carrier (the client's encodings).
-const VECTORS = {
-  subprotocol: { protocols: ['authsocket', 'base64url.bearer.YStiIGMlMkY7w6k'] },
-  query: { query: '?access_token=a%2Bb+c%252F%3B%C3%A9' },
-  cookie: { headers: { Cookie: 'ws_token=a+b%20c%252F%3B%C3%A9' } },
-  header: { headers: { Authorization: `Bearer ${TOKEN}` } },
-  message: { send: [JSON.stringify({ type: 'auth', token: TOKEN })] },
-} as const;
-
-// The client in Node sends no Origin by itself; a browser would send the page's.
-class OriginWebSocket extends WebSocket {
-  constructor(url: string, protocols?: string | string[], options: ClientOptions = {}) {
-    super(url, protocols, { ...options, origin: ORIGIN });
-  }
-}
+import { FRAMEWORKS, frameworkGate, startApp, type FrameworkApp } from './frameworks-apps.ts';
+import { assertAuthFailurePolicy, TOKEN, VECTORS, welcomeFor } from './frameworks-vectors.ts';
 
 for (const name of FRAMEWORKS) {
   describe(`${name} beside the gate`, () => {
@@ -46,8 +29,8 @@ for (const name of FRAMEWORKS) {
     for (const [via, vector] of Object.entries(VECTORS)) {
       test(`${via}: the gate admits the token a+b c%2F;é intact; the plugin never sees the upgrade`, async () => {
         const before = { sockets: app.frameworkSockets(), verified: g.verified.length };
-        const { query = '', ...options } = vector as { query?: string } & Record<string, never>;
-        const welcome = [...(via === 'message' ? [{ type: 'auth_ok' }] : []), { type: 'welcome', user: 'alice' }];
+        const { query = '', ...options } = vector;
+        const welcome = welcomeFor(via);
         const result = await attempt(url(`/live${query}`), { ...options, closeAfter: welcome.length });
         assert.deepEqual(result.messages, welcome);
         assert.deepEqual(g.verified.slice(before.verified), [TOKEN], 'verified once, with the exact token');
@@ -62,33 +45,7 @@ for (const name of FRAMEWORKS) {
       assert.equal(g.verified.length, before);
     });
 
-    test('the client: 4401 → a fresh credential and in; 4403 → stop with unauthorized', async () => {
-      let calls = 0;
-      const closes: number[] = [];
-      const fresh = new AuthSocket<any>(url('/live'), {
-        WebSocket: OriginWebSocket as never,
-        auth: { via: 'subprotocol', token: () => (++calls === 1 ? 'bad' : TOKEN) },
-        reconnect: { minDelay: 10, maxDelay: 20 },
-      });
-      const messages: any[] = [];
-      fresh.on('message', (m) => messages.push(m));
-      fresh.on('close', ({ code }) => closes.push(code));
-      try {
-        await until(() => messages.length > 0, 5_000, 'welcome after a fresh credential');
-        assert.deepEqual([closes[0], calls, messages[0]], [4401, 2, { type: 'welcome', user: 'alice' }]);
-      } finally {
-        fresh.close();
-      }
-
-      const banned = new AuthSocket(url('/live'), {
-        WebSocket: OriginWebSocket as never,
-        auth: { via: 'query', token: () => 'banned' },
-        reconnect: { minDelay: 10, maxDelay: 20 },
-      });
-      const unauthorized = within(new Promise<{ code: number }>((resolve) => banned.once('unauthorized', resolve)), 5_000, 'unauthorized');
-      assert.equal((await unauthorized).code, 4403);
-      assert.equal(banned.state, 'closed');
-    });
+    test('the client: 4401 → a fresh credential and in; 4403 → stop with unauthorized', () => assertAuthFailurePolicy(url('/live')));
 
     test('a path neither serves keeps the framework\'s own answer, and the gate is not asked', async () => {
       const before = g.verified.length;
