@@ -7,19 +7,22 @@ import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { routeUpgrades } from 'authsocket/server';
 import { gate } from './gate.ts';
 
-@WebSocketGateway({ path: '/chat' })
+// In a Nest app these are decorators (`@WebSocketGateway({ path: '/chat' })`,
+// `@SubscribeMessage('say')`, `@Module(…)`, with `experimentalDecorators`);
+// applied as calls here, so that the example type-checks without that setting.
 class ChatGateway {
-  @SubscribeMessage('say')
   say(_client: unknown, text: string) { return { event: 'said', data: text }; }
 }
+SubscribeMessage('say')(ChatGateway.prototype, 'say', Object.getOwnPropertyDescriptor(ChatGateway.prototype, 'say')!);
+WebSocketGateway({ path: '/chat' })(ChatGateway);
 
 // Runs inside app.close(), before Nest closes the HTTP server (which waits for the gate's sockets).
 class GateShutdown implements BeforeApplicationShutdown {
   beforeApplicationShutdown() { return gate.close(); }
 }
 
-@Module({ providers: [ChatGateway, GateShutdown] })
 class AppModule {}
+Module({ providers: [ChatGateway, GateShutdown] })(AppModule);
 
 const app = await NestFactory.create(AppModule);
 app.useWebSocketAdapter(new WsAdapter(app));

@@ -15,7 +15,7 @@ import { assertAuthFailurePolicy, TOKEN, VECTORS, welcomeFor } from '../server/f
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNTIMES = {
   bun: ['run', 'test/interop/frameworks-runtime-server.mjs'],
-  deno: ['run', '--allow-all', 'test/interop/frameworks-runtime-server.mjs'],
+  deno: ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', 'test/interop/frameworks-runtime-server.mjs'],
 };
 
 async function startRuntime(binary: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
