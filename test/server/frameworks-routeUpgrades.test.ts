@@ -117,4 +117,5 @@ test('Fastify: gate.close() in preClose lets fastify.close() finish; in onClose 
   assert.equal(outcome, 'still waiting', 'onClose runs after the server closed, which waits for the gate socket');
   late.ws.terminate();
   await within(closing, 5_000, 'fastify.close once the socket is gone');
+  await late.gate.close();
 });
