@@ -22,3 +22,4 @@ export type {
   Verify,
   VerifyContext,
 } from './types.ts';
+export { routeUpgrades, type UpgradeHandler, type UpgradeServer } from './routeUpgrades.ts';
