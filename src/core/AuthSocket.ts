@@ -40,7 +40,7 @@ import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './
 import type { SetupRunner } from './setup.ts';
 import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
 import { noSubprotocolError, unopenedHint } from './unopenedHint.ts';
-import { DEFAULT_APP_PROTOCOL } from '../carriers/subprotocol.ts';
+import { DEFAULT_APP_PROTOCOL } from '../wire.ts';
 
 /**
  * A WebSocket client that authenticates every connection with a fresh

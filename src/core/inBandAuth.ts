@@ -4,9 +4,10 @@ import type { AuthOptions, Frame } from '../types.ts';
 import { hasType } from './codec.ts';
 import { UNAUTHORIZED } from './closeCodes.ts';
 import type { Link } from './session.ts';
+import { AUTH_FRAME, type Verdict } from '../wire.ts';
 
 /** How a wait for the server's verdict on a credential ended. */
-export type Verdict = 'ack' | 'reject' | 'timeout' | 'ended';
+export type { Verdict };
 
 /**
  * One wait for the server's verdict on a connection's credential: an auth frame
@@ -113,8 +114,8 @@ function failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, timeout: number)
 export function createHandshake(auth: AuthOptions<any, any>, frame?: (token: string) => unknown): InBandAuth {
   const timeout = auth.timeout ?? 10_000;
   if (!(timeout > 0)) throw fail('INVALID_OPTIONS', 'auth.timeout: give ms > 0');
-  const isAck = auth.isAck ?? ((msg: unknown) => hasType(msg, 'auth_ok'));
-  const isReject = auth.isReject ?? ((msg: unknown) => hasType(msg, 'auth_error'));
+  const isAck = auth.isAck ?? ((msg: unknown) => hasType(msg, AUTH_FRAME.OK));
+  const isReject = auth.isReject ?? ((msg: unknown) => hasType(msg, AUTH_FRAME.ERROR));
   const handshake: InBandAuth = {
     ...(frame ? { frame } : {}),
     verdict: (msg) => (isAck(msg) ? 'ack' : isReject(msg) ? 'reject' : undefined),
