@@ -126,6 +126,37 @@ test('a token about to expire is refreshed on its own', async () => {
   assert.deepEqual(await reauthenticated, { via: 'reconnect' });
 });
 
+test('a make-before-break refresh closes the old connection itself (1000) before its credential expires', async () => {
+  // A 3 s token: the refresh starts 1.5 s before expiry (at 10% it would start
+  // 300 ms before, and the old connection, lingering 1 s after the switch,
+  // would still be open when the server closes it 4401 'credential expired').
+  const expiries: number[] = [];
+  const socket = create({
+    auth: {
+      via: 'subprotocol',
+      token: () => {
+        expiries.push(Date.now() + 3000);
+        return { token: freshToken(), expiresAt: expiries.at(-1)! };
+      },
+    },
+  });
+  const old = await FakeWebSocket.nth(0);
+  old.open();
+  old.receive({ type: 'hello' });
+  const fresh = await FakeWebSocket.nth(1, 3000);
+  const startedBefore = expiries[0]! - Date.now();
+  assert.ok(startedBefore >= 1000, `the refresh starts ${startedBefore} ms before expiry`);
+  const reauthenticated = nextEvent(socket, 'reauthenticated');
+  fresh.open();
+  fresh.receive({ type: 'hello' });
+  await within(reauthenticated, 'reauthenticated');
+  await eventually(() => old.closeCalls.length > 0, 'the old connection to close', 3000);
+  const closedBefore = expiries[0]! - Date.now();
+  assert.deepEqual(old.closeCalls.map((call) => call.code), [1000]);
+  assert.ok(closedBefore >= 500, `the old connection closed ${closedBefore} ms before its credential expired`);
+  socket.close();
+});
+
 test('close() after an open emits exactly one close event', async () => {
   const socket = create({ auth: { via: 'subprotocol', token: freshToken } });
   const closes: unknown[] = [];
