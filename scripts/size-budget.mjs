@@ -18,15 +18,18 @@
 // Budgets are a measured size rounded up to the next 250 B. With both runtime
 // dependencies as published (no build step edits their source any more):
 // 15,428 B (CDN) and 12,005 B (app), so 15,500 / 12,250 for now; the targets
-// are 12,000 / 8,000. Lower a budget as size work lands; raise one only for a
+// are 12,000 / 8,000. Raised for four client fixes (errors link to the full
+// docs URL; a make-before-break refresh finishes before the credential expires;
+// the "server down" hint when the token provider cannot reach its server; one
+// verdict per in-place re-authentication): 15,793 / 12,375 B, so 16,000 / 12,500. Lower a budget as size work lands; raise one only for a
 // reviewed feature or fix, saying so here.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 15_500; // bytes, CDN build, min+gzip -9 (see the history above)
-export const APP_BUDGET = 12_250; // bytes, one-carrier app, min+gzip -9
+export const BUDGET = 16_000; // bytes, CDN build, min+gzip -9 (see the history above)
+export const APP_BUDGET = 12_500; // bytes, one-carrier app, min+gzip -9
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
 export const APP = fileURLToPath(new URL('../bench/fixtures/one-carrier-app.js', import.meta.url));

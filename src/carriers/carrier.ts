@@ -30,8 +30,8 @@ export interface InBandAuth {
    * The wait itself (src/core/inBandAuth.ts), carried by the handshake so that
    * only apps with an in-band handshake (the message carrier, `auth.ack`) bundle it.
    */
-  awaitVerdict(link: Link, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void): void;
-  failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>): AuthSocketError;
+  awaitVerdict(link: Link, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void, live?: boolean): void;
+  failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, waited?: boolean): AuthSocketError;
   verdictError(verdict: Exclude<Verdict, 'ack'>, next: string): AuthSocketError;
 }
 

@@ -34,8 +34,13 @@ export async function fetchCredential(
           Promise.resolve().then(source).then(resolve, reject);
         });
   } catch (cause) {
+    // A provider that hangs fails with a TimeoutError cause, as `fetch` does with `AbortSignal.timeout()`.
     const late = cause === TIMED_OUT;
-    throw fail('TOKEN_PROVIDER_FAILED', late ? `auth.token gave no answer within ${timeout} ms; retrying` : 'auth.token failed (see cause); retrying', late ? undefined : cause);
+    throw fail(
+      'TOKEN_PROVIDER_FAILED',
+      late ? `auth.token gave no answer within ${timeout} ms; retrying` : 'auth.token failed (see cause); retrying',
+      late ? new DOMException(`no answer within ${timeout} ms`, 'TimeoutError') : cause,
+    );
   } finally {
     clearTimeout(timer);
   }

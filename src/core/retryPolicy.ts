@@ -74,6 +74,16 @@ export class RetryPolicy {
     };
   }
 
+  /**
+   * An attempt that failed before its socket: the token provider could not
+   * reach its server. It counts toward the never-opened hint like a dead
+   * WebSocket endpoint; `true` when the hint is due now.
+   */
+  unreachable(): boolean {
+    this.unopened += 1;
+    return this.unopened === this.#rules.reconnect.hintAfter;
+  }
+
   canRetry(): boolean {
     return this.#rules.reconnect.enabled && this.retries < this.#rules.reconnect.maxRetries;
   }
