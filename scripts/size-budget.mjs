@@ -45,7 +45,7 @@ export function gzippedSize(file = FILE) {
  * An app entry bundled as an app's bundler would (see the header); `authsocket`
  * resolves to this package's built ESM entry. `esbuildOptions` are merged in
  * (the bench passes plugins that stub a feature out).
- * @returns {Promise<{ code: Uint8Array, minified: number, gzipped: number, inputs: string[] }>}
+ * @returns {Promise<{ code: Uint8Array, minified: number, gzipped: number, inputs: string[], metafile: import('esbuild').Metafile }>}
  */
 export async function bundleApp(entry = APP, esbuildOptions = {}) {
   const { build } = await import('esbuild');
@@ -65,7 +65,7 @@ export async function bundleApp(entry = APP, esbuildOptions = {}) {
     ...esbuildOptions,
   });
   const code = result.outputFiles[0].contents;
-  return { code, minified: code.length, gzipped: gzip(code), inputs: Object.keys(result.metafile.inputs) };
+  return { code, minified: code.length, gzipped: gzip(code), inputs: Object.keys(result.metafile.inputs), metafile: result.metafile };
 }
 
 /** min+gzip (level 9) size of the one-carrier app in bytes. */

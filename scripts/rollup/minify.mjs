@@ -27,7 +27,7 @@ export const INTERNAL_PROPERTIES = [
   'rejected', 'rejectTimer', 'cancelSetup', 'authenticated', 'setUp', 'authError', 'verdictWait', 'retireTimer',
   'attempted', 'fetchedAt',
   // the retry policy (src/core/retryPolicy.ts)
-  'authFailures', 'unopened', 'retries', 'hintDue', 'refused', 'canRetry',
+  'authFailures', 'unopened', 'retries', 'hintDue', 'refused', 'canRetry', 'stayedUp', 'unreachable',
   // the make-before-break host (src/core/makeBeforeBreak.ts) and transport handlers (src/core/transport.ts)
   'createLink', 'planAttempt', 'authenticateInBand', 'runSetup', 'promote', 'settleCarrier', 'judgeClose',
   'handshakeTimeout', 'emitError', 'nextAttempt',
@@ -37,7 +37,7 @@ export const INTERNAL_PROPERTIES = [
   // the optional features (src/core/features.ts)
   'features', 'featureOption', 'startHeartbeat', 'isHeartbeatPong',
   // the in-band handshake (src/core/inBandAuth.ts)
-  'awaitVerdict', 'failAuth', 'verdictError',
+  'awaitVerdict', 'failAuth', 'verdictError', 'holding',
 ];
 
 const internal = new RegExp(`^(?:${INTERNAL_PROPERTIES.join('|')})$`);

@@ -34,9 +34,9 @@ import { StateMachine } from './stateMachine.ts';
 import type { TabGroup } from '../tabs/sharedSession.ts';
 import { LITE_PLUGINS, type Plugins } from './plugins.ts';
 import { type Ending, Transport } from './transport.ts';
-import type { Verdict, VerdictWait } from './inBandAuth.ts';
+import type { Verdict } from '../wire.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
-import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
+import { CONFIRM_AFTER, type CandidateHandle, type Link, type PendingVerdict, type Session } from './session.ts';
 import type { SetupRunner } from './setup.ts';
 import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
 import { isNetworkFailure, noSubprotocolError, unopenedHint } from './unopenedHint.ts';
@@ -452,7 +452,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #onOpen(session: Session, link: Link): void {
     this.#carrier?.settle?.();
-    session.policy.unopened = 0;
+    session.policy.opened();
     this.#measureUptime(session, link);
     if (!this.#handshake) {
       link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
@@ -504,7 +504,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (link.confirmed) return; // the common case: every message of a confirmed connection
     clearTimeout(link.confirmTimer);
     link.confirmed = true;
-    session.policy.authFailures = 0;
+    session.policy.confirmed();
     this.#pendingQueue.confirm();
   }
 
@@ -512,7 +512,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #measureUptime(session: Session, link: Link): void {
     clearTimeout(link.uptimeTimer);
     link.uptimeTimer = setTimeout(() => {
-      session.policy.retries = 0;
+      session.policy.stayedUp();
     }, this.#reconnect.minUptime);
   }
 
@@ -668,7 +668,7 @@ export class AuthSocket<In = unknown, Out = In> {
       throw fail('CONNECTION_FAILED', 'connection changed during re-authentication');
     }
     await new Promise<void>((resolve, reject) => {
-      let wait: VerdictWait | undefined;
+      let wait: PendingVerdict | undefined;
       this.#authenticateInBand(link, (verdict) => {
         // The server closed after its reject: the close's own handling reports it.
         if (verdict === 'ended' && wait?.rejected) return reject(this.#handshake!.verdictError('reject', 'reconnecting'));

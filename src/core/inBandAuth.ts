@@ -3,7 +3,7 @@ import type { InBandAuth } from '../carriers/carrier.ts';
 import type { AuthOptions, Frame } from '../types.ts';
 import { hasType } from './codec.ts';
 import { UNAUTHORIZED } from './closeCodes.ts';
-import type { Link } from './session.ts';
+import type { Link, PendingVerdict } from './session.ts';
 import { AUTH_FRAME, type Verdict } from '../wire.ts';
 
 /** How a wait for the server's verdict on a credential ended. */
@@ -22,7 +22,7 @@ export type { Verdict };
  * meantime is the server's answer and the reject before it was no verdict.
  * Until then nothing is written (`holding`).
  */
-export class VerdictWait {
+export class VerdictWait implements PendingVerdict {
   readonly #handshake: Pick<InBandAuth, 'frame' | 'verdict' | 'timeout'>;
   readonly #onVerdict: (verdict: Verdict) => void;
   readonly #settledByClose: boolean;

@@ -1,10 +1,10 @@
 import type { AttemptPlan } from '../carriers/carrier.ts';
 import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import { retireDelay } from './credential.ts';
-import type { Verdict } from './inBandAuth.ts';
+import type { Verdict } from '../wire.ts';
 import { noSubprotocolError } from './unopenedHint.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
-import type { Ending } from './transport.ts';
+import type { Ending } from '../wire.ts';
 
 /**
  * A connection replaced by a re-authenticated one stays open this long, so that
