@@ -30,8 +30,8 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   if (attributes.sameSite === 'None' && !attributes.secure) {
     throw fail('INVALID_OPTIONS', "cookie.sameSite 'None' needs cookie.secure");
   }
-  // Every engine the same (SPEC "Engines"): WebKit drops Secure cookies even on
-  // http://localhost, where Chromium and Firefox keep them.
+  // Every engine the same: WebKit drops Secure cookies even on http://localhost
+  // (measured: WebKitGTK 2.50), where Chromium and Firefox keep them.
   if (attributes.secure && !https) {
     throw fail('INVALID_OPTIONS', 'cookie.secure on a plain http page: serve it over https or drop secure');
   }

@@ -43,7 +43,7 @@ test("'reconnect' refresh: a second connection with a fresh token, switched to, 
 });
 
 test("'reconnect' refresh: a new connection the server accepts then closes with 4401 does not replace the old one", async () => {
-  // Servers accept the upgrade and close 4401 right after (SPEC: "the socket opened"
+  // Servers accept the upgrade and close 4401 right after ("the socket opened"
   // proves nothing), so the switch must wait until the new credential is confirmed.
   const socket = create({ auth: { via: 'subprotocol', token: freshToken } });
   const old = await FakeWebSocket.nth(0);
