@@ -6,32 +6,22 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
-import { inlinedLicenses, licenseBanner, licenses } from './scripts/rollup/licenses.mjs';
+import { licenseBanner, licenses } from './scripts/rollup/licenses.mjs';
 import { terserOptions } from './scripts/rollup/minify.mjs';
-import { mangleInternals } from './scripts/rollup/mangleInternals.mjs';
-import { jsCookieSource } from './scripts/rollup/jsCookieSource.mjs';
-import { rwsSource } from './scripts/rollup/rwsSource.mjs';
 
 const root = new URL('.', import.meta.url).pathname;
 
 const transpile = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' });
-// In ESM/CJS, js-cookie (and ws, server side) stay imports that an app's bundler
-// resolves and dedupes. reconnecting-websocket does not: it ships compiled from
-// its TS source in a chunk of its own (scripts/rollup/rwsSource.mjs), ES2022
-// with its private members renamed, which is ~900 B min+gzip less in an app than
-// its ES5 dist file with tslib (an app that imports it too gets a second copy).
-// The cookie carrier in a chunk of its own: js-cookie runs code at import (a
+// ESM/CJS import the runtime dependencies (and ws, server side) by name, as
+// published: an app's bundler resolves and dedupes them.
+// The cookie carrier goes in a chunk of its own: js-cookie runs code at import (a
 // bundler cannot drop it), so only an app that imports the carrier imports js-cookie.
-// Internal property names are short in every chunk (scripts/rollup/mangleInternals.mjs).
 // The rest of the client goes to the core chunk, shared by both entries, except
 // what only the main entry uses (carriers by name, tabs): that stays in index.js.
 const manualChunks = (id) =>
-  /\/node_modules\/reconnecting-websocket\//.test(id) ? 'reconnecting-websocket'
-    : /\/src\/carriers\/cookie(Lock)?\.ts$/.test(id) ? 'cookie'
+  /\/src\/carriers\/cookie(Lock)?\.ts$/.test(id) ? 'cookie'
     : /\/src\/(?!index\.ts$|lite\.ts$|full\.ts$|carriers\/index\.ts$|tabs\/|server\/)/.test(id) ? 'core' : undefined;
 const external = (id) => /^(reconnecting-websocket|js-cookie|ws)$/.test(id) || id.startsWith('node:');
-// The browser client's ESM/CJS builds inline reconnecting-websocket: not external.
-const clientExternal = (id) => id !== 'reconnecting-websocket' && external(id);
 
 // Chunk names carry a content hash: without this, dist/chunks keeps every old
 // chunk (and `npm pack` from a work tree would ship them).
@@ -45,19 +35,19 @@ export default [
     // The main entry and `authsocket/lite` share the core through one chunk, so
     // an app importing both still has one AuthSocketError class.
     input: { index: 'src/index.ts', lite: 'src/lite.ts' },
-    external: clientExternal,
-    plugins: [cleanChunks(), rwsSource({ mangleProps: true }), transpile(), inlinedLicenses({ fileName: 'THIRD-PARTY-LICENSES' })],
+    external,
+    plugins: [cleanChunks(), transpile()],
     output: [
-      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks, hoistTransitiveImports: false, plugins: [mangleInternals()] },
-      { dir: 'dist', format: 'cjs', exports: 'named', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks, hoistTransitiveImports: false, plugins: [mangleInternals()] },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks, hoistTransitiveImports: false },
+      { dir: 'dist', format: 'cjs', exports: 'named', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks, hoistTransitiveImports: false },
     ],
   },
   {
     // The global `AuthSocket` is the class itself, so this entry default-exports it.
     input: 'src/global.ts',
     // Licence texts go to dist/authsocket.min.js.LICENSE.txt; the file keeps a one-line banner.
-    // js-cookie is inlined here only, without the API the cookie carrier never calls (scripts/rollup/jsCookieSource.mjs).
-    plugins: [rwsSource(), jsCookieSource(), nodeResolve({ browser: true }), transpile(), licenses({ root })],
+    // Both runtime dependencies are inlined here, as published.
+    plugins: [nodeResolve({ browser: true }), transpile(), licenses({ root })],
     output: {
       file: 'dist/authsocket.min.js',
       format: 'iife',

@@ -1,5 +1,5 @@
 // Types of scripts/size-budget.mjs for the TypeScript callers (the unit test, bench/sizes.ts).
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 
 export const BUDGET: number;
 export const APP_BUDGET: number;
@@ -13,5 +13,7 @@ export function bundleApp(entry?: string, esbuildOptions?: BuildOptions): Promis
   gzipped: number;
   /** The bundle's inputs as esbuild's metafile names them (relative to the project root). */
   inputs: string[];
+  /** esbuild's metafile: each input's bytes in the output (bench/modules.ts). */
+  metafile: Metafile;
 }>;
 export function appGzippedSize(entry?: string): Promise<number>;

@@ -1,5 +1,5 @@
 // The AuthSocket of the main entry and the CDN build: the core with every
-// carrier by its SPEC name (`auth.via: 'subprotocol'`, …), tab sharing, and
+// carrier by its name (`auth.via: 'subprotocol'`, …), tab sharing, and
 // every optional feature taking plain option values.
 import { createCarrier } from './carriers/index.ts';
 import { AuthSocket as Core } from './core/AuthSocket.ts';

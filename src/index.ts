@@ -3,6 +3,11 @@
  * @packageDocumentation
  */
 import { AuthSocket } from './full.ts';
+// The main entry uses both runtime dependencies (every carrier by name, the
+// cookie one included): this entry file names them itself, so a reader of
+// dist/index.js sees what it depends on.
+import 'reconnecting-websocket';
+import 'js-cookie';
 
 export { AuthSocket };
 export { AuthSocketError, type AuthSocketErrorCode } from './errors/AuthSocketError.ts';

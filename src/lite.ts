@@ -120,10 +120,16 @@ export interface AckPlugin {
  */
 export const ack = createHandshake as unknown as AckPlugin;
 
+/**
+ * What the type checker shows when `auth.via` is a carrier's name in the lite
+ * entry: the fix. (A value of this type is refused at runtime like any string.)
+ */
+export type ImportTheCarrier = "authsocket/lite takes the carrier as a value: import { subprotocol } (or query, cookie, message, header, basic) from 'authsocket/lite' and pass via: subprotocol";
+
 /** `auth` for the lite entry: `via` is a carrier value; `refresh: 'in-place'` type-checks only with `message`. */
 export type LiteAuthOptions<In = unknown, Out = In> =
-  | (Omit<MessageAuthOptions<In, Out>, 'via' | 'ack'> & { via: CarrierPlugin<'message'>; ack?: AckPlugin })
-  | (Omit<UpgradeAuthOptions<In, Out>, 'via' | 'ack'> & { via: CarrierPlugin<Exclude<CarrierName, 'message'>>; ack?: AckPlugin });
+  | (Omit<MessageAuthOptions<In, Out>, 'via' | 'ack'> & { via: CarrierPlugin<'message'> | ImportTheCarrier; ack?: AckPlugin })
+  | (Omit<UpgradeAuthOptions<In, Out>, 'via' | 'ack'> & { via: CarrierPlugin<Exclude<CarrierName, 'message'>> | ImportTheCarrier; ack?: AckPlugin });
 
 /** The main entry's options, with `auth.via` a carrier value, the optional features wrapped, and no `shared`. */
 export interface LiteAuthSocketOptions<In = unknown, Out = In>

@@ -47,46 +47,6 @@ export function licenses({ root }) {
   };
 }
 
-/**
- * Rollup plugin for the ESM/CJS builds, whose chunks import nothing from npm
- * but may inline a package (reconnecting-websocket): every such chunk starts
- * with a one-line `/*! … *\/` notice (package, version, licence, copyright;
- * bundlers keep `/*!` comments as legal comments), and `fileName` (relative to
- * the output dir) holds the full licence text of every inlined package.
- * @param {{ fileName: string }} options
- */
-export function inlinedLicenses({ fileName }) {
-  const packagesOf = (ids) => [...new Set(ids.map(packageDir).filter(Boolean))].sort();
-  const describe = (dir) => {
-    const pkg = readJson(join(dir, 'package.json'));
-    const text = licenseText(dir);
-    return { pkg, text, copyright: text?.match(/^Copyright .*$/m)?.[0] };
-  };
-  return {
-    name: 'authsocket-inlined-licenses',
-    banner(chunk) {
-      return packagesOf(chunk.moduleIds).map((dir) => {
-        const { pkg, copyright } = describe(dir);
-        return `/*! ${pkg.name} v${pkg.version} | ${pkg.license}${copyright ? ` | ${copyright}` : ''} | licence: ${fileName} */`;
-      }).join('\n');
-    },
-    generateBundle(output, bundle) {
-      const dirs = packagesOf(Object.values(bundle).flatMap((chunk) => (chunk.type === 'chunk' ? Object.keys(chunk.modules) : [])));
-      if (!dirs.length) return;
-      const sections = dirs.map((dir) => {
-        const { pkg, text } = describe(dir);
-        if (!text) this.error(`${pkg.name} is inlined into ${output.dir} but ships no LICENSE file: add its notice by hand`);
-        return `${pkg.name} ${pkg.version} (${pkg.license})${pkg.homepage ? ` ${pkg.homepage}` : ''}\n\n${text}`;
-      });
-      this.emitFile({
-        type: 'asset',
-        fileName,
-        source: `Licences of the third-party code that the files of this directory inline (the packages below).\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`,
-      });
-    },
-  };
-}
-
 /** `/*! … *\/` banner pointing at the licence file; terser keeps only this comment. */
 export function licenseBanner(root, file) {
   const own = readJson(join(root, 'package.json'));

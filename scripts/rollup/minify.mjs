@@ -8,16 +8,12 @@
 //   `const` function expression, not an object member. `unsafe_arrows` is NOT
 //   safe for the same reason (it would turn that factory into an arrow).
 // - pure_getters: no getter in src/ or the deps is read for a side effect.
-// - mangle.properties: reconnecting-websocket's private members are plain
-//   `_camelCase` properties (TS `private`); nothing reads one by string name
-//   (checked in src/, reconnecting-websocket and js-cookie). `/^_[a-z]/i`
-//   leaves `__proto__` (js-cookie's `"__proto__" !== key` guard, and any
-//   object literal `{ __proto__: … }`) alone.
-// - mangle.properties, also: the client's internal objects (Session, Link,
+// - mangle.properties: the client's internal objects (Session, Link,
 //   the retry policy, the make-before-break host, transport handlers) are
 //   plain objects whose property names would otherwise ship in full. The
 //   names in INTERNAL_PROPERTIES appear nowhere in the public API (src/types.ts),
-//   in tab frames or in the dependencies, and no code reads them by string;
+//   in tab frames or in the dependencies, and no code reads them by string
+//   (the dependencies' own property names are left as published);
 //   test/unit/minify-internals.test.ts keeps it that way.
 // - comments: only the one-line licence banner stays; the licence texts are
 //   in authsocket.min.js.LICENSE.txt (scripts/rollup/licenses.mjs).
@@ -31,7 +27,7 @@ export const INTERNAL_PROPERTIES = [
   'rejected', 'rejectTimer', 'cancelSetup', 'authenticated', 'setUp', 'authError', 'verdictWait', 'retireTimer',
   'attempted', 'fetchedAt',
   // the retry policy (src/core/retryPolicy.ts)
-  'authFailures', 'unopened', 'retries', 'hintDue', 'refused', 'canRetry',
+  'authFailures', 'unopened', 'retries', 'hintDue', 'refused', 'canRetry', 'stayedUp', 'unreachable',
   // the make-before-break host (src/core/makeBeforeBreak.ts) and transport handlers (src/core/transport.ts)
   'createLink', 'planAttempt', 'authenticateInBand', 'runSetup', 'promote', 'settleCarrier', 'judgeClose',
   'handshakeTimeout', 'emitError', 'nextAttempt',
@@ -41,10 +37,10 @@ export const INTERNAL_PROPERTIES = [
   // the optional features (src/core/features.ts)
   'features', 'featureOption', 'startHeartbeat', 'isHeartbeatPong',
   // the in-band handshake (src/core/inBandAuth.ts)
-  'awaitVerdict', 'failAuth', 'verdictError',
+  'awaitVerdict', 'failAuth', 'verdictError', 'holding',
 ];
 
-const internal = new RegExp(`^(?:_[a-zA-Z]|(?:${INTERNAL_PROPERTIES.join('|')})$)`);
+const internal = new RegExp(`^(?:${INTERNAL_PROPERTIES.join('|')})$`);
 
 export const terserOptions = {
   ecma: 2022,

@@ -1,14 +1,9 @@
-import type { Verdict } from '../core/inBandAuth.ts';
+import type { AttemptPlan, Verdict } from '../wire.ts';
 import type { Link } from '../core/session.ts';
 import type { AuthSocketError } from '../errors/AuthSocketError.ts';
 import type { AuthOptions, CarrierName, Frame, WebSocketConstructorLike } from '../types.ts';
 
-/** What one connection attempt opens: the URL, subprotocols and (Node only) headers. */
-export interface AttemptPlan {
-  url: string;
-  protocols: string[];
-  headers?: Record<string, string>;
-}
+export type { AttemptPlan };
 
 /** The attempt's plan: the target as is, or a copy of its URL changed by `edit` (query, basic). */
 export function planFor({ url, protocols }: AttemptTarget, edit?: (copy: URL) => void): AttemptPlan {
@@ -35,8 +30,8 @@ export interface InBandAuth {
    * The wait itself (src/core/inBandAuth.ts), carried by the handshake so that
    * only apps with an in-band handshake (the message carrier, `auth.ack`) bundle it.
    */
-  awaitVerdict(link: Link, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void): void;
-  failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>): AuthSocketError;
+  awaitVerdict(link: Link, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void, live?: boolean): void;
+  failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, waited?: boolean): AuthSocketError;
   verdictError(verdict: Exclude<Verdict, 'ack'>, next: string): AuthSocketError;
 }
 

@@ -3,6 +3,7 @@ import { fail } from '../errors/AuthSocketError.ts';
 import { isWithinDomain } from '../utils/url.ts';
 import { type Carrier, type CarrierContext, planFor } from './carrier.ts';
 import { cookieLock } from './cookieLock.ts';
+import { DEFAULT_COOKIE } from '../wire.ts';
 
 /** Browsers keep a cookie of at most this many bytes (name and value); Chromium silently drops a larger one. */
 export const COOKIE_LIMIT = 4096;
@@ -16,7 +17,7 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
     throw fail('UNSUPPORTED_CARRIER', "auth.via 'cookie' needs a browser page; in Node use 'header' or 'query'");
   }
   const options = auth.cookie ?? {};
-  const name = options.name ?? 'ws_token';
+  const name = options.name ?? DEFAULT_COOKIE;
   const pageHost = location.hostname;
   const https = location.protocol === 'https:';
   const attributes = {
@@ -29,8 +30,8 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   if (attributes.sameSite === 'None' && !attributes.secure) {
     throw fail('INVALID_OPTIONS', "cookie.sameSite 'None' needs cookie.secure");
   }
-  // Every engine the same (SPEC "Engines"): WebKit drops Secure cookies even on
-  // http://localhost, where Chromium and Firefox keep them.
+  // Every engine the same: WebKit drops Secure cookies even on http://localhost
+  // (measured: WebKitGTK 2.50), where Chromium and Firefox keep them.
   if (attributes.secure && !https) {
     throw fail('INVALID_OPTIONS', 'cookie.secure on a plain http page: serve it over https or drop secure');
   }

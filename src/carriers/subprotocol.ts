@@ -2,14 +2,12 @@ import { fail } from '../errors/AuthSocketError.ts';
 import { encodeBase64Url } from '../utils/base64url.ts';
 import { HTTP_TOKEN_HINT, isHttpTokenText } from '../utils/httpToken.ts';
 import type { Carrier, CarrierContext } from './carrier.ts';
-
-/** Offered when the user names no app protocol, so the server never has to select (echo) the token entry. */
-export const DEFAULT_APP_PROTOCOL = 'authsocket';
+import { DEFAULT_APP_PROTOCOL, DEFAULT_PREFIX } from '../wire.ts';
 
 
 /** Credential as the last offered subprotocol: `prefix + base64url(token)`. */
 export function createSubprotocolCarrier({ auth }: CarrierContext): Carrier {
-  const prefix = auth.prefix ?? 'base64url.bearer.';
+  const prefix = auth.prefix ?? DEFAULT_PREFIX;
   // Subprotocol entries are HTTP tokens; base64url keeps any credential within them.
   if (!isHttpTokenText(prefix)) {
     throw fail('INVALID_OPTIONS', `auth.prefix: use ${HTTP_TOKEN_HINT}`);

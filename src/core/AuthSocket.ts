@@ -34,13 +34,13 @@ import { StateMachine } from './stateMachine.ts';
 import type { TabGroup } from '../tabs/sharedSession.ts';
 import { LITE_PLUGINS, type Plugins } from './plugins.ts';
 import { type Ending, Transport } from './transport.ts';
-import type { Verdict } from './inBandAuth.ts';
+import type { Verdict } from '../wire.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
-import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
+import { CONFIRM_AFTER, type CandidateHandle, type Link, type PendingVerdict, type Session } from './session.ts';
 import type { SetupRunner } from './setup.ts';
 import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
-import { noSubprotocolError, unopenedHint } from './unopenedHint.ts';
-import { DEFAULT_APP_PROTOCOL } from '../carriers/subprotocol.ts';
+import { isNetworkFailure, noSubprotocolError, unopenedHint } from './unopenedHint.ts';
+import { DEFAULT_APP_PROTOCOL } from '../wire.ts';
 
 /**
  * A WebSocket client that authenticates every connection with a fresh
@@ -201,7 +201,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #write(frame: Frame): boolean {
     const link = this.#session?.primary;
-    if (this.state !== 'open' || this.#pendingQueue.size > 0 || link?.rejected || !link?.transport.send(frame)) return false;
+    if (this.state !== 'open' || this.#pendingQueue.size > 0 || link?.rejected || link?.verdictWait?.holding || !link?.transport.send(frame)) return false;
     if (!link.confirmed) this.#pendingQueue.sentUnconfirmed(frame);
     return true;
   }
@@ -418,6 +418,8 @@ export class AuthSocket<In = unknown, Out = In> {
       } catch (error) {
         if (signal.aborted) return undefined;
         this.#emitError(error);
+        // The provider's server is down too: the app gets the same hint as for a dead WebSocket endpoint.
+        if (!signal.aborted && isNetworkFailure(error) && session.policy.unreachable()) this.#emitHint(session, true);
         if (signal.aborted || !this.#scheduleRetry(session, false)) return undefined;
       }
     }
@@ -450,7 +452,7 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #onOpen(session: Session, link: Link): void {
     this.#carrier?.settle?.();
-    session.policy.unopened = 0;
+    session.policy.opened();
     this.#measureUptime(session, link);
     if (!this.#handshake) {
       link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
@@ -502,7 +504,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (link.confirmed) return; // the common case: every message of a confirmed connection
     clearTimeout(link.confirmTimer);
     link.confirmed = true;
-    session.policy.authFailures = 0;
+    session.policy.confirmed();
     this.#pendingQueue.confirm();
   }
 
@@ -510,7 +512,7 @@ export class AuthSocket<In = unknown, Out = In> {
   #measureUptime(session: Session, link: Link): void {
     clearTimeout(link.uptimeTimer);
     link.uptimeTimer = setTimeout(() => {
-      session.policy.retries = 0;
+      session.policy.stayedUp();
     }, this.#reconnect.minUptime);
   }
 
@@ -559,13 +561,14 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#scheduleRetry(session, decision.verdict === 'retry-now');
   }
 
-  #emitHint(session: Session): void {
+  #emitHint(session: Session, providerUnreachable = false): void {
     const carrier = this.#carrier?.name;
     this.#emitError(fail('CONNECTION_FAILED', unopenedHint({
       attempts: session.policy.unopened,
       credentialOnUpgrade: carrier !== undefined && carrier !== 'message',
       offered: this.#offered(),
       longest: session.longestLine,
+      providerUnreachable,
     })));
   }
 
@@ -646,8 +649,8 @@ export class AuthSocket<In = unknown, Out = In> {
   // ── in-band auth and re-authentication ──────────────────────────────────
 
   /** Waits for the server's verdict on `link`'s credential (sending the auth frame, if any); `false` without a handshake. */
-  #authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void, credential = link.credential!): boolean {
-    this.#handshake?.awaitVerdict(link, credential.token, (msg) => this.#toFrame(msg), onVerdict);
+  #authenticateInBand(link: Link, onVerdict: (verdict: Verdict) => void, credential = link.credential!, live = false): boolean {
+    this.#handshake?.awaitVerdict(link, credential.token, (msg) => this.#toFrame(msg), onVerdict, live);
     return Boolean(this.#handshake);
   }
 
@@ -665,13 +668,19 @@ export class AuthSocket<In = unknown, Out = In> {
       throw fail('CONNECTION_FAILED', 'connection changed during re-authentication');
     }
     await new Promise<void>((resolve, reject) => {
+      let wait: PendingVerdict | undefined;
       this.#authenticateInBand(link, (verdict) => {
-        if (verdict !== 'ack') return reject(this.#handshake!.failAuth(link, verdict));
+        // The server closed after its reject: the close's own handling reports it.
+        if (verdict === 'ended' && wait?.rejected) return reject(this.#handshake!.verdictError('reject', 'reconnecting'));
+        if (verdict !== 'ack') return reject(this.#handshake!.failAuth(link, verdict, true));
         link.credential = credential;
+        // What was sent while a reject awaited its close (that turned out no verdict) goes out now.
+        this.#pendingQueue.flush((frame) => link.transport.send(frame));
         this.#scheduleRefresh(session, credential);
         this.#events.emit('reauthenticated', { via: 'in-place' });
         resolve();
-      }, credential);
+      }, credential, true);
+      wait = link.verdictWait;
     });
   }
 

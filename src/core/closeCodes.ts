@@ -1,5 +1,6 @@
 import { invalid } from '../errors/AuthSocketError.ts';
 import type { CloseCodeAction } from '../types.ts';
+import { CLOSE_CODE } from '../wire.ts';
 
 /**
  * What a connection's close code means to the client. The policy in one place:
@@ -17,13 +18,13 @@ import type { CloseCodeAction } from '../types.ts';
 export type CloseVerdict = 'auth-failure' | 'forbidden' | 'retry-now' | 'transient' | 'fatal';
 
 /** Closed by the server: the credential was refused (also used by the client for a reject or ack timeout). */
-export const UNAUTHORIZED = 4401;
+export const UNAUTHORIZED = CLOSE_CODE.UNAUTHORIZED;
 /** Closed by the server: forbidden. */
-export const FORBIDDEN = 4403;
+export const FORBIDDEN = CLOSE_CODE.FORBIDDEN;
 /** Closed by this client to retry at once: heartbeat timeout or `reconnect()`. */
 export const RETRY_NOW = 4000;
 /** Policy violation: servers use it for a refused first message. */
-const POLICY_VIOLATION = 1008;
+const POLICY_VIOLATION = CLOSE_CODE.POLICY_VIOLATION;
 
 /** The user's `closeCodes`, checked: which verdict each listed server code gets. */
 export type CloseCodeOverrides = ReadonlyMap<number, CloseVerdict>;

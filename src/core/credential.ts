@@ -34,8 +34,13 @@ export async function fetchCredential(
           Promise.resolve().then(source).then(resolve, reject);
         });
   } catch (cause) {
+    // A provider that hangs fails with a TimeoutError cause, as `fetch` does with `AbortSignal.timeout()`.
     const late = cause === TIMED_OUT;
-    throw fail('TOKEN_PROVIDER_FAILED', late ? `auth.token gave no answer within ${timeout} ms; retrying` : 'auth.token failed (see cause); retrying', late ? undefined : cause);
+    throw fail(
+      'TOKEN_PROVIDER_FAILED',
+      late ? `auth.token gave no answer within ${timeout} ms; retrying` : 'auth.token failed (see cause); retrying',
+      late ? new DOMException(`no answer within ${timeout} ms`, 'TimeoutError') : cause,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -47,13 +52,43 @@ export async function fetchCredential(
   return { token, expiresAt: expiresAt ?? jwtExpiry(token), fetchedAt: Date.now() };
 }
 
-/** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter. */
+/** Refresh this long before expiry, or 10% of the token's lifetime when that is shorter… */
 const REFRESH_LEAD = 60_000;
 
-/** ms from now until the credential should be renewed; `undefined` when it has no (future) expiry. */
+/**
+ * …but never less than the room a make-before-break refresh needs to finish
+ * before the old credential expires (or half the lifetime, for tokens shorter
+ * than 10 s): connecting the new socket, its confirmation (up to 2 s without
+ * an ack: the first message or 2 s open), `setup`, the switch, and closing the
+ * old socket before the server's expiry closes it 4401. 5 s is that 2 s plus
+ * 3 s for latency. Tokens of 50 s or more are unaffected (10% is already more).
+ */
+const SWITCH_ROOM = 5_000;
+
+/**
+ * ms from now until the credential should be renewed; `undefined` when it has
+ * no (future) expiry. For a 10 s token: 5 s before expiry; for 5 minutes: 30 s;
+ * for an hour: 60 s.
+ */
 export function refreshDelay(credential: FetchedCredential | undefined): number | undefined {
   if (!credential?.expiresAt || credential.expiresAt <= Date.now()) return undefined;
   const lifetime = credential.expiresAt - credential.fetchedAt;
-  const refreshAt = credential.expiresAt - Math.min(REFRESH_LEAD, lifetime / 10);
-  return Math.max(0, refreshAt - Date.now());
+  const lead = Math.min(REFRESH_LEAD, Math.max(lifetime / 10, Math.min(lifetime / 2, SWITCH_ROOM)));
+  return Math.max(0, credential.expiresAt - lead - Date.now());
+}
+
+/** How long before its credential's expiry the client closes a replaced connection itself (at most half the time left). */
+const EXPIRY_MARGIN = 1_000;
+
+/**
+ * ms a connection replaced by a re-authenticated one may stay open for replies
+ * on their way: `linger`, but closed `EXPIRY_MARGIN` (or half the time left,
+ * when less) before its own credential expires, so that the client closes it (1000) before the server's
+ * expiry does (4401 'credential expired'). A credential that has already
+ * expired (a server that does not enforce expiry) lingers as usual: closing at
+ * once would only drop those replies.
+ */
+export function retireDelay(credential: FetchedCredential | undefined, linger: number): number {
+  const left = credential?.expiresAt ? credential.expiresAt - Date.now() : 0;
+  return left > 0 ? Math.min(linger, left - Math.min(EXPIRY_MARGIN, left / 2)) : linger;
 }

@@ -1,9 +1,10 @@
 import type { AttemptPlan } from '../carriers/carrier.ts';
 import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
-import type { Verdict } from './inBandAuth.ts';
+import { retireDelay } from './credential.ts';
+import type { Verdict } from '../wire.ts';
 import { noSubprotocolError } from './unopenedHint.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type Session } from './session.ts';
-import type { Ending } from './transport.ts';
+import type { Ending } from '../wire.ts';
 
 /**
  * A connection replaced by a re-authenticated one stays open this long, so that
@@ -38,7 +39,8 @@ export interface MakeBeforeBreakHost {
 /**
  * Make-before-break re-authentication: a second connection with a fresh
  * credential, switched to once the server accepted it; the previous one is
- * retired (closed with 1000 after {@link RETIRE_AFTER}). A failed candidate
+ * retired (closed with 1000 after {@link RETIRE_AFTER}, or sooner so that it
+ * closes before its credential expires). A failed candidate
  * leaves the current connection untouched.
  */
 export class MakeBeforeBreak {
@@ -163,9 +165,10 @@ export class MakeBeforeBreak {
     const previous = session.primary;
     session.candidate = undefined;
     session.retired.add(previous);
-    previous.retireTimer = setTimeout(() => this.retire(session, previous), RETIRE_AFTER);
+    const linger = retireDelay(previous.credential, RETIRE_AFTER);
+    previous.retireTimer = setTimeout(() => this.retire(session, previous), linger);
     this.#host.promote(session, link);
-    this.#host.log(`re-authenticated; old connection closes in ${RETIRE_AFTER} ms`);
+    this.#host.log(`re-authenticated; old connection closes in ${linger} ms`);
     link.candidate?.resolve();
   }
 }

@@ -1,7 +1,7 @@
 import { afterAuthFailure, type CloseCodeOverrides, type CloseVerdict, judgeClose } from './closeCodes.ts';
 import { backoffDelay } from './backoff.ts';
 import type { ResolvedReconnect } from './options.ts';
-import type { Ending } from './transport.ts';
+import type { Ending } from '../wire.ts';
 
 /** The instance's settings the policy applies. */
 export interface RetryRules {
@@ -35,11 +35,11 @@ export interface EndingDecision {
  */
 export class RetryPolicy {
   /** Consecutive failed attempts: the backoff exponent; reset once a connection stayed up `minUptime`. */
-  retries = 0;
+  #retries = 0;
   /** Consecutive auth failures; reset when an attempt is confirmed. */
-  authFailures = 0;
+  #authFailures = 0;
   /** Consecutive attempts that never opened, for the hint. */
-  unopened = 0;
+  #unopened = 0;
 
   readonly #rules: RetryRules;
 
@@ -59,29 +59,70 @@ export class RetryPolicy {
     let stop: Stop | undefined = verdict === 'forbidden' ? 'unauthorized' : verdict === 'fatal' ? 'fatal' : undefined;
     let next: string | undefined;
     if (verdict === 'auth-failure') {
-      const exhausted = ++this.authFailures >= this.#rules.maxFailures;
+      const exhausted = ++this.#authFailures >= this.#rules.maxFailures;
       stop = exhausted ? 'unauthorized' : this.canRetry() ? undefined : 'retries';
-      next = afterAuthFailure(exhausted ? this.authFailures : 0, Boolean(stop), this.#rules.provider);
+      next = afterAuthFailure(exhausted ? this.#authFailures : 0, Boolean(stop), this.#rules.provider);
     }
-    if (!ending.opened) this.unopened += 1;
+    if (!ending.opened) this.#unopened += 1;
     if (!stop && !this.canRetry()) stop = 'retries';
     return {
       verdict,
       refused: verdict === 'auth-failure' || verdict === 'forbidden',
       stop,
       next,
-      hintDue: !ending.opened && this.unopened === this.#rules.reconnect.hintAfter,
+      hintDue: !ending.opened && this.#unopened === this.#rules.reconnect.hintAfter,
     };
   }
 
+  /**
+   * An attempt that failed before its socket: the token provider could not
+   * reach its server. It counts toward the never-opened hint like a dead
+   * WebSocket endpoint; `true` when the hint is due now.
+   */
+  unreachable(): boolean {
+    this.#unopened += 1;
+    return this.#unopened === this.#rules.reconnect.hintAfter;
+  }
+
+  /** Retries made since the backoff last started over. */
+  get retries(): number {
+    return this.#retries;
+  }
+
+  /** Consecutive auth failures. */
+  get authFailures(): number {
+    return this.#authFailures;
+  }
+
+  /** Consecutive attempts that never opened. */
+  get unopened(): number {
+    return this.#unopened;
+  }
+
+  /** A socket opened: the never-opened count starts over. */
+  opened(): void {
+    this.#unopened = 0;
+  }
+
+  /** The server accepted an attempt: the auth-failure count starts over. */
+  confirmed(): void {
+    this.#authFailures = 0;
+  }
+
+  /** A connection stayed open `minUptime`: the backoff and `maxRetries` start over. */
+  stayedUp(): void {
+    this.#retries = 0;
+  }
+
+  /** Whether another attempt may follow (reconnect on, `maxRetries` not reached). */
   canRetry(): boolean {
-    return this.#rules.reconnect.enabled && this.retries < this.#rules.reconnect.maxRetries;
+    return this.#rules.reconnect.enabled && this.#retries < this.#rules.reconnect.maxRetries;
   }
 
   /** The delay before the next attempt (full jitter), counted as a retry. */
   nextDelay(immediately: boolean): number {
-    const delay = immediately ? 0 : backoffDelay(this.#rules.reconnect, this.retries);
-    this.retries += 1;
+    const delay = immediately ? 0 : backoffDelay(this.#rules.reconnect, this.#retries);
+    this.#retries += 1;
     return delay;
   }
 }

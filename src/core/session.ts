@@ -3,7 +3,6 @@ import type { wait } from '../utils/wait.ts';
 import type { FetchedCredential } from './credential.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { RetryPolicy } from './retryPolicy.ts';
-import type { VerdictWait } from './inBandAuth.ts';
 import type { Transport } from './transport.ts';
 
 /** For carriers without an ack, a connection that stays open this long counts as accepted. */
@@ -14,6 +13,18 @@ export interface CandidateHandle {
   resolve(): void;
   reject(error: AuthSocketError): void;
   attempted: boolean;
+}
+
+/** A pending wait for the server's verdict on a credential (src/core/inBandAuth.ts's VerdictWait). */
+export interface PendingVerdict {
+  /** Reads an incoming message; `true` when it was a verdict (not delivered). */
+  read(msg: unknown): boolean;
+  /** The connection ended. */
+  end(): void;
+  /** A reject awaits its close: nothing may be written meanwhile. */
+  readonly holding: boolean;
+  /** A reject arrived. */
+  readonly rejected: boolean;
 }
 
 /** One self-reconnecting connection and what its current attempt is waiting for. */
@@ -36,7 +47,7 @@ export interface Link {
   /** A client-side auth failure (reject, ack timeout) to report when the connection's end is handled. */
   authError?: ((next: string) => AuthSocketError) | undefined;
   /** The pending in-band auth (an ack is awaited). */
-  verdictWait?: VerdictWait | undefined;
+  verdictWait?: PendingVerdict | undefined;
   /** Replaced by a re-authenticated connection, closing soon. */
   retireTimer?: ReturnType<typeof setTimeout> | undefined;
   /** For a make-before-break candidate: settles `reauthenticate()`. */

@@ -1,5 +1,5 @@
 // The only module that knows reconnecting-websocket (RWS). It drives RWS's
-// connect loop and works around its measured defects (FACTS.md):
+// connect loop and works around its defects, measured with version 4.4.0:
 // - a url function that throws/rejects, or a WebSocket constructor that throws,
 //   sticks RWS's connect lock forever → neither can happen here: `nextAttempt`
 //   never rejects and the socket factory catches constructor errors;
@@ -12,21 +12,10 @@
 // - a backoff timer still fires after `close()` → a stopped transport answers
 //   nothing and is never reused.
 import ReconnectingWebSocket from 'reconnecting-websocket';
-import type { AttemptPlan } from '../carriers/carrier.ts';
+import type { AttemptPlan, Ending } from '../wire.ts';
 import type { Frame, WebSocketConstructorLike, WebSocketLike } from '../types.ts';
 
-/** How one attempt's connection ended. */
-export interface Ending {
-  code: number;
-  reason: string;
-  wasClean: boolean;
-  /** Whether the socket had opened. */
-  opened: boolean;
-  /** Ended by this client (`drop`), not by the server or the network. */
-  local: boolean;
-  /** The server selected none of the offered subprotocols (the engine opened anyway). */
-  noSubprotocol?: boolean;
-}
+export type { Ending };
 
 export interface TransportHandlers {
   /** Waits as long as the client wants, then plans the next attempt; `undefined` stops. Never rejects. */

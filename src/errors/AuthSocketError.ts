@@ -37,11 +37,17 @@ export class AuthSocketError extends Error {
 }
 
 /**
+ * Where each error code is explained in full: the published docs, by full URL
+ * (the npm package ships no docs/), followed by the code in lower case.
+ */
+export const ERRORS_DOC_URL = 'https://github.com/authsocket/authsocket/blob/main/docs/errors.md#';
+
+/**
  * An {@link AuthSocketError} whose message, a short "what to do", ends with the
- * anchor of its code in docs/errors.md, where each situation is explained in full.
+ * link to its code's entry in the published docs.
  */
 export const fail = (code: AuthSocketErrorCode, message: string, cause?: unknown): AuthSocketError =>
-  new AuthSocketError(code, `${message} — docs/errors.md#${code.toLowerCase()}`, cause === undefined ? undefined : { cause });
+  new AuthSocketError(code, `${message} — ${ERRORS_DOC_URL}${code.toLowerCase()}`, cause === undefined ? undefined : { cause });
 
 /** `QUEUE_FULL`: `max` messages wait while the socket is not open. */
 export const queueFull = (max: number): AuthSocketError =>

@@ -1,24 +1,28 @@
 // The close codes and reasons the gate uses; the client SDK understands them.
-// Reasons name the failure, never the credential.
+// Reasons name the failure, never the credential. The codes are the wire
+// contract's (src/wire.ts), shared with the client.
+import { CLOSE_CODE } from '../wire.ts';
+
+const { UNAUTHORIZED, FORBIDDEN, POLICY_VIOLATION, MESSAGE_TOO_BIG, INTERNAL_ERROR, TRY_AGAIN_LATER, GOING_AWAY } = CLOSE_CODE;
 export const CLOSE = {
   /** Missing or invalid credential: the client fetches a fresh one and retries. */
-  unauthorized: { code: 4401, reason: 'unauthorized' },
+  unauthorized: { code: UNAUTHORIZED, reason: 'unauthorized' },
   /** No auth frame within `timeout` (message carrier). */
-  authTimeout: { code: 4401, reason: 'auth timeout' },
+  authTimeout: { code: UNAUTHORIZED, reason: 'auth timeout' },
   /** `verify` threw `Forbidden`: the client stops. The reason is the error's message. */
-  forbidden: { code: 4403, reason: 'forbidden' },
+  forbidden: { code: FORBIDDEN, reason: 'forbidden' },
   /** The first frame was not an auth message (message carrier). */
-  policy: { code: 1008, reason: 'auth message expected' },
+  policy: { code: POLICY_VIOLATION, reason: 'auth message expected' },
   /** Too many frames arrived before the auth frame was answered (message carrier). */
-  flood: { code: 1008, reason: 'too many frames before auth' },
+  flood: { code: POLICY_VIOLATION, reason: 'too many frames before auth' },
   /** `verify` failed unexpectedly. */
-  internal: { code: 1011, reason: 'verify failed' },
+  internal: { code: INTERNAL_ERROR, reason: 'verify failed' },
   /** `verify` did not settle within `limits.verifyTimeout`: the client retries with backoff. */
-  tryAgain: { code: 1013, reason: 'try again later' },
+  tryAgain: { code: TRY_AGAIN_LATER, reason: 'try again later' },
   /** A frame before authentication was bigger than `limits.authFrameBytes` (message carrier). */
-  authFrameTooBig: { code: 1009, reason: 'auth frame too big' },
+  authFrameTooBig: { code: MESSAGE_TOO_BIG, reason: 'auth frame too big' },
   /** The gate is shutting down. */
-  goingAway: { code: 1001, reason: 'server closing' },
+  goingAway: { code: GOING_AWAY, reason: 'server closing' },
 } as const;
 
 /** Cuts `reason` to the 123 bytes a close frame can carry, on a character boundary. */

@@ -1,6 +1,7 @@
 // The gate's options with defaults applied, checked once at creation so that
 // a misconfiguration fails at startup rather than on the first connection.
 import type { AuthGateOptions, Carrier } from './types.ts';
+import { DEFAULT_COOKIE, DEFAULT_PARAM, DEFAULT_PREFIX } from '../wire.ts';
 
 export const DEFAULT_CARRIERS: readonly Carrier[] = ['subprotocol', 'query', 'cookie', 'message', 'header'];
 const KNOWN_CARRIERS: readonly Carrier[] = ['header', 'basic', 'subprotocol', 'query', 'cookie', 'message'];
@@ -30,9 +31,9 @@ export function resolveSettings<User>(options: AuthGateOptions<User>): GateSetti
   const settings: GateSettings = {
     carriers,
     protocols: [...(options.protocols ?? [])],
-    param: options.param ?? 'access_token',
-    prefix: options.prefix ?? 'base64url.bearer.',
-    cookie: options.cookie ?? 'ws_token',
+    param: options.param ?? DEFAULT_PARAM,
+    prefix: options.prefix ?? DEFAULT_PREFIX,
+    cookie: options.cookie ?? DEFAULT_COOKIE,
     timeout: options.timeout ?? 10_000,
     maxPayload: options.maxPayload ?? 1024 * 1024,
     realm: options.realm ?? 'authsocket',

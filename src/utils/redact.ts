@@ -16,7 +16,7 @@ export const MIN_REDACT_ANYWHERE = 8;
 // Tokens kept: old ones are no longer sent anywhere.
 const REMEMBERED = 8;
 
-// What js-cookie leaves unencoded in a cookie value (FACTS: js-cookie 3.0.8).
+// What js-cookie leaves unencoded in a cookie value (js-cookie 3.0.8's encoder).
 const COOKIE_LITERAL = new Set('#$&+/:<=>?@[]^`{|}');
 
 /**

@@ -67,6 +67,14 @@ test('without the directives, tsc fails on exactly the lines they guarded', asyn
   assert.deepEqual(lines, guarded, output);
 });
 
+test("authsocket/lite: a carrier's name in auth.via is an error that says what to import", async () => {
+  const { output } = await strippedRun;
+  const line = source.split('\n').findIndex((text) => text.includes('export const liteByName')) + 1;
+  const error = output.split('\n').find((text) => text.includes(`usage.ts(${line},`));
+  assert.ok(error, output);
+  assert.match(error, /import \{ subprotocol \}.* from 'authsocket\/lite' and pass via: subprotocol/);
+});
+
 test('at runtime, the default export is the named AuthSocket', () => {
   assert.equal(DefaultExport, AuthSocket);
 });

@@ -1,5 +1,5 @@
 // The cookie carrier's credential never stays in the jar (issue 10 row 3), its
-// size limit, and Secure only on https (SPEC "Engines"), against a fake page:
+// size limit, and Secure only on https (WebKit drops it on http://localhost), against a fake page:
 // a `document` with a cookie jar, `location`, and `window` for pagehide.
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';

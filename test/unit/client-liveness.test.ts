@@ -68,6 +68,35 @@ test('hintAfter: consecutive attempts that never opened → one CONNECTION_FAILE
   assert.notEqual(socket.state, 'closed');
 });
 
+test('hintAfter: a token provider that cannot reach its server (fetch TypeError) gets the same "server down or unreachable" hint, once', async () => {
+  let calls = 0;
+  const socket = create({
+    auth: { via: 'subprotocol', token: () => { calls++; return Promise.reject(new TypeError('Failed to fetch')); } },
+    reconnect: { ...FAST, hintAfter: 2 },
+  });
+  const errors: Array<{ code: string; message: string }> = [];
+  socket.on('error', (error) => errors.push({ code: error.code, message: error.message }));
+  await eventually(() => calls >= 4, 'four provider calls', 2000);
+  socket.close();
+  assert.deepEqual(errors.slice(0, 4).map((e) => e.code), ['TOKEN_PROVIDER_FAILED', 'TOKEN_PROVIDER_FAILED', 'CONNECTION_FAILED', 'TOKEN_PROVIDER_FAILED']);
+  assert.match(errors[2]!.message, /^2 attempts never opened; likely: server down or unreachable/);
+  assert.equal(errors.filter((e) => e.code === 'CONNECTION_FAILED').length, 1, 'said once');
+  assert.equal(FakeWebSocket.instances.length, 0, 'no socket without a credential');
+});
+
+test('hintAfter: a token provider that fails in its own logic (not the network) gets no "server down" hint', async () => {
+  let calls = 0;
+  const socket = create({
+    auth: { via: 'subprotocol', token: () => { calls++; throw new Error('HTTP 500'); } },
+    reconnect: { ...FAST, hintAfter: 2 },
+  });
+  const errors: string[] = [];
+  socket.on('error', (error) => errors.push(error.code));
+  await eventually(() => calls >= 4, 'four provider calls', 2000);
+  socket.close();
+  assert.ok(errors.every((code) => code === 'TOKEN_PROVIDER_FAILED'), errors.join(', '));
+});
+
 test('maxRetries: after that many failed retries → CONNECTION_FAILED and closed', async () => {
   const socket = create({ reconnect: { ...FAST, maxRetries: 2, hintAfter: 100 } });
   const errors: string[] = [];

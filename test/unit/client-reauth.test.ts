@@ -43,7 +43,7 @@ test("'reconnect' refresh: a second connection with a fresh token, switched to, 
 });
 
 test("'reconnect' refresh: a new connection the server accepts then closes with 4401 does not replace the old one", async () => {
-  // Servers accept the upgrade and close 4401 right after (SPEC: "the socket opened"
+  // Servers accept the upgrade and close 4401 right after ("the socket opened"
   // proves nothing), so the switch must wait until the new credential is confirmed.
   const socket = create({ auth: { via: 'subprotocol', token: freshToken } });
   const old = await FakeWebSocket.nth(0);
@@ -95,6 +95,55 @@ test("'in-place' refresh rejected by the server → AUTH_REJECTED, reauthenticat
   assert.deepEqual(next.sentMessages, [{ type: 'auth', token: 'token-3' }, { type: 'after-reject' }]);
 });
 
+/** A message-carrier socket, open, whose in-place re-authentication frame has just been sent. */
+async function reauthenticatingInPlace() {
+  const socket = create({ auth: { via: 'message', token: freshToken, refresh: 'in-place' } });
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  ws.receive({ type: 'auth_ok' });
+  const done = socket.reauthenticate();
+  await eventually(() => ws.sent.length >= 2, 'the second auth frame');
+  return { socket, ws, done };
+}
+
+test("'in-place' refresh: an app frame that looks like auth_error (relayed from another user) is no verdict when the server's ack follows; nothing is dropped", async () => {
+  const { socket, ws, done } = await reauthenticatingInPlace();
+  const log = recordEvents(socket);
+  ws.receive({ type: 'auth_error' }); // the spoof, while the gate verifies
+  socket.send({ type: 'during' }); // held: a real reject would close this connection
+  assert.equal(ws.sent.length, 2);
+  ws.receive({ type: 'auth_ok' }); // the gate's answer to this request
+  await within(done, 'reauthenticate()');
+  await quietFor(1200); // past the time a reject waits for its close
+  assert.deepEqual(ws.closeCalls, [], 'the connection stays up');
+  assert.equal(socket.state, 'open');
+  assert.deepEqual(ws.sentMessages.at(-1), { type: 'during' }, 'what was held is sent after the ack');
+  assert.deepEqual(log.filter(([type]) => type === 'reauthenticated').map(([, p]) => p), [{ via: 'in-place' }]);
+  assert.deepEqual(log.filter(([type]) => type === 'error'), []);
+  assert.equal(FakeWebSocket.instances.length, 1);
+});
+
+test("'in-place' refresh: one verdict per request — after the ack, a frame that looks like auth_error is an app message, not a second verdict", async () => {
+  const { socket, ws, done } = await reauthenticatingInPlace();
+  const messages: unknown[] = [];
+  socket.on('message', (msg) => messages.push(msg));
+  ws.receive({ type: 'auth_ok' });
+  await within(done, 'reauthenticate()');
+  ws.receive({ type: 'auth_error' }); // out of turn: no request is pending
+  await quietFor(1200);
+  assert.deepEqual(messages, [{ type: 'auth_error' }]);
+  assert.deepEqual(ws.closeCalls, [], 'not taken as a reject');
+  assert.equal(socket.state, 'open');
+});
+
+test("'in-place' refresh: a reject the server does not follow with a close or an ack ends the connection after 1 s (4401)", async () => {
+  const { ws, done } = await reauthenticatingInPlace();
+  ws.receive({ type: 'auth_error' });
+  await assert.rejects(within(done, 'reauthenticate()'), { code: 'AUTH_REJECTED' });
+  await eventually(() => ws.closeCalls.length > 0, 'the client to close', 2000);
+  assert.equal(ws.closeCalls[0]!.code, 4401);
+});
+
 test("'in-place' refresh rejected, then the server's 4403 → unauthorized {4403}, no retry", async () => {
   const socket = create({ auth: { via: 'message', token: freshToken, refresh: 'in-place' } });
   const ws = await FakeWebSocket.nth(0);
@@ -124,6 +173,37 @@ test('a token about to expire is refreshed on its own', async () => {
   fresh.open();
   fresh.receive({ type: 'hello' });
   assert.deepEqual(await reauthenticated, { via: 'reconnect' });
+});
+
+test('a make-before-break refresh closes the old connection itself (1000) before its credential expires', async () => {
+  // A 3 s token: the refresh starts 1.5 s before expiry (at 10% it would start
+  // 300 ms before, and the old connection, lingering 1 s after the switch,
+  // would still be open when the server closes it 4401 'credential expired').
+  const expiries: number[] = [];
+  const socket = create({
+    auth: {
+      via: 'subprotocol',
+      token: () => {
+        expiries.push(Date.now() + 3000);
+        return { token: freshToken(), expiresAt: expiries.at(-1)! };
+      },
+    },
+  });
+  const old = await FakeWebSocket.nth(0);
+  old.open();
+  old.receive({ type: 'hello' });
+  const fresh = await FakeWebSocket.nth(1, 3000);
+  const startedBefore = expiries[0]! - Date.now();
+  assert.ok(startedBefore >= 1000, `the refresh starts ${startedBefore} ms before expiry`);
+  const reauthenticated = nextEvent(socket, 'reauthenticated');
+  fresh.open();
+  fresh.receive({ type: 'hello' });
+  await within(reauthenticated, 'reauthenticated');
+  await eventually(() => old.closeCalls.length > 0, 'the old connection to close', 3000);
+  const closedBefore = expiries[0]! - Date.now();
+  assert.deepEqual(old.closeCalls.map((call) => call.code), [1000]);
+  assert.ok(closedBefore >= 500, `the old connection closed ${closedBefore} ms before its credential expired`);
+  socket.close();
 });
 
 test('close() after an open emits exactly one close event', async () => {

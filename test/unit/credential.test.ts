@@ -2,7 +2,7 @@
 // in time, with failures reported as TOKEN_PROVIDER_FAILED that never quote the token.
 import assert from 'node:assert/strict';
 import { afterEach, mock, test } from 'node:test';
-import { TOKEN_PROVIDER_TIMEOUT, fetchCredential } from '../../src/core/credential.ts';
+import { TOKEN_PROVIDER_TIMEOUT, fetchCredential, refreshDelay, retireDelay } from '../../src/core/credential.ts';
 import { AuthSocketError } from '../../src/errors/AuthSocketError.ts';
 
 afterEach(() => mock.timers.reset());
@@ -124,4 +124,32 @@ test('a provider that answers in time clears its timer (no late rejection)', asy
   const credential = await fetchCredential(async () => 'quick');
   mock.timers.tick(TOKEN_PROVIDER_TIMEOUT * 2);
   assert.equal(credential.token, 'quick');
+});
+
+/** A credential fetched now that lives `lifetime` ms. */
+const living = (lifetime: number) => ({ token: 't', fetchedAt: Date.now(), expiresAt: Date.now() + lifetime });
+/** How long before expiry the refresh starts. */
+const leadOf = (lifetime: number) => lifetime - refreshDelay(living(lifetime))!;
+const about = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) <= 20, `${actual} ≈ ${expected}`);
+
+test('refresh lead: 60 s, or 10% of the lifetime when shorter, but at least 5 s (half the lifetime below 10 s)', () => {
+  about(leadOf(3_600_000), 60_000);
+  about(leadOf(300_000), 30_000);
+  about(leadOf(50_000), 5_000);
+  // A 10 s token: 5 s before expiry (10% would be 1 s: too little for a
+  // make-before-break refresh to confirm and switch before the server's expiry).
+  about(leadOf(10_000), 5_000);
+  about(leadOf(4_000), 2_000);
+  assert.equal(refreshDelay({ token: 't', fetchedAt: Date.now(), expiresAt: undefined }), undefined);
+  assert.equal(refreshDelay({ token: 't', fetchedAt: Date.now() - 10, expiresAt: Date.now() - 1 }), undefined);
+});
+
+test('a replaced connection lingers 1 s, but closes 1 s (at most half the time left) before its credential expires', () => {
+  assert.equal(retireDelay(undefined, 1000), 1000);
+  assert.equal(retireDelay({ token: 't', fetchedAt: Date.now(), expiresAt: undefined }, 1000), 1000);
+  assert.equal(retireDelay(living(60_000), 1000), 1000);
+  about(retireDelay(living(3_000), 1000), 1000);
+  about(retireDelay(living(1_500), 1000), 750);
+  about(retireDelay(living(800), 1000), 400);
+  assert.equal(retireDelay({ token: 't', fetchedAt: Date.now() - 10, expiresAt: Date.now() - 1 }, 1000), 1000, 'already expired: the server does not enforce it');
 });

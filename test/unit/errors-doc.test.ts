@@ -33,3 +33,12 @@ test('internal links of docs/errors.md point at headings that exist', () => {
   for (const [, anchor] of doc.matchAll(/\]\(#([^)]+)\)/g)) assert.ok(anchors.has(anchor!), `#${anchor} exists`);
   assert.match(read('README.md'), /\[docs\/errors\.md\]\(docs\/errors\.md\)/, 'README links the page');
 });
+
+test("error messages link to the repository's rendered docs/errors.md by full URL (the npm package has no docs/)", async () => {
+  const { ERRORS_DOC_URL, fail } = await import('../../src/errors/AuthSocketError.ts');
+  const pkg = JSON.parse(read('package.json'));
+  const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+  assert.equal(ERRORS_DOC_URL, `${repository}/blob/main/docs/errors.md#`);
+  assert.ok(!pkg.files.includes('docs'), 'docs/ is not shipped, so a relative path would point at nothing');
+  assert.match(fail('QUEUE_FULL', 'x').message, /— https:\/\/github\.com\/authsocket\/authsocket\/blob\/main\/docs\/errors\.md#queue_full$/);
+});
