@@ -61,6 +61,7 @@ interface View {
   error?: { code: string; isError: boolean };
   messages: Array<{ msg: unknown; by: number }>;
   tokenCalls: string[];
+  states: string[];
   url?: string;
   socketState?: string;
 }
@@ -115,6 +116,7 @@ describe(`authsocket/react in ${engine.label}`, () => {
     await roundTrip(page, 'strict', 'after open');
     assert.equal(server.connections.length - since, 1, 'exactly one upgrade');
     assert.deepEqual((await view(page, 'strict')).tokenCalls, ['strict'], 'one token call');
+    assert.deepEqual((await view(page, 'strict')).states, ['connecting', 'open'], 'the simulated unmount started nothing and closed nothing');
     assert.equal(await harness(page, 'listeners'), plain, 'no subscription left from the simulated unmount');
     assert.equal((await view(page, 'strict')).messages.length, 1, 'the echo delivered once');
 

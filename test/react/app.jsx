@@ -70,6 +70,7 @@ function Probe({ name }) {
   view.error = error && { code: error.code, isError: error instanceof Error };
   view.renders++;
   useSocketEvent('message', (msg) => view.messages.push({ msg, by: view.listenerVersion }));
+  useSocketEvent('state', ({ to }) => view.states.push(to));
   return <p data-name={name}>{view.state}</p>;
 }
 
@@ -121,7 +122,7 @@ window.harness = {
     return [...pageListeners.values()].sort();
   },
   mount(name, props) {
-    views.set(name, { renders: 0, messages: [], tokenCalls: [] });
+    views.set(name, { renders: 0, messages: [], states: [], tokenCalls: [] });
     const container = document.createElement('div');
     document.body.append(container);
     const root = createRoot(container);
@@ -130,7 +131,7 @@ window.harness = {
   },
   /** Hydrates server-rendered `html` (react-dom/server, same tree) in a fresh container. */
   hydrate(name, props, html) {
-    views.set(name, { renders: 0, messages: [], tokenCalls: [] });
+    views.set(name, { renders: 0, messages: [], states: [], tokenCalls: [] });
     const container = document.createElement('div');
     container.innerHTML = html;
     document.body.append(container);
