@@ -81,28 +81,26 @@ export function useSocketError(): AuthSocketError | undefined {
   return useSyncExternalStore(store.subscribe, () => store.lastError, () => undefined);
 }
 
-/** `[type, listener]` for any event of the client, the listener typed by the event. */
-export type SocketEventArgs<In = unknown> = {
-  [K in keyof AuthSocketEvents<In>]: [type: K, listener: (payload: AuthSocketEvents<In>[K]) => void];
-}[keyof AuthSocketEvents<In>];
-
 /**
  * Calls `listener` for each `type` event of the provider's socket while the
  * component is mounted. The listener may change on every render: the latest
  * one is called, and the subscription is made once (again for a new socket).
+ * `In` types the `message` event's payload.
  * @example
  * ```tsx
  * useSocketEvent<ServerMsg>('message', (msg) => {
  *   if (msg.type === 'chat') setLines((lines) => [...lines, msg.text]);
  * });
+ * useSocketEvent('close', ({ code }) => console.log('closed', code));
  * ```
  */
-export function useSocketEvent<In = unknown>(...[type, listener]: SocketEventArgs<In>): void {
-  const { socket } = useStore<In, unknown>('useSocketEvent');
+export function useSocketEvent<In = unknown>(type: 'message', listener: (msg: In) => void): void;
+export function useSocketEvent<K extends keyof AuthSocketEvents>(type: K, listener: (payload: AuthSocketEvents[K]) => void): void;
+export function useSocketEvent(type: keyof AuthSocketEvents, listener: (payload: any) => void): void {
+  const { socket } = useStore('useSocketEvent');
   const latest = useRef(listener);
   useEffect(() => {
     latest.current = listener;
   });
-  // `type` and the listener vary together; the union of all pairs is what `on` cannot express.
-  useEffect(() => socket.on(type as 'state', (payload) => (latest.current as (payload: unknown) => void)(payload)), [socket, type]);
+  useEffect(() => socket.on(type, (payload) => latest.current(payload)), [socket, type]);
 }

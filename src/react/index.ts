@@ -20,18 +20,18 @@
  * ```
  * @packageDocumentation
  */
-import type { AuthSocket, AuthSocketError, State } from '../index.ts';
-import { useAuthSocket, useLastMessage, useSocketError, useSocketEvent, useSocketLeader, useSocketState, type SocketEventArgs } from './hooks.ts';
+import type { AuthSocket, AuthSocketError, AuthSocketEvents, State } from '../index.ts';
+import { useAuthSocket, useLastMessage, useSocketError, useSocketEvent, useSocketLeader, useSocketState } from './hooks.ts';
 import { AuthSocketProvider, type AuthSocketProviderProps } from './provider.ts';
 
 export { AuthSocketProvider, useAuthSocket, useLastMessage, useSocketError, useSocketEvent, useSocketLeader, useSocketState };
-export type { AuthSocketProviderProps, SocketEventArgs };
+export type { AuthSocketProviderProps };
 
 /** The provider and hooks with `In`/`Out` fixed once, as {@link createAuthSocketHooks} returns them. */
 export interface AuthSocketHooks<In, Out> {
   AuthSocketProvider: (props: AuthSocketProviderProps<In, Out>) => ReturnType<typeof AuthSocketProvider>;
   useAuthSocket: () => AuthSocket<In, Out>;
-  useSocketEvent: (...args: SocketEventArgs<In>) => void;
+  useSocketEvent: <K extends keyof AuthSocketEvents<In>>(type: K, listener: (payload: AuthSocketEvents<In>[K]) => void) => void;
   useLastMessage: () => In | undefined;
   useSocketState: () => State;
   useSocketLeader: () => boolean;
