@@ -1,7 +1,11 @@
 import { type AuthSocket, AuthSocketError } from '../index.ts';
 
 const noConnection = () =>
-  new AuthSocketError('CONNECTION_FAILED', 'no socket outside the browser (server rendering or the hydration render): use it in an effect or an event handler');
+  new AuthSocketError(
+    'CONNECTION_FAILED',
+    // Ends with the code's anchor, as the client's own messages do.
+    'no socket outside the browser (server rendering, or the render that hydrates it): use it in an effect or an event handler — docs/errors.md#connection_failed',
+  );
 
 /**
  * What `useAuthSocket()` returns where the socket does not exist: during

@@ -32,15 +32,19 @@ test('examples/react: connects under StrictMode, chats, and a second tab goes th
   await status(first, 'open · connected in this tab · 1 online');
   await first.fill('#text', 'hello from react');
   await first.click('form button');
-  await first.locator('#lines', { hasText: 'guest-1: hello from react' }).waitFor({ timeout: 10_000 });
+  const line = first.locator('#lines li', { hasText: 'hello from react' });
+  await line.waitFor({ timeout: 10_000 });
+  // The guest whose ticket opened the connection.
+  const [, guest] = /^(guest-\d+): hello from react$/.exec(await line.innerText()) ?? [];
+  assert.ok(guest, 'a line from a guest');
 
   const second = await context.newPage();
   await second.goto(example.url);
   await status(second, 'open · through another tab');
   await second.fill('#text', 'hi from tab 2');
   await second.click('form button');
-  // One connection (guest-1's) carries both tabs' lines; nobody else came online.
-  for (const page of [first, second]) await page.locator('#lines', { hasText: 'guest-1: hi from tab 2' }).waitFor({ timeout: 10_000 });
+  // One connection (the first tab's guest) carries both tabs' lines; nobody else came online.
+  for (const page of [first, second]) await page.locator('#lines li', { hasText: `${guest}: hi from tab 2` }).waitFor({ timeout: 10_000 });
   assert.match(await first.locator('#status').innerText(), /1 online/);
   await context.close();
 });

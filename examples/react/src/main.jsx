@@ -29,19 +29,19 @@ function Chat() {
   const socket = useAuthSocket(); // the provider's socket, the same object every render
   const state = useSocketState();
   const [lines, setLines] = useState([]);
-  const [text, setText] = useState('');
   useSocketEvent('message', (msg) => {
     if (msg.type === 'chat') setLines((previous) => [...previous, `${msg.from}: ${msg.text}`]);
   });
   const submit = (event) => {
     event.preventDefault();
-    socket.send({ type: 'chat', text }); // queued until authenticated, then sent in order
-    setText('');
+    const input = event.currentTarget.elements.text;
+    socket.send({ type: 'chat', text: input.value }); // queued until authenticated, then sent in order
+    input.value = '';
   };
   return (
     <form onSubmit={submit}>
       <ul id="lines">{lines.map((line, index) => <li key={index}>{line}</li>)}</ul>
-      <input id="text" value={text} onChange={(event) => setText(event.target.value)} placeholder="say something" />
+      <input id="text" name="text" placeholder="say something" />
       <button disabled={state !== 'open'}>Send</button>
     </form>
   );
