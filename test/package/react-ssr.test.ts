@@ -1,8 +1,11 @@
-// authsocket/react under react-dom/server, as built (ESM and CJS): rendering
-// touches neither WebSocket, window nor document, calls no token provider and
-// does not throw; the hooks give the server values; outside a provider they
-// throw an error saying so. Runs after `npm run build` (scripts/test.sh).
+// authsocket/react as built: it imports React and the main entry's own file,
+// nothing else, and nothing of React is in the other entries. Under
+// react-dom/server (ESM and CJS) rendering touches neither WebSocket, window nor
+// document, calls no token provider and does not throw; the hooks give the
+// server values; outside a provider they throw an error saying so. Runs after
+// `npm run build` (scripts/test.sh).
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { createElement as h, StrictMode, type FunctionComponent } from 'react';
@@ -28,6 +31,25 @@ before(() => {
 });
 after(() => {
   for (const name of BROWSER_GLOBALS) delete (globalThis as Record<string, unknown>)[name];
+});
+
+describe('the built authsocket/react entry', () => {
+  const read = (file: string) => readFileSync(`${root}dist/${file}`, 'utf8');
+  /** What a file imports or requires (TSDoc examples left out). */
+  const specifiers = (code: string) => [...code.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/(?:\bfrom\s*|\brequire\()['"]([^'"]+)['"]/g)].map((found) => found[1]).sort();
+
+  test('imports react and the main entry\'s file (one client, one AuthSocketError class), in each format', () => {
+    assert.deepEqual(specifiers(read('react.js')), ['./index.js', 'react']);
+    assert.deepEqual(specifiers(read('react.cjs')), ['./index.cjs', 'react']);
+    assert.deepEqual([...new Set(specifiers(read('react.d.ts')))], ['./index.js', 'react']);
+    assert.deepEqual([...new Set(specifiers(read('react.d.cts')))], ['./index.cjs', 'react']);
+  });
+
+  test('nothing of React in the main entry, lite or the CDN build', () => {
+    const files = [...readdirSync(`${root}dist`).filter((file) => /^(index|lite|authsocket\.min)\.c?js$/.test(file)), ...readdirSync(`${root}dist/chunks`).map((file) => `chunks/${file}`)];
+    assert.ok(files.length >= 7, files.join(', '));
+    for (const file of files) assert.doesNotMatch(read(file), /['"]react(-dom)?['"/]|useSyncExternalStore/, file);
+  });
 });
 
 const formats = {
