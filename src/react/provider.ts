@@ -45,7 +45,8 @@ export function AuthSocketProvider<In = unknown, Out = In>({ url, options, child
   const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
   const href = String(url);
   const store = useMemo(
-    () => new SocketStore<In, Out>(inBrowser ? createSocket(href, latest.current, () => latest.current) : serverSocket(href)),
+    // This render's options (with a new url, the new ones); later renders' only for auth.token.
+    () => new SocketStore<In, Out>(inBrowser ? createSocket(href, options, () => latest.current) : serverSocket(href)),
     [inBrowser, href],
   );
 

@@ -51,7 +51,7 @@ async function openApp(context: Browser | BrowserContext): Promise<Page> {
   return page;
 }
 
-type Props = { url?: string; strict?: boolean; tokenPrefix?: string; tokenFails?: boolean; shared?: boolean; key?: string; version?: number; provider?: false };
+type Props = { url?: string; protocols?: string[]; strict?: boolean; tokenPrefix?: string; tokenFails?: boolean; shared?: boolean; key?: string; version?: number; provider?: false };
 interface View {
   renders: number;
   socketId: number;
@@ -158,18 +158,19 @@ describe(`authsocket/react in ${engine.label}`, () => {
     await page.close();
   });
 
-  test('a new url closes the old socket and opens one new; so does a new key', async () => {
+  test('a new url closes the old socket and opens one new, with the options of that render; so does a new key', async () => {
     const page = await openApp(browser);
     const since = server.connections.length;
     await mount(page, 'u', { url: `${server.url}?room=a` });
     await waitForView(page, 'u', "view.state === 'open'");
     const first = await view(page, 'u');
 
-    await rerender(page, 'u', { url: `${server.url}?room=b` });
+    await rerender(page, 'u', { url: `${server.url}?room=b`, protocols: ['room.b'] });
     await waitForView(page, 'u', `view.socketId !== ${first.socketId} && view.state === 'open'`);
     await server.waitFor(() => server.connections[since]!.ws.readyState === 3, 5000, 'the old connection closed');
     await roundTrip(page, 'u', 'room b');
     assert.deepEqual(server.connections.slice(since).map((c) => new URL(c.handshake.url, 'http://x').search), ['?room=a', '?room=b']);
+    assert.deepEqual(server.connections[since + 1]!.handshake.protocols.slice(0, 1), ['room.b'], 'the new socket has the new render\'s options');
     const second = await view(page, 'u');
     assert.match(second.url!, /room=b$/);
     assert.equal(second.messages.length, 1, 'the listener moved to the new socket');

@@ -105,6 +105,7 @@ function tree(name, props) {
     },
     reconnect: { minDelay: 50, maxDelay: 200 },
     shared: props.shared,
+    protocols: props.protocols,
   };
   const probe = <Probe name={name} key={`probe-${version}`} />;
   const app = props.provider === false
