@@ -76,4 +76,33 @@ export default [
       { file: `dist/${name}.d.cts`, format: 'es' },
     ],
   })),
+  ...reactEntry(),
 ];
+
+// authsocket/react (self-contained): React stays external, and so does the
+// client: src/index.ts becomes an import of the main entry's own file, so an app
+// that imports both `authsocket` and `authsocket/react` has one client and one
+// AuthSocketError class. (A function: hoisted, so the list above can spread it.)
+function reactEntry() {
+  const main = new URL('./src/index.ts', import.meta.url).pathname;
+  const external = (id, importer) =>
+    /^react(-dom)?(\/|$)/.test(id) || id === main || (importer !== undefined && id.startsWith('.') && join(importer, '..', id) === main);
+  const paths = (file) => ({ [main]: file });
+  return [
+    {
+      input: 'src/react/index.ts',
+      external,
+      plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
+      output: [
+        { file: 'dist/react.js', format: 'es', sourcemap: true, paths: paths('./index.js') },
+        { file: 'dist/react.cjs', format: 'cjs', exports: 'named', sourcemap: true, paths: paths('./index.cjs') },
+      ],
+    },
+    ...[['dist/react.d.ts', './index.js'], ['dist/react.d.cts', './index.cjs']].map(([file, entry]) => ({
+      input: 'src/react/index.ts',
+      external,
+      plugins: [dts()],
+      output: { file, format: 'es', paths: paths(entry) },
+    })),
+  ];
+}

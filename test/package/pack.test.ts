@@ -46,6 +46,7 @@ test('npm pack on a clean checkout builds first (prepack) and ships dist/, LICEN
     'LICENSE', 'README.md', 'package.json',
     'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/authsocket.min.js',
     'dist/server.js', 'dist/server.cjs', 'dist/server.d.ts', 'dist/server.d.cts',
+    'dist/react.js', 'dist/react.cjs', 'dist/react.d.ts', 'dist/react.d.cts',
     // Licences of the packages the CDN build inlines.
     'dist/authsocket.min.js.LICENSE.txt',
   ]) assert.ok(files.includes(file), `${file} is in the tarball (got ${files.join(', ')})`);
