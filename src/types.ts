@@ -268,7 +268,7 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
    * One connection for every instance of this origin and browser profile with the
    * same `url` and the same `shared` value (`true`, or a group name): the leader
    * (elected with Web Locks) connects, the others relay through `BroadcastChannel`.
-   * Ignored where either API is missing. See README "Several tabs".
+   * Ignored where either API is missing. See docs/tabs.md.
    * @defaultValue `false`
    */
   shared?: boolean | string;

@@ -29,7 +29,7 @@ export interface EndingDecision {
 }
 
 /**
- * The retry policy of one session (README "Reconnect, re-authentication and
+ * The retry policy of one session (docs/reconnect.md "Reconnect, re-authentication and
  * close codes"): the counters that drive backoff, `maxRetries`,
  * `auth.maxFailures` and the never-opened hint, and what each ending means.
  */

@@ -20,7 +20,7 @@ export type Extracted =
 
 type Probe = (req: IncomingMessage, settings: CredentialSettings, offered: readonly string[]) => Extracted;
 
-// The SPEC's precedence when a request carries several credentials.
+// The contract's precedence when a request carries several credentials.
 const PRECEDENCE: ReadonlyArray<[Carrier, Probe]> = [
   ['header', fromBearerHeader],
   ['basic', fromBasicHeader],

@@ -1,5 +1,5 @@
 // What the engines themselves do differently (raw WebSocket and cookies, no
-// SDK): the facts README "Browsers" documents and the SDK works around. Each
+// SDK): the facts docs/engines.md documents and the SDK works around. Each
 // test asserts the expectation of the engine it runs in, so that a browser
 // update that changes one shows up here first.
 import assert from 'node:assert/strict';

@@ -124,7 +124,7 @@ describe('shared: one connection for all tabs', () => {
       assert.ok(got.every((n, i) => i === 0 || n >= got[i - 1]!), `${from}: in order (${got.join(',')})`);
       // ...once, except at the instant the leader's tab dies: a frame the dying leader had just
       // written may die with its socket (lost), or be written but not confirmed in time (the next
-      // leader writes it again). README "Several tabs" states this; nothing sent after the
+      // leader writes it again). docs/tabs.md states this; nothing sent after the
       // leader's tab was gone is lost or repeated.
       const margin = 40; // frames, at one per 5 ms: the ~200 ms before the close began
       const [first, last] = [sentBeforeClose[index]! - margin, sentAfterClose[index]!];
