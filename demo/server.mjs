@@ -79,6 +79,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1' } = {}) {
     param: PARAM,
     prefix: PREFIX,
     cookie: COOKIE,
+    // Who the user is, for revoke() and in-place re-authentication: the name the tab chose.
+    key: (user) => user.name,
     verify: async (token, req, { carrier }) => {
       const record = wire.get(req);
       if (record) {
