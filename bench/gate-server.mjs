@@ -2,7 +2,8 @@
 // (its own core), so that the clients in the parent do not share its event
 // loop. argv[2]: 'gate' (authsocket/server's createAuthGate in front of the
 // endpoint, every carrier on) or 'plain' (a bare `ws` server, no auth: the
-// baseline). Each delivered socket gets `{"type":"welcome"}`. A token is the
+// baseline); then argv: token, origin, server module, and the gate's `limits`
+// as JSON. Each delivered socket gets `{"type":"welcome"}`. A token is the
 // bench token, optionally followed by `-<user>`: each user its own key.
 // Prints `{"port":N}` on stdout once listening; on a `measure` line on stdin
 // (run with --expose-gc) it prints `{"heapUsed":bytes,"cpuMicros":µs}` after
@@ -38,7 +39,7 @@ if (mode === 'clients') {
   process.stdout.write(`${JSON.stringify({ open: sockets.length, ms: performance.now() - started })}\n`);
   process.stdin.resume();
 } else {
-  const [token, origin, serverModule] = rest;
+  const [token, origin, serverModule, limits] = rest;
   const http = createServer((_req, res) => res.writeHead(404).end());
   const welcome = (socket) => {
     socket.on('error', () => {});
@@ -51,6 +52,7 @@ if (mode === 'clients') {
       origins: [origin],
       carriers: ['header', 'subprotocol', 'query', 'cookie', 'message'],
       verify: async (presented) => (presented === token || presented.startsWith(`${token}-`) ? { id: presented } : null),
+      limits: JSON.parse(limits),
     });
     gate.on('connection', welcome);
     gate.attach(http);

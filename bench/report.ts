@@ -44,6 +44,8 @@ export const TARGETS = {
   extraRoundTrips: { subprotocol: 0, query: 0, cookie: 0, message: 1, 'subprotocol+ack': 0, 'query+ack': 0, 'cookie+ack': 0 } as Record<string, number>,
   /** "Flat" heap: at most this many bytes per connect/close cycle retained beyond native's drift. */
   bytesPerCycle: 16,
+  /** The gate's heap per held socket and CPU per upgrade, as a multiple of a bare `ws` server's. */
+  gateCostRatio: 1.5,
 };
 
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -252,14 +254,49 @@ function memorySection(b: BrowserResults): string[] {
   ];
 }
 
+type GateCost = NonNullable<GateResults['cost']>;
+
+/** Held sockets, gate against bare `ws`: one row per socket count that has both servers. */
+export function gateCostSection(cost: GateCost | undefined): string[] {
+  const counts = [...new Set((cost ?? []).map((c) => c.sockets))];
+  const pairs = counts.flatMap((sockets) => {
+    const plain = cost!.find((c) => c.sockets === sockets && c.server === 'plain');
+    const gate = cost!.find((c) => c.sockets === sockets && c.server === 'gate');
+    return plain && gate ? [{ sockets, plain, gate }] : [];
+  });
+  if (!pairs.length) return [];
+  const kib = (n: number) => `${n.toFixed(2)} KiB`;
+  const micros = (n: number) => `${fmt.int(n)} µs`;
+  const ratio = (gate: number, plain: number) => {
+    const r = gate / plain;
+    return `**${fmt.x(r)}** (${verdict(r <= TARGETS.gateCostRatio)})`;
+  };
+  return [
+    '### Cost per socket',
+    '',
+    `Each count of sockets against a fresh server process (\`--expose-gc\`), first a bare \`ws\` server, then the gate (every carrier on, one user per socket); after 500 warm-up connections a second client process opens the sockets with the query carrier, 500 at a time, and holds them. Heap per socket = growth of the server's heap (after two full GCs) / sockets; CPU per upgrade = the server's CPU time (user + system) / sockets: the upgrade, the credential, \`verify\`, the welcome frame. Target: the gate at most ${TARGETS.gateCostRatio}× the bare server.`,
+    '',
+    table(['held sockets', 'heap/socket, bare ws', 'heap/socket, gate', 'ratio', 'CPU/upgrade, bare ws', 'CPU/upgrade, gate', 'ratio', 'upgrades/s, bare ws / gate'], pairs.map(({ sockets, plain, gate }) => [
+      fmt.int(sockets),
+      kib(plain.heapPerSocketKiB), kib(gate.heapPerSocketKiB), ratio(gate.heapPerSocketKiB, plain.heapPerSocketKiB),
+      micros(plain.cpuPerUpgradeMicros), micros(gate.cpuPerUpgradeMicros), ratio(gate.cpuPerUpgradeMicros, plain.cpuPerUpgradeMicros),
+      `${fmt.int(plain.upgradesPerSec)} / ${fmt.int(gate.upgradesPerSec)}`,
+    ])),
+    '',
+  ];
+}
+
 function gateSection(g: GateResults | undefined): string[] {
   if (!g) return [];
   if (!g.available) return ['## Server gate', '', `Not measured: ${g.note}.`, ''];
   const base = g.rows[0]!;
+  const limits = g.limits
+    ? ` Every client comes from 127.0.0.1, so the gate runs with \`limits: { pending: ${g.limits.pending}, pendingPerAddress: ${g.limits.pendingPerAddress} }\` (defaults 1000 and 50: one address would get 429 past 50 sockets authenticating at once): this measures what the gate costs per connection, not the per-address limit, which a real deployment keeps low.`
+    : '';
   return [
     '## Server gate (authsocket/server, Node)',
     '',
-    `${fmt.int(g.clients)} concurrent \`ws\` clients per burst, each sending its carrier's credential the way the authsocket client does; a connection counts when the app's welcome message arrives (the gate verified and delivered the socket). The server runs in its own process (backlog 4096); the clients share one Node process, so on a 2-core machine the client side is part of the ceiling — the baseline row (a bare \`ws\` server, no Origin check, no auth) shows it. Median of ${g.rows[0]?.runs.length} bursts after a warm-up burst.`,
+    `${fmt.int(g.clients)} concurrent \`ws\` clients per burst, each sending its carrier's credential the way the authsocket client does; a connection counts when the app's welcome message arrives (the gate verified and delivered the socket). The server runs in its own process (backlog 4096); the clients share one Node process, so on a 2-core machine the client side is part of the ceiling — the baseline row (a bare \`ws\` server, no Origin check, no auth) shows it. Median of ${g.rows[0]?.runs.length} bursts after a warm-up burst.${limits}`,
     '',
     table(['carrier', 'connections/s (median)', 'min – max', 'ratio to bare ws'], g.rows.map((r) => [
       r.carrier, `**${fmt.int(r.perSec.median)}**`, fmt.range(r.perSec, fmt.int), fmt.x(r.perSec.median / base.perSec.median),
@@ -268,6 +305,7 @@ function gateSection(g: GateResults | undefined): string[] {
     ...(g.rows.slice(1).some((r) => r.perSec.min <= base.perSec.max && base.perSec.min <= r.perSec.max)
       ? [`Ranges that overlap the baseline's (${fmt.range(base.perSec, fmt.int)}) are within this run's burst-to-burst spread: on a shared 2-core machine, read them as "the gate costs no measurable throughput here", not as a ranking.`, '']
       : []),
+    ...gateCostSection(g.cost),
   ];
 }
 
@@ -277,6 +315,18 @@ function unmeasuredSection(unmeasured: Unmeasured[]): string[] {
     '**Not measured in this run** (the run went on without them; their tables below are missing or partial):',
     '',
     ...unmeasured.map((u) => `- ${u.section}: ${u.reason}`),
+    '',
+  ];
+}
+
+/** bench/MODULES.md has a script of its own (bench/modules.ts); RESULTS.md points to it. */
+function modulesPointer(): string[] {
+  return [
+    '## Bytes per module (client core)',
+    '',
+    'Each module\'s share of the bundled client, the one-carrier `authsocket/lite` app and every',
+    'feature, with the dependencies as published: [bench/MODULES.md](MODULES.md)',
+    '(`node --import tsx bench/modules.ts`; a file of its own, not regenerated by `npm run bench`).',
     '',
   ];
 }
@@ -300,6 +350,7 @@ export function renderResults(results: Results): string {
     ...stormSection(results.storm),
     ...(browser ? memorySection(browser) : []),
     ...gateSection(results.gate),
+    ...modulesPointer(),
   ].join('\n');
 }
 
@@ -340,6 +391,12 @@ export function renderSummary(results: Results): string {
     lines.push(gate.available
       ? `- Server gate, ${fmt.int(gate.clients)} concurrent clients: ${gate.rows.map((r) => `${r.carrier.startsWith('plain') ? 'bare ws' : r.carrier} ${fmt.int(r.perSec.median)}/s`).join(', ')}.`
       : `- Server gate: ${gate.note}.`);
+    const held = Math.max(...(gate.cost ?? []).map((c) => c.sockets));
+    const plain = gate.cost?.find((c) => c.sockets === held && c.server === 'plain');
+    const ours = gate.cost?.find((c) => c.sockets === held && c.server === 'gate');
+    if (plain && ours) {
+      lines.push(`- Gate cost, ${fmt.int(held)} held sockets: ${ours.heapPerSocketKiB.toFixed(2)} KiB heap per socket (bare ws ${plain.heapPerSocketKiB.toFixed(2)} KiB, ${fmt.x(ours.heapPerSocketKiB / plain.heapPerSocketKiB)}), ${fmt.int(ours.cpuPerUpgradeMicros)} µs CPU per upgrade (bare ws ${fmt.int(plain.cpuPerUpgradeMicros)} µs, ${fmt.x(ours.cpuPerUpgradeMicros / plain.cpuPerUpgradeMicros)}).`);
+    }
   }
   return lines.join('\n');
 }

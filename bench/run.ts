@@ -85,7 +85,12 @@ if (onlyArg && args.includes('--merge') && !quick) {
   // --only=…,--merge: this run's sections replace theirs in bench/results.json;
   // the rest stays from the last full run, and the header says what was re-measured when.
   const saved = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as Results;
-  const merged: Results = { ...saved, info: { ...saved.info, merged: [...(saved.info.merged ?? []).filter((m) => !m.sections.every((s) => onlyArg.includes(s))), { sections: onlyArg, date: info.date, commit: info.commit, dirty: info.dirty }] } };
+  const merged: Results = {
+    ...saved,
+    info: { ...saved.info, merged: [...(saved.info.merged ?? []).filter((m) => !m.sections.every((s) => onlyArg.includes(s))), { sections: onlyArg, date: info.date, commit: info.commit, dirty: info.dirty }] },
+    // A re-measured section's old failure no longer holds; this run's failures are added.
+    unmeasured: [...(saved.unmeasured ?? []).filter((u) => !onlyArg.includes(u.section === 'feature sizes' ? 'sizes' : u.section)), ...unmeasured],
+  };
   if (only('sizes')) Object.assign(merged, { sizes, features });
   if (only('storm')) merged.storm = stormResults;
   if (only('gate')) merged.gate = gateResults;
