@@ -41,13 +41,17 @@ export interface InBandAuth {
  */
 export interface Carrier {
   readonly name: CarrierName;
-  /** Awaited right before `prepare`: waits until this attempt may write what `prepare` writes (held until `settle`). */
-  acquire?(): Promise<void>;
-  prepare(token: string, target: AttemptTarget): AttemptPlan;
+  /** Awaited right before `prepare`: waits until `attempt` may write what `prepare` writes (held until `settle(attempt)`). */
+  acquire?(attempt: object): Promise<void>;
+  /** `attempt` names the attempt (its connection), as given to `acquire` and `settle`; needed by carriers with `acquire`. */
+  prepare(token: string, target: AttemptTarget, attempt?: object): AttemptPlan;
   /** Throws `TOKEN_PROVIDER_FAILED` when the credential cannot travel by this carrier at all (checked in `prepare` too). */
   fits?(token: string): void;
-  /** The attempt's handshake settled (opened or failed): undo what `prepare` left behind. */
-  settle?(): void;
+  /**
+   * `attempt`'s handshake settled (opened or failed): undo what its `prepare`
+   * left behind. A no-op for an attempt with nothing pending (already settled).
+   */
+  settle?(attempt: object): void;
   /** Present when the server expects the credential in the first message. */
   inBand?: InBandAuth;
 }

@@ -44,6 +44,13 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
 
   const removal = { path: attributes.path, domain: attributes.domain };
   const lock = cookieLock(name, connectionTimeout);
+  /**
+   * The attempts holding the lock, each with the function that gives it up and
+   * whether it wrote the cookie. Only such an attempt writes or removes the
+   * cookie, and it removes it once: a later `settle` (a connection's end) is a
+   * no-op, as the cookie in the jar may by then be another attempt's.
+   */
+  const holds = new Map<object, { release(): void; wrote: boolean }>();
   /** Throws when the browser would silently drop the cookie. */
   const fits = (token: string) => {
     const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
@@ -53,16 +60,24 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   };
   return {
     name: 'cookie',
-    acquire: lock.acquire,
+    acquire: async (attempt) => {
+      holds.set(attempt, { release: await lock.acquire(), wrote: false });
+    },
     fits,
-    prepare(token, target) {
+    prepare(token, target, attempt) {
       fits(token);
+      const hold = attempt && holds.get(attempt);
+      if (!hold) throw new Error('cookie carrier: prepare() before acquire() for this attempt');
       Cookies.set(name, token, attributes);
+      hold.wrote = true;
       return planFor(target);
     },
-    settle: () => {
-      Cookies.remove(name, removal);
-      lock.release();
+    settle: (attempt) => {
+      const hold = holds.get(attempt);
+      if (!hold) return;
+      holds.delete(attempt);
+      if (hold.wrote) Cookies.remove(name, removal);
+      hold.release();
     },
   };
 }

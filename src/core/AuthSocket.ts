@@ -102,7 +102,7 @@ export class AuthSocket<In = unknown, Out = In> {
     authenticateInBand: (link, onVerdict) => this.#authenticateInBand(link, onVerdict),
     runSetup: (link, done) => this.#runSetup(link, done),
     promote: (session, link) => this.#promote(session, link),
-    settleCarrier: () => this.#carrier?.settle?.(),
+    settleCarrier: (link) => this.#carrier?.settle?.(link),
     verdictError: (verdict, next) => this.#handshake!.verdictError(verdict, next),
     emitError: (error) => this.#emitError(error),
     log: (line) => this.#log(line),
@@ -407,7 +407,7 @@ export class AuthSocket<In = unknown, Out = In> {
       try {
         const plan = await this.#planAttempt(session, link);
         if (!plan || signal.aborted || session.suspended || session.primary !== link) {
-          this.#carrier?.settle?.();
+          this.#carrier?.settle?.(link);
           return undefined;
         }
         this.#machine.moveTo('connecting');
@@ -431,27 +431,27 @@ export class AuthSocket<In = unknown, Out = In> {
     const credential = await fetchCredential(this.#auth.token);
     this.#redactor.remember(credential.token);
     // The cookie carrier's cross-tab lock (a no-op for the others).
-    await this.#carrier.acquire?.();
+    await this.#carrier.acquire?.(link);
     // Closed (or the candidate given up) while the provider ran or the lock was
     // awaited: write nothing (no cookie after close()), release the lock.
     if (session.abort.signal.aborted || session.suspended || (link !== session.primary && link !== session.candidate)) {
-      this.#carrier.settle?.();
+      this.#carrier.settle?.(link);
       return undefined;
     }
     link.credential = credential;
     try {
-      const plan = this.#carrier.prepare(credential.token, this.#target);
+      const plan = this.#carrier.prepare(credential.token, this.#target, link);
       session.longestLine = longestLine(plan);
       checkHandshakeSize(plan, this.#carrier.name);
       return plan;
     } catch (error) {
-      this.#carrier.settle?.(); // the cookie and its lock
+      this.#carrier.settle?.(link); // the cookie and its lock
       throw error;
     }
   }
 
   #onOpen(session: Session, link: Link): void {
-    this.#carrier?.settle?.();
+    this.#carrier?.settle?.(link);
     session.policy.opened();
     this.#measureUptime(session, link);
     if (!this.#handshake) {
@@ -633,7 +633,8 @@ export class AuthSocket<In = unknown, Out = In> {
 
   /** Clears what the current attempt of `link` was waiting for. */
   #resetAttempt(session: Session, link: Link): void {
-    this.#carrier?.settle?.();
+    // Settles an attempt that ended before open; once opened, it has settled already.
+    this.#carrier?.settle?.(link);
     clearTimeout(link.confirmTimer);
     clearTimeout(link.uptimeTimer);
     clearTimeout(link.rejectTimer);
@@ -735,7 +736,10 @@ export class AuthSocket<In = unknown, Out = In> {
       frozen: () => this.#suspend(session),
       restored: () => this.#resume(session),
       // Navigating away mid-handshake: the credential cookie must not outlive the page.
-      leaving: () => this.#carrier?.settle?.(),
+      leaving: () => {
+        this.#carrier?.settle?.(session.primary);
+        if (session.candidate) this.#carrier?.settle?.(session.candidate);
+      },
     });
   }
 

@@ -26,7 +26,7 @@ export interface MakeBeforeBreakHost {
   /** The candidate is authenticated: it becomes the session's current connection. */
   promote(session: Session, link: Link): void;
   /** Undoes what the carrier's `prepare` left behind (the cookie). */
-  settleCarrier(): void;
+  settleCarrier(link: Link): void;
   /** The application subprotocols offered, for the error when the server selected none. */
   offered(): readonly string[];
   /** What a failed verdict on the candidate means (only called with a handshake). */
@@ -72,7 +72,7 @@ export class MakeBeforeBreak {
   }
 
   onOpen(session: Session, link: Link): void {
-    this.#host.settleCarrier();
+    this.#host.settleCarrier(link);
     const handshake = this.#host.authenticateInBand(link, (verdict) => {
       if (verdict === 'ack') {
         link.authenticated = true;
@@ -147,7 +147,7 @@ export class MakeBeforeBreak {
     if (session.candidate === link) session.candidate = undefined;
     link.transport.stop(1000, 'reauthentication failed');
     // Whatever stage it failed in (provider, handshake, refused before open), nothing of its credential stays behind.
-    this.#host.settleCarrier();
+    this.#host.settleCarrier(link);
     link.candidate?.reject(error);
   }
 

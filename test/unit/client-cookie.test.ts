@@ -61,6 +61,32 @@ test('the cookie is written right before the attempt and gone once it opened', a
   assert.equal(jar.cookies.has('ws_token'), false);
 });
 
+/** How many times the cookie was removed (js-cookie writes it expired). */
+const removals = () => jar.writes.filter((write) => write.startsWith('ws_token=;') && /expires=/i.test(write)).length;
+
+test('the cookie is removed once per attempt, when its handshake settles; never again when the connection ends', async () => {
+  create({ auth: { via: 'cookie', token: freshToken }, reconnect: false }, URL_);
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  assert.equal(removals(), 1);
+  ws.serverClose(4401);
+  assert.equal(removals(), 1, 'the ended connection holds no cookie to remove');
+});
+
+test("another socket's connection closed 4401 leaves the cookie of the handshake in flight in place", async () => {
+  create({ auth: { via: 'cookie', token: () => 'a-ticket' }, reconnect: false }, URL_);
+  const a = await FakeWebSocket.nth(0);
+  a.open();
+  create({ auth: { via: 'cookie', token: () => 'b-ticket' }, reconnect: false }, URL_);
+  const b = await FakeWebSocket.nth(1);
+  assert.equal(jar.cookies.get('ws_token'), 'b-ticket');
+  a.serverClose(4401);
+  assert.equal(jar.cookies.get('ws_token'), 'b-ticket', "b's handshake must still carry b's cookie");
+  b.open();
+  assert.equal(jar.cookies.has('ws_token'), false);
+  assert.equal(removals(), 2, 'one removal per attempt');
+});
+
 test('make-before-break: a new connection refused before open leaves no cookie behind', async () => {
   const socket = create({ auth: { via: 'cookie', token: freshToken } }, URL_);
   const old = await FakeWebSocket.nth(0);
