@@ -35,13 +35,17 @@ function gateReads(parts: { url?: string; headers?: Record<string, string> }) {
 }
 
 /** The `Cookie` pair the cookie carrier writes for `token`, through js-cookie on a stand-in page. */
-function cookiePair(token: string): string {
+async function cookiePair(token: string): Promise<string> {
   const written: string[] = [];
   const page = globalThis as { document?: unknown; location?: unknown };
   page.document = { get cookie() { return ''; }, set cookie(line: string) { written.push(line); } };
   page.location = { hostname: 'localhost', protocol: 'http:' };
   try {
-    createCookieCarrier(context('cookie')).prepare(token, target);
+    // One attempt: it takes the carrier's lock, then writes the cookie (its removal comes at settle).
+    const carrier = createCookieCarrier(context('cookie'));
+    const attempt = {};
+    await carrier.acquire!(attempt);
+    carrier.prepare(token, target, attempt);
   } finally {
     delete page.document;
     delete page.location;
@@ -51,7 +55,7 @@ function cookiePair(token: string): string {
 }
 
 for (const token of TOKENS) {
-  test(`vectors for ${JSON.stringify(token)}: the client's encodings are in docs/protocol.md and the gate reads them back`, () => {
+  test(`vectors for ${JSON.stringify(token)}: the client's encodings are in docs/protocol.md and the gate reads them back`, async () => {
     const protocols = createSubprotocolCarrier(context('subprotocol')).prepare(token, target).protocols;
     const header = `Sec-WebSocket-Protocol: ${protocols.join(', ')}`;
     assert.ok(doc.includes(`\`${header}\``), `doc has ${header}`);
@@ -63,7 +67,7 @@ for (const token of TOKENS) {
     assert.ok(doc.includes(`\`GET /live${query} HTTP/1.1\``), `doc has ${query}`);
     assert.deepEqual(gateReads({ url: `/live${query}` }).credential, { kind: 'found', carrier: 'query', token });
 
-    const cookie = cookiePair(token);
+    const cookie = await cookiePair(token);
     assert.ok(doc.includes(`\`Cookie: ${cookie}\``), `doc has ${cookie}`);
     assert.deepEqual(gateReads({ headers: { cookie } }).credential, { kind: 'found', carrier: 'cookie', token });
 
@@ -77,9 +81,9 @@ for (const token of TOKENS) {
   });
 }
 
-test('the traps the doc warns of are real: form-decoding the cookie, or percent-decoding the query alone, breaks the token', () => {
+test('the traps the doc warns of are real: form-decoding the cookie, or percent-decoding the query alone, breaks the token', async () => {
   const [token] = TOKENS as [string];
-  const cookieValue = cookiePair(token).slice('ws_token='.length);
+  const cookieValue = (await cookiePair(token)).slice('ws_token='.length);
   const formDecoded = new URLSearchParams(`v=${cookieValue}`).get('v'); // Python's unquote_plus, Go's QueryUnescape
   assert.notEqual(formDecoded, token);
   assert.equal(decodeURIComponent(cookieValue), token);
