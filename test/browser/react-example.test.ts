@@ -31,12 +31,17 @@ test('examples/react: connects under StrictMode, chats, and a second tab goes th
   await first.goto(example.url);
   await status(first, 'open · connected in this tab · 1 online');
   await first.fill('#text', 'hello from react');
+  // The button is enabled by the same state change as the status line; under WebKitWebDriver a
+  // click could still land on it disabled (the form never submitted), so wait for it.
+  await first.waitForFunction(() => !document.querySelector<HTMLButtonElement>('form button')!.disabled, undefined, { timeout: 10_000 });
   await first.click('form button');
-  await first.locator('#lines li', { hasText: 'hello from react' }).waitFor({ timeout: 10_000 });
-  const lines = await first.evaluate(() => [...document.querySelectorAll('#lines li')].map((li) => li.textContent));
-  // The guest whose ticket opened the connection.
-  const [, guest] = /^(guest-\d+): hello from react$/.exec(lines.at(-1) ?? '') ?? [];
-  assert.ok(guest, `a line from a guest: ${lines.join(' | ')}`);
+  // The guest whose ticket opened the connection, read from the line once it is there (polled:
+  // one read right after the wait came back empty once under WebKitWebDriver).
+  const guest = await (await first.waitForFunction(() => {
+    const texts = [...document.querySelectorAll('#lines li')].map((li) => li.textContent ?? '');
+    return texts.map((text) => /^(guest-\d+): hello from react$/.exec(text)?.[1]).find(Boolean) ?? null;
+  }, undefined, { timeout: 10_000 })).jsonValue();
+  assert.ok(guest, 'a line from a guest');
 
   const second = await context.newPage();
   await second.goto(example.url);
