@@ -11,4 +11,4 @@ const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../examples/recipes/fastapi_server.py', import.meta.url));
 
 // Starlette answers every refusal before accept() with HTTP 403.
-describeRecipe(`FastAPI in ${engine.label}`, requireTool(PYTHON, 'python3-fastapi python3-starlette python3-uvicorn', { probe: ['-c', 'import fastapi, starlette, uvicorn'], what: 'FastAPI + uvicorn' }), recipeProcess(PYTHON, ['-B', SCRIPT]), { tokenOnlyStatus: 403 });
+describeRecipe(`FastAPI in ${engine.label}`, requireTool(PYTHON, 'python3-fastapi python3-starlette python3-uvicorn python3-websockets', { probe: ['-c', 'import fastapi, starlette, uvicorn, websockets'], what: 'FastAPI + uvicorn (with websockets, its WebSocket backend)' }), recipeProcess(PYTHON, ['-B', SCRIPT]), { tokenOnlyStatus: 403 });
