@@ -23,6 +23,8 @@ export const UNAUTHORIZED = CLOSE_CODE.UNAUTHORIZED;
 export const FORBIDDEN = CLOSE_CODE.FORBIDDEN;
 /** Closed by this client to retry at once: heartbeat timeout or `reconnect()`. */
 export const RETRY_NOW = 4000;
+/** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
+export const REJECT_CLOSE_WAIT = 1000;
 /** Policy violation: servers use it for a refused first message. */
 const POLICY_VIOLATION = CLOSE_CODE.POLICY_VIOLATION;
 
