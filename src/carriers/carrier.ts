@@ -1,6 +1,6 @@
 import type { AttemptPlan, Verdict } from '../wire.ts';
 import type { AuthSocketError } from '../errors/AuthSocketError.ts';
-import type { AuthOptions, CarrierName, Frame, WebSocketConstructorLike } from '../types.ts';
+import type { AuthOptionsBase, CarrierName, Frame, WebSocketConstructorLike } from '../types.ts';
 
 export type { AttemptPlan };
 
@@ -72,7 +72,8 @@ export interface Carrier {
 
 /** What a carrier may check at construction time. */
 export interface CarrierContext {
-  auth: AuthOptions<any, any>;
+  /** `auth`, whichever entry's vocabulary `via` and `ack` are in (carriers read neither, except to name them). */
+  auth: Omit<AuthOptionsBase<any, any>, 'ack'> & { via?: unknown };
   url: URL;
   WebSocket: WebSocketConstructorLike | undefined;
   /** ms an attempt may take to open (bounds what `acquire` holds). */

@@ -1,12 +1,12 @@
-import type { AttemptTarget } from '../carriers/carrier.ts';
+import type { AttemptTarget, Carrier, InBandAuth } from '../carriers/carrier.ts';
 import { AuthSocketError, fail, invalid, notOpen } from '../errors/AuthSocketError.ts';
-import type { AuthSocketEvents, AuthSocketOptions, Codec, Frame, State, WebSocketConstructorLike } from '../types.ts';
+import type { AuthSocketEvents, Codec, Frame, State, WebSocketConstructorLike } from '../types.ts';
 import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import type { TabGroup } from '../tabs/sharedSession.ts';
 import { jsonCodec } from './codec.ts';
 import { Emitter } from './emitter.ts';
-import { resolveAck, resolveFeature } from './features.ts';
+import { attemptFeatures, optionValue } from './features.ts';
 import {
   checkAuthSource,
   checkMaxFailures,
@@ -17,7 +17,7 @@ import {
 } from './options.ts';
 import { Outbox } from './outbox.ts';
 import { PendingQueue } from './pendingQueue.ts';
-import { LITE_PLUGINS, type Plugins } from './plugins.ts';
+import type { CoreOptions } from './plugins.ts';
 import { checkFixedToken } from './requestSize.ts';
 import { type Client, Session } from './session.ts';
 import { StateMachine } from './stateMachine.ts';
@@ -47,8 +47,6 @@ export class AuthSocket<In = unknown, Out = In> {
   static readonly AuthSocketError = AuthSocketError;
   /** The default codec (JSON over text frames), for wrapping in your own. */
   static readonly jsonCodec = jsonCodec;
-  /** @internal What the entry plugs in: carriers for `auth.via`, tab sharing (src/core/plugins.ts). */
-  static readonly plugins: Plugins = LITE_PLUGINS;
 
   /** The socket's URL, normalised to `ws:`/`wss:`. Never contains the credential. */
   readonly url: string;
@@ -65,14 +63,12 @@ export class AuthSocket<In = unknown, Out = In> {
    * @param url - `ws:`/`wss:` (or `http:`/`https:`, converted; a relative path resolves against the page)
    * @throws {@link AuthSocketError} `INVALID_URL`, `INVALID_OPTIONS`, `INSECURE_TRANSPORT`, `UNSUPPORTED_CARRIER` or `COOKIE_SCOPE`
    */
-  constructor(url: string | URL, options: AuthSocketOptions<In, Out> = {}) {
-    const { plugins } = new.target;
-    const { features } = plugins;
+  constructor(url: string | URL, options: CoreOptions<In, Out> = {}) {
     const socketUrl = toSocketUrl(url);
     this.url = socketUrl.href;
     const target: AttemptTarget = { url: socketUrl, protocols: checkProtocols(options.protocols) };
     const reconnect = resolveReconnect(options.reconnect);
-    const heartbeat = resolveFeature(features, 'heartbeat', options.heartbeat);
+    const heartbeat = optionValue('heartbeat', options.heartbeat);
     const queueMax = checkQueueMax(options.queue);
     const codec = (this.#codec = options.codec ?? jsonCodec);
     const events = new Emitter<AuthSocketEvents<In>>();
@@ -87,20 +83,23 @@ export class AuthSocket<In = unknown, Out = In> {
       outbox.emit('error', failure);
     };
     const deliver = (msg: In) => outbox.emit('message', msg);
-    const inbox = resolveFeature(features, 'validate', options.validate)?.(deliver, error) ?? { push: deliver };
+    const inbox = optionValue('validate', options.validate)?.(deliver, error) ?? { push: deliver };
 
     const { auth } = options;
-    let carrier;
-    let handshake;
+    let carrier: Carrier | undefined;
+    let handshake: InBandAuth | undefined;
     if (auth) {
       checkAuthSource(auth.token);
       checkTransportSecurity(socketUrl, true, options.allowInsecure);
-      carrier = plugins.carrier({ auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: reconnect.connectionTimeout });
+      const { via, ack } = auth;
+      if (typeof via !== 'function') throw invalid("auth.via: pass a carrier from 'authsocket/lite'");
+      carrier = via({ auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: reconnect.connectionTimeout });
       if (auth.refresh === 'in-place' && !carrier.inBand) throw invalid("auth.refresh 'in-place' needs auth.via 'message'");
-      handshake = carrier.inBand ?? resolveAck(features, auth);
+      if (ack && typeof ack !== 'function') throw invalid("auth.ack: pass ack from 'authsocket/lite'");
+      handshake = carrier.inBand ?? ack?.(auth);
       if (typeof auth.token === 'string') checkFixedToken(carrier, auth.token, target);
     }
-    const setup = resolveFeature(features, 'setup', options.setup);
+    const setup = optionValue('setup', options.setup);
     const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (!WebSocket) throw invalid("no WebSocket here: pass options.WebSocket (Node: from 'ws')");
     const machine = new StateMachine((change) => {
@@ -119,7 +118,7 @@ export class AuthSocket<In = unknown, Out = In> {
         handshake,
         setup,
         heartbeat,
-        features: [],
+        features: attemptFeatures(options),
         setupTimeout: reconnect.connectionTimeout,
         minUptime: reconnect.minUptime,
         toFrame: (msg) => (typeof msg === 'string' ? msg : codec.encode(msg as Out)),
@@ -127,7 +126,7 @@ export class AuthSocket<In = unknown, Out = In> {
       retry: {
         reconnect,
         maxFailures: checkMaxFailures(auth?.maxFailures),
-        closeCodes: resolveFeature(features, 'closeCodes', options.closeCodes),
+        closeCodes: optionValue('closeCodes', options.closeCodes),
         provider: typeof auth?.token === 'function',
       },
       WebSocket,
@@ -140,8 +139,8 @@ export class AuthSocket<In = unknown, Out = In> {
       error,
       log,
     };
-    if (options.shared && !plugins.share) throw invalid("shared: use 'authsocket', not lite");
-    this.#tabs = plugins.share?.(options.shared, this.url, queueMax, {
+    if (options.shared && !options.share) throw invalid("shared: use 'authsocket', not lite");
+    this.#tabs = options.share?.(this.url, queueMax, {
       socket: this, events: outbox, machine, lead: () => this.#start(),
       write: (frame) => this.#write(frame), queue: (frame) => queue.push(frame),
     });

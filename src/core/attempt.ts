@@ -6,51 +6,13 @@ import { REJECT_CLOSE_WAIT, RETRY_NOW, UNAUTHORIZED } from './closeCodes.ts';
 import type { FetchedCredential } from './credential.ts';
 import type { Heartbeat, HeartbeatRunner } from './heartbeat.ts';
 import type { SetupRunner } from './setup.ts';
+import type { AttemptFeature, AttemptHandle, OpenExtra, Role } from './features.ts';
 import type { Transport } from './transport.ts';
+
+export type { AttemptFeature, OpenExtra, Role };
 
 /** For carriers without an ack, a connection that stays open this long counts as accepted. */
 export const CONFIRM_AFTER = 2000;
-
-/**
- * `live`: the client's connection; `candidate`: a make-before-break connection
- * not switched to yet; `retired`: replaced by a candidate, closing soon.
- */
-export type Role = 'live' | 'candidate' | 'retired';
-
-/** What a feature adds to the `open` event (`resume`: `session`). */
-export type OpenExtra = Record<string, unknown>;
-
-/**
- * A feature that takes part in every attempt: the extension point of features
- * that speak on the connection itself (`resume` is the one in view). Every
- * hook is optional; the client calls them in this order for each attempt:
- *
- * 1. `offer` while the attempt is planned: subprotocol entries appended to its
- *    offer (after the app's protocols and the carrier's entry);
- * 2. `opened` when its socket opened (before the handshake);
- * 3. `receive` with every incoming frame, before anything else reads it
- *    (decoding, the handshake, the heartbeat): `true` consumes it (a control
- *    frame: never counted as a message, never delivered);
- * 4. `admit` once the server accepted the credential and before `setup`:
- *    `open` waits until the feature calls `proceed` (e.g. on its answer frame,
- *    which `receive` saw), whose argument joins the `open` payload; `fail`
- *    fails the attempt like a refused handshake;
- * 5. `outgoing` with every application frame the client writes on a live
- *    attempt (never the auth frame, pings or `setup`'s): the frame to write
- *    instead. A feature that must keep frames until the server acknowledged
- *    them keeps its own reference here, writes them again with
- *    {@link Attempt.send} on a later attempt, and throws `QUEUE_FULL` past
- *    `queue.max`;
- * 6. `ended` when the attempt ended, whatever ended it.
- */
-export interface AttemptFeature {
-  offer?(attempt: Attempt): string[];
-  opened?(attempt: Attempt): void;
-  receive?(attempt: Attempt, data: string | ArrayBuffer): boolean;
-  admit?(attempt: Attempt, proceed: (extra?: OpenExtra) => void, fail: (error: AuthSocketError) => void): void;
-  outgoing?(attempt: Attempt, frame: Frame): Frame;
-  ended?(attempt: Attempt, ending: Ending | undefined): void;
-}
 
 /** What every attempt of one client shares, fixed at construction. */
 export interface AttemptRules {
@@ -97,7 +59,7 @@ export interface AttemptReports {
  * transport makes one attempt after another (reconnecting-websocket cycles
  * the sockets); a candidate's transport makes one.
  */
-export class Attempt {
+export class Attempt implements AttemptHandle {
   readonly transport: Transport;
   readonly #rules: AttemptRules;
   readonly #reports: AttemptReports;

@@ -1,6 +1,7 @@
 import { invalid } from '../errors/AuthSocketError.ts';
 import type { CloseCodeAction } from '../types.ts';
 import { CLOSE_CODE } from '../wire.ts';
+import { featureValue } from './features.ts';
 
 /**
  * What a connection's close code means to the client. The policy in one place:
@@ -82,5 +83,11 @@ export function afterAuthFailure(exhausted: number, stopping: boolean, provider:
   return provider ? 'retrying with a fresh credential' : 'retrying with the same token';
 }
 
-/** `options.closeCodes` as a feature the core plugs in (src/core/features.ts); the built-in table stays in the core. */
-export const closeCodesFeature = checkCloseCodes;
+/**
+ * `closeCodes` as a value (src/core/features.ts); the built-in table stays in the core.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, closeCodes: closeCodes({ 4400: 'fatal', 4408: 'unauthorized' }) }); // authsocket/lite
+ * ```
+ */
+export const closeCodesFeature = (codes: Record<number, CloseCodeAction>): CloseCodeOverrides => featureValue(checkCloseCodes(codes) ?? new Map());

@@ -1,6 +1,6 @@
 import { type AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { InBandAuth } from '../carriers/carrier.ts';
-import type { AuthOptions, Frame } from '../types.ts';
+import type { AuthOptionsBase, Frame } from '../types.ts';
 import { hasType } from './codec.ts';
 import { REJECT_CLOSE_WAIT } from './closeCodes.ts';
 import { AUTH_FRAME, type Verdict } from '../wire.ts';
@@ -107,7 +107,7 @@ function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, next: s
  * `auth.isReject`, default `type === 'auth_error'`) within `auth.timeout`
  * (default 10 s), and the wait for it. With `frame`, the client sends it first.
  */
-export function createHandshake(auth: AuthOptions<any, any>, frame?: (token: string) => unknown): InBandAuth {
+export function createHandshake(auth: Omit<AuthOptionsBase<any, any>, 'ack'>, frame?: (token: string) => unknown): InBandAuth {
   const timeout = auth.timeout ?? 10_000;
   if (!(timeout > 0)) throw fail('INVALID_OPTIONS', 'auth.timeout: give ms > 0');
   const isAck = auth.isAck ?? ((msg: unknown) => hasType(msg, AUTH_FRAME.OK));
