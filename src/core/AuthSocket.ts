@@ -208,7 +208,7 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 
   #start(): void {
-    this.#client.events.settle(() => {
+    this.#client.events.transition(() => {
       this.#session = new Session(this.#client);
     });
   }
@@ -231,7 +231,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#closedByApp = true;
     const { queue, machine, events, log } = this.#client;
     if (this.#tabs?.close(code, reason) || (this.state === 'closed' && queue.size === 0)) return;
-    events.settle(() => {
+    events.transition(() => {
       this.#session?.end(code, reason);
       const dropped = queue.drop();
       machine.moveTo('closed');
@@ -251,7 +251,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (this.#tabs?.reconnect()) return;
     const session = this.#session;
     if (!session || session.over) return this.open();
-    this.#client.events.settle(() => session.reconnect());
+    this.#client.events.transition(() => session.reconnect());
   }
 
   /**

@@ -531,6 +531,6 @@ export class Session<In> implements AttemptReports {
   }
 
   #settle<T>(transition: () => T): T {
-    return this.#client.events.settle(transition);
+    return this.#client.events.transition(transition);
   }
 }

@@ -230,10 +230,11 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       if (leader) return false;
       if (relay) ask('open');
       else {
-        relay = openRelay(name, receive);
+        // Each relayed message and the election are one transition: their events go out once it settled.
+        relay = openRelay(name, (message) => events.transition(() => receive(message)));
         // The election: the group's Web Lock, held as long as the leader lives;
         // when its page goes away the browser releases it and the next waiting instance leads.
-        resign = holdLock(locks, `${name}:leader`, lead);
+        resign = holdLock(locks, `${name}:leader`, () => events.transition(lead));
         post({ k: HELLO, from: id });
       }
       return true;
