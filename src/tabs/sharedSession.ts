@@ -230,11 +230,13 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       if (leader) return false;
       if (relay) ask('open');
       else {
-        // Each relayed message and the election are one transition: their events go out once it settled.
+        // Each relayed message is one transition: its events go out once it settled.
         relay = openRelay(name, (message) => events.transition(() => receive(message)));
         // The election: the group's Web Lock, held as long as the leader lives;
         // when its page goes away the browser releases it and the next waiting instance leads.
-        resign = holdLock(locks, `${name}:leader`, () => events.transition(lead));
+        // (Not one transition: the end of the old leader's connection is this
+        // instance's own news, emitted before it leads and relays its events.)
+        resign = holdLock(locks, `${name}:leader`, lead);
         post({ k: HELLO, from: id });
       }
       return true;
