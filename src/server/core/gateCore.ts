@@ -80,7 +80,11 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       events.emit('error', error, event === 'refused' ? (args[0] as Refusal<Req>).req : (args[2] as Req | undefined));
     },
   });
-  const identity = createIdentityKeeper<User, Connection>(options as GateOptions<User, never>, (error) => events.emit('error', error, undefined));
+  const identity = createIdentityKeeper<User, Connection>(
+    options as GateOptions<User, never>,
+    (error) => events.emit('error', error, undefined),
+    ({ key, code, reason }) => { for (const stage of stages) stage.revoked?.(key, code, reason); },
+  );
   const opened = new Set<Connection>();
   const admitted = new Set<Socket>();
   let closing = false;
@@ -158,6 +162,10 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     if (offered.length > 0 && protocol === undefined) {
       const onlyTokens = offered.every((entry) => entry.startsWith(settings.prefix));
       return refuse(400, onlyTokens ? 'only a token subprotocol offered' : 'no acceptable subprotocol');
+    }
+    for (const stage of stages) {
+      const refusal = stage.check?.(offered, request);
+      if (refusal) return refuse(refusal.status, refusal.reason);
     }
     const accept = (start: (connection: Connection) => void) => accepted(request, offered, protocol, slot, start);
 
@@ -393,6 +401,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     #closedNow(code: number, reason: string): void {
       if (this.#closed) return;
       this.#closed = true;
+      this.phase = 'ended'; // a socket that closed while its stages admitted it is never handed over
       this.#onClosed?.();
       this.#firstFrame?.closed();
       this.#firstFrameDone?.();
@@ -412,6 +421,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     async close() {
       closing = true;
       identity.close();
+      for (const stage of stages) stage.close?.();
       await Promise.all([...opened].map((connection) => connection.end(CLOSE.goingAway.code, CLOSE.goingAway.reason)));
     },
   };
