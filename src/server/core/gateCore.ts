@@ -15,7 +15,7 @@ import { extractCredential } from './credentials.ts';
 import { invalidOption } from './errors.ts';
 import { isWebSocketHandshake, offeredProtocols, selectProtocol } from './handshake.ts';
 import { createIdentityKeeper, type Held, type Identity } from './identity.ts';
-import { createAdmission, Overloaded, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
+import { createAdmission, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
 import { awaitAuthFrame, MAX_HELD_FRAMES, type FirstFrameAuth, type HeldFrame } from './messageCarrier.ts';
 import type { Carrier, GateEvents, GateOptions, Refusal, Verify, VerifyContext } from './options.ts';
 import { createOriginCheck, originOf } from './origin.ts';
@@ -112,8 +112,11 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
   async function recheck(token: string, request: GateRequest<Req>): Promise<Checked<User>> {
     const slot = admission.slot(request);
     try {
-      if (slot.enter()) return { outcome: await runVerify(() => { throw new Overloaded(); }, token, request.native, { carrier: 'message' }) };
+      // No room: load, not a fault (no `error`); the client retries with backoff.
+      if (slot.enter()) return { outcome: { kind: 'refused', ...CLOSE.tryAgain } };
       return await check(token, request, { carrier: 'message' }, slot);
+    } catch (error) {
+      return { outcome: { kind: 'refused', ...CLOSE.internal, error } }; // the `address` option threw
     } finally {
       slot.release();
     }
@@ -236,6 +239,10 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
   class Connection implements Held {
     phase: 'pending' | 'staging' | 'admitted' | 'ended' = 'pending';
     #firstFrame: FirstFrameAuth | undefined;
+    /** Gives back the pool place the first frame's wait holds. */
+    #firstFrameDone: (() => void) | undefined;
+    /** The identity the first frame's credential proved. */
+    #verdict: Identity | undefined;
     #reauthentication: ((data: FrameData, isBinary: boolean) => boolean) | undefined;
     #staged: StagedSocket[] = [];
     /** Frames that arrived while the stages were admitting the socket. */
@@ -303,9 +310,6 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       this.#firstFrameDone = done;
       return this.#firstFrame;
     }
-    #verdict: Identity | undefined;
-    #firstFrameDone: (() => void) | undefined;
-
     /** The verdict on the socket: admit it, or close it with the refusal's code. `detail` is for `refused` only. */
     settle(outcome: Outcome<User>, carrier: Carrier | undefined, detail?: string, proven?: Identity, held: readonly HeldFrame[] = []): void {
       if (this.phase !== 'pending') return;
