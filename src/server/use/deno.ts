@@ -1,0 +1,76 @@
+// `authsocket/server/deno`: the gate on Deno.serve. Deno hands each request
+// over as a Fetch `Request` and upgrades it with `Deno.upgradeWebSocket`; the
+// gate decides before that upgrade, then watches the socket it returns.
+import { createGateCore, type GateOptions } from '../core/index.ts';
+import { gateRequestOf, goneResponse, notUpgradable, refusalResponse } from './fetchRequest.ts';
+import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';
+import { acceptStandardSocket } from './standardSocket.ts';
+
+export { Forbidden } from '../Forbidden.ts';
+export { AuthGateError, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
+export type { RuntimeGate } from './runtimeGate.ts';
+
+/** The part of Deno.serve's handler info the gate reads (`Deno.ServeHandlerInfo`). */
+export interface DenoServeInfo {
+  remoteAddr: { hostname: string };
+}
+
+/** The part of the `Deno` namespace the gate uses. */
+interface DenoUpgrade {
+  upgradeWebSocket(req: Request, options?: { protocol?: string }): { socket: WebSocket; response: Response };
+}
+
+/** A gate for Deno.serve: `handle` answers upgrade requests; sockets are Deno's standard `WebSocket`s. */
+export interface DenoGate<User> extends RuntimeGate<User, WebSocket, Request> {
+  /**
+   * Answers a WebSocket upgrade request: a refusal (400, 403, 429, 503…),
+   * or the 101 of a socket the gate then admits (`connection`) or closes
+   * (4401, 4403). Give it only upgrade requests; route the rest yourself.
+   */
+  handle(req: Request, info?: DenoServeInfo): Promise<Response>;
+}
+
+/**
+ * Creates a gate for `Deno.serve`, with the same options, checks, close codes
+ * and events as `createAuthGate` from `authsocket/server`. In `connection`
+ * the socket is Deno's `WebSocket`: listeners you add there see only the
+ * app's frames (never an auth frame), binary ones as ArrayBuffers.
+ *
+ * Shutdown: `await gate.close()` (sockets get 1001), then `await server.shutdown()`.
+ *
+ * @example
+ * ```ts
+ * import { createAuthGate, Forbidden } from 'authsocket/server/deno';
+ *
+ * const gate = createAuthGate<User>({
+ *   origins: ['https://app.example.com'],
+ *   verify: async (token) => (await sessions.lookup(token)) ?? null,
+ * });
+ * gate.on('connection', (socket, user) => {
+ *   socket.addEventListener('message', (event) => socket.send(`${user.name}: ${event.data}`));
+ * });
+ * Deno.serve((req, info) =>
+ *   req.headers.get('upgrade')?.toLowerCase() === 'websocket' ? gate.handle(req, info) : app(req));
+ * ```
+ */
+export function createAuthGate<User>(options: GateOptions<User, Request>): DenoGate<User> {
+  const core = createGateCore<User, WebSocket, Request>(options);
+  const deno = (globalThis as unknown as { Deno: DenoUpgrade }).Deno;
+  return {
+    ...runtimeGate(core),
+    async handle(req, info) {
+      const decision = await core.upgrade(gateRequestOf(req, info?.remoteAddr.hostname));
+      if (decision.kind === 'refuse') return refusalResponse(decision);
+      if (decision.kind === 'gone') return goneResponse();
+      let upgraded: { socket: WebSocket; response: Response };
+      try {
+        upgraded = deno.upgradeWebSocket(req, decision.protocol === undefined ? {} : { protocol: decision.protocol });
+      } catch {
+        decision.abandon();
+        return notUpgradable();
+      }
+      acceptStandardSocket(decision, upgraded.socket);
+      return upgraded.response;
+    },
+  };
+}
