@@ -1,0 +1,70 @@
+// The gate's adapters on the real runtimes (Bun.serve, Deno.serve, a Worker and
+// a Durable Object on workerd), poked with `ws` from Node: every carrier brings
+// the token `a+b c%2F;é` intact, a foreign Origin is refused with HTTP 403,
+// `ack` sends auth_ok first, an expired credential closes 4401, and the client
+// gets in after a 4401 with a fresh credential and stops on 4403. The Worker
+// bundle holds neither `ws` nor any `node:` module.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { attempt, ORIGIN } from '../support/server-gate.ts';
+import { assertAuthFailurePolicy, TOKEN, VECTORS, welcomeFor } from '../server/frameworks-vectors.ts';
+import { BRIEF_MS } from './runtimes/app.ts';
+import { requireRuntime, type RunningRuntime } from './runtimes/harness.ts';
+import { bundledWorker, TARGETS } from './runtimes/targets.ts';
+
+describe('the Worker bundle', requireRuntime('workerd'), () => {
+  test('holds authsocket/server/workers and neither ws nor a node: module', async () => {
+    const { inputs } = await bundledWorker();
+    assert.ok(inputs.some((file) => file.startsWith('dist/server/workers.js')), inputs.join(', '));
+    assert.deepEqual(inputs.filter((file) => /(^|\/)node_modules\/ws\/|^node:/.test(file)), []);
+  });
+});
+
+for (const target of TARGETS) {
+  describe(`the gate on ${target.name}`, requireRuntime(target.runtime), () => {
+    let runtime: RunningRuntime;
+    const url = (path: string) => `ws://127.0.0.1:${runtime.port}${target.prefix}${path}`;
+    const verified = async () => (await (await fetch(`http://127.0.0.1:${runtime.port}${target.prefix}/verified`)).json()) as string[];
+    before(async () => { runtime = await target.start([ORIGIN]); });
+    after(() => runtime?.stop());
+
+    for (const [via, vector] of Object.entries(VECTORS)) {
+      test(`${via}: admitted, token intact, frames echoed`, async () => {
+        const { query = '', send = [], ...options } = vector;
+        const welcome = welcomeFor(via);
+        const result = await attempt(url(`/live${query}`), { ...options, send: [...send, 'ping'], closeAfter: welcome.length + 1 });
+        assert.deepEqual(result.messages, [...welcome, { type: 'echo', data: 'ping' }]);
+        if (via === 'subprotocol') assert.equal(result.protocol, 'authsocket', 'the app protocol is selected, never the token entry');
+      });
+    }
+
+    test('a foreign Origin is refused with HTTP 403, before verify', async () => {
+      const before = (await verified()).length;
+      assert.equal((await attempt(url('/live?access_token=never'), { origin: 'http://evil.example.test' })).status, 403);
+      assert.equal((await verified()).length, before);
+    });
+
+    test('a missing credential is accepted, then closed 4401', async () => {
+      const result = await attempt(url('/live'), { protocols: ['authsocket'], timeoutMs: 15_000 });
+      assert.deepEqual([result.opened, result.code], [true, 4401]);
+    });
+
+    test('ack: auth_ok is the first frame, before the app\'s', async () => {
+      const result = await attempt(url(`/ack${VECTORS.query!.query}`), { closeAfter: 2 });
+      assert.deepEqual(result.messages, [{ type: 'auth_ok' }, { type: 'welcome', user: 'alice' }]);
+    });
+
+    test('the credential\'s end closes the socket 4401 \'credential expired\'', async () => {
+      const started = Date.now();
+      const result = await attempt(url('/live?access_token=brief'), { timeoutMs: BRIEF_MS + 5_000 });
+      assert.deepEqual([result.messages, result.code, result.reason], [[{ type: 'welcome', user: 'bob' }], 4401, 'credential expired']);
+      assert.ok(Date.now() - started >= BRIEF_MS - 50, `closed after ${Date.now() - started} ms`);
+    });
+
+    test('the client: 4401 → a fresh credential and in; 4403 → stop with unauthorized', () => assertAuthFailurePolicy(url('/live')));
+
+    test('verify saw the token intact from every carrier', async () => {
+      assert.ok((await verified()).filter((token) => token === TOKEN).length >= Object.keys(VECTORS).length);
+    });
+  });
+}
