@@ -38,6 +38,12 @@ for (const target of TARGETS) {
       });
     }
 
+    test('message: frames sent while `verify` runs reach the app after admission, in order, once', async () => {
+      const auth = JSON.stringify({ type: 'auth', token: 'slow' });
+      const result = await attempt(url('/live'), { protocols: ['authsocket'], send: [auth, 'one', 'two'], closeAfter: 4 });
+      assert.deepEqual(result.messages, [{ type: 'auth_ok' }, { type: 'welcome', user: 'alice' }, { type: 'echo', data: 'one' }, { type: 'echo', data: 'two' }]);
+    });
+
     test('a foreign Origin is refused with HTTP 403, before verify', async () => {
       const before = (await verified()).length;
       assert.equal((await attempt(url('/live?access_token=never'), { origin: 'http://evil.example.test' })).status, 403);

@@ -5,6 +5,7 @@
 import type { SocketHandler, UpgradeAccepted } from '../core/index.ts';
 
 const OPEN = 1;
+const CLOSED = 3;
 
 /**
  * Hands `socket` to the core once it is open (at once when it already is, as
@@ -33,9 +34,26 @@ export function acceptStandardSocket(decision: UpgradeAccepted<WebSocket>, socke
     if (!handler.message(data, typeof data !== 'string')) event.stopImmediatePropagation();
   });
   socket.addEventListener('close', (event: CloseEvent) => {
+    answerClose(socket, event);
     if (handler === undefined) decision.abandon();
     else handler.closed(event.code, event.reason);
   });
   if (socket.readyState === OPEN) open();
   else socket.addEventListener('open', open, { once: true });
+}
+
+/**
+ * Answers the peer's close frame. Workers (before the compatibility flag
+ * `web_socket_auto_reply_to_close`) leave that to the app, and a client that
+ * closed first would wait for the answer until its own timeout.
+ */
+function answerClose(socket: WebSocket, event: CloseEvent): void {
+  if (socket.readyState === CLOSED) return;
+  try {
+    // 1005 (no code) and 1006 (no close frame) may not be sent: answer without a code.
+    if (event.code === 1005 || event.code === 1006) socket.close();
+    else socket.close(event.code, event.reason);
+  } catch {
+    // Already closing from our side: nothing to answer.
+  }
 }
