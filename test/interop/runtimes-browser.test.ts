@@ -27,22 +27,25 @@ describe(`the client against the gate on each runtime, in ${engine.label}`, () =
   for (const target of TARGETS) {
     test(`${target.name}: every carrier in after 4401, token intact; 4403 stops; ack; expiry → 4401 → back in`, requireRuntime(target.runtime), async () => {
       const runtime = await target.start([statics.origin('localhost')]);
-      // localhost for the page and the socket: the cookie carrier needs the same host.
-      const base = `ws://localhost:${runtime.port}${target.prefix}`;
+      // The page on localhost; the cookie carrier's socket too (a cookie goes to the page's
+      // host), every other socket to 127.0.0.1, where that cookie, written for each of
+      // the cookie socket's attempts, cannot ride along and admit them instead.
+      const hosts = { cookie: `ws://localhost:${runtime.port}${target.prefix}`, other: `ws://127.0.0.1:${runtime.port}${target.prefix}` };
       const page = await openClientPage(browser, statics, 'localhost');
       try {
-        await page.evaluate(({ base, carriers, token }) => {
+        await page.evaluate(({ hosts, carriers, token }) => {
           const w = window as any;
           const reconnect = { minDelay: 10, maxDelay: 20 };
+          const base = hosts.other;
           for (const via of carriers) {
             let calls = 0;
-            w.track(via, new w.AuthSocket(`${base}/live`, { auth: { via, token: () => (++calls === 1 ? 'bad' : token) }, reconnect }));
+            w.track(via, new w.AuthSocket(`${via === 'cookie' ? hosts.cookie : base}/live`, { auth: { via, token: () => (++calls === 1 ? 'bad' : token) }, reconnect }));
           }
           w.track('banned', new w.AuthSocket(`${base}/live`, { auth: { via: 'query', token: () => 'banned' }, reconnect }));
           w.track('ack', new w.AuthSocket(`${base}/ack`, { auth: { via: 'subprotocol', token, ack: true }, reconnect }));
           let briefCalls = 0;
           w.track('brief', new w.AuthSocket(`${base}/live`, { auth: { via: 'query', token: () => (++briefCalls === 1 ? 'brief' : token) }, reconnect }));
-        }, { base, carriers: CARRIERS, token: TOKEN });
+        }, { hosts, carriers: CARRIERS, token: TOKEN });
 
         for (const via of CARRIERS) {
           await waitForEvents(page, via, 'message', 1);
