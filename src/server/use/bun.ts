@@ -6,8 +6,7 @@ import { createGateCore, type GateOptions, type SocketHandler, type UpgradeAccep
 import { gateRequestOf, goneResponse, notUpgradable, protocolHeaders, refusalResponse } from './fetchRequest.ts';
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';
 
-export { Forbidden } from '../Forbidden.ts';
-export { AuthGateError, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
+export { AuthGateError, Forbidden, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
 export type { RuntimeGate } from './runtimeGate.ts';
 
 /** What the gate keeps in each socket's `ws.data`: the user, once admitted. */
@@ -103,7 +102,8 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): BunGa
   return {
     ...runtimeGate(core),
     async handle(req, server) {
-      const decision = await core.upgrade(gateRequestOf(req, server.requestIP(req)?.address));
+      // Bun aborts the request's signal when the client leaves, before the upgrade too.
+      const decision = await core.upgrade(gateRequestOf(req, { remoteAddress: server.requestIP(req)?.address, gone: () => req.signal.aborted }));
       if (decision.kind === 'refuse') return refusalResponse(decision);
       if (decision.kind === 'gone') return goneResponse();
       const data: BunSocketData<User> = {};

@@ -2,12 +2,11 @@
 // over as a Fetch `Request` and upgrades it with `Deno.upgradeWebSocket`; the
 // gate decides before that upgrade, then watches the socket it returns.
 import { createGateCore, type GateOptions } from '../core/index.ts';
-import { gateRequestOf, goneResponse, notUpgradable, refusalResponse } from './fetchRequest.ts';
+import { gateRequestOf, goneResponse, notUpgradable, protocolHeaders, refusalResponse } from './fetchRequest.ts';
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';
 import { acceptStandardSocket } from './standardSocket.ts';
 
-export { Forbidden } from '../Forbidden.ts';
-export { AuthGateError, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
+export { AuthGateError, Forbidden, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
 export type { RuntimeGate } from './runtimeGate.ts';
 
 /** The part of Deno.serve's handler info the gate reads (`Deno.ServeHandlerInfo`). */
@@ -17,7 +16,7 @@ export interface DenoServeInfo {
 
 /** The part of the `Deno` namespace the gate uses. */
 interface DenoUpgrade {
-  upgradeWebSocket(req: Request, options?: { protocol?: string }): { socket: WebSocket; response: Response };
+  upgradeWebSocket(req: Request): { socket: WebSocket; response: Response };
 }
 
 /** A gate for Deno.serve: `handle` answers upgrade requests; sockets are Deno's standard `WebSocket`s. */
@@ -59,16 +58,22 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): DenoG
   return {
     ...runtimeGate(core),
     async handle(req, info) {
-      const decision = await core.upgrade(gateRequestOf(req, info?.remoteAddr.hostname));
+      // No `gone`: Deno does not abort the signal of an upgrade request whose client left
+      // (and reading `req.signal` prints a warning about its legacy abort-on-response).
+      const decision = await core.upgrade(gateRequestOf(req, { remoteAddress: info?.remoteAddr.hostname }));
       if (decision.kind === 'refuse') return refusalResponse(decision);
       if (decision.kind === 'gone') return goneResponse();
       let upgraded: { socket: WebSocket; response: Response };
       try {
-        upgraded = deno.upgradeWebSocket(req, decision.protocol === undefined ? {} : { protocol: decision.protocol });
+        // The protocol goes in the 101's headers, not through `upgradeWebSocket`'s `protocol`
+        // option: Deno looks it up in the offer split on ", " only, so it refuses a client
+        // that lists its protocols with "," alone (Node's `ws` does).
+        upgraded = deno.upgradeWebSocket(req);
       } catch {
         decision.abandon();
         return notUpgradable();
       }
+      for (const [name, value] of Object.entries(protocolHeaders(decision.protocol))) upgraded.response.headers.set(name, value);
       acceptStandardSocket(decision, upgraded.socket);
       return upgraded.response;
     },

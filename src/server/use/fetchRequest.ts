@@ -2,16 +2,28 @@
 // upgrade request in the core's shape, and a refusal as a Response.
 import type { GateRequest, UpgradeRefused } from '../core/index.ts';
 
-/** A Fetch `Request` as the core reads it; `remoteAddress` is what the runtime says of the peer. */
-export function gateRequestOf(req: Request, remoteAddress: string | undefined): GateRequest<Request> {
+/** What a runtime knows of the connection besides the request. */
+export interface Peer {
+  /** The client's address, when the runtime gives it. */
+  remoteAddress?: string | undefined;
+  /** Whether the client has left, when the runtime can tell before the upgrade. */
+  gone?: () => boolean;
+}
+
+/**
+ * A Fetch `Request` as the core reads it. The headers are copied first: the
+ * core reads some after the upgrade, when Deno may already refuse to read the
+ * request's own ("Request closed").
+ */
+export function gateRequestOf(req: Request, { remoteAddress, gone }: Peer): GateRequest<Request> {
+  const headers = new Headers(req.headers);
   return {
     method: req.method,
     url: req.url,
-    header: (name) => req.headers.get(name) ?? undefined,
+    header: (name) => headers.get(name) ?? undefined,
     ...(remoteAddress === undefined ? {} : { remoteAddress }),
+    ...(gone === undefined ? {} : { gone }),
     native: req,
-    // A runtime without a request signal (some Workers compatibility dates) never reports the client gone.
-    gone: () => req.signal?.aborted ?? false,
   };
 }
 

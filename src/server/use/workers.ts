@@ -7,8 +7,7 @@ import { gateRequestOf, goneResponse, protocolHeaders, refusalResponse } from '.
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';
 import { acceptStandardSocket } from './standardSocket.ts';
 
-export { Forbidden } from '../Forbidden.ts';
-export { AuthGateError, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
+export { AuthGateError, Forbidden, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
 export type { RuntimeGate } from './runtimeGate.ts';
 
 /** The server end of a Workers `WebSocketPair`: a standard `WebSocket` that must be `accept()`ed. */
@@ -60,7 +59,8 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): Worke
   return {
     ...runtimeGate(core),
     async handle(req) {
-      const decision = await core.upgrade(gateRequestOf(req, req.headers.get('cf-connecting-ip') ?? undefined));
+      // workerd does not tell a handler that the client left before the upgrade (no `gone`).
+      const decision = await core.upgrade(gateRequestOf(req, { remoteAddress: req.headers.get('cf-connecting-ip') ?? undefined }));
       if (decision.kind === 'refuse') return refusalResponse(decision);
       if (decision.kind === 'gone') return goneResponse();
       const { 0: client, 1: server } = new (globalThis as unknown as { WebSocketPair: new () => { 0: WebSocket; 1: PairedSocket } }).WebSocketPair();
