@@ -6,7 +6,8 @@
 // bundle holds neither `ws` nor any `node:` module.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { attempt, ORIGIN } from '../support/server-gate.ts';
+import { connect } from 'node:net';
+import { attempt, ORIGIN, upgradeRequest } from '../support/server-gate.ts';
 import { assertAuthFailurePolicy, TOKEN, VECTORS, welcomeFor } from '../server/frameworks-vectors.ts';
 import { BRIEF_MS } from './runtimes/app.ts';
 import { requireRuntime, type RunningRuntime } from './runtimes/harness.ts';
@@ -53,6 +54,21 @@ for (const target of TARGETS) {
       const result = await attempt(url('/live'), { protocols: ['authsocket'], send: [auth, 'one', 'two'], closeAfter: 4 });
       assert.deepEqual(result.messages, [{ type: 'auth_ok' }, { type: 'welcome', user: 'alice' }, { type: 'echo', data: 'one' }, { type: 'echo', data: 'two' }]);
     });
+
+    if (target.seesClientLeave) {
+      test('a client that left during the Origin check is never verified', async () => {
+        const client = connect(runtime.port, '127.0.0.1');
+        client.on('error', () => {});
+        client.write(upgradeRequest(`${target.prefix}/late?access_token=left`));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        client.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 600)); // the 300 ms check, then verify would have run
+        assert.ok(!(await verified()).includes('left'));
+        const stayed = await attempt(url('/late?access_token=stayed'));
+        assert.equal(stayed.code, 4401, 'the same gate verifies a client that stays');
+        assert.ok((await verified()).includes('stayed'));
+      });
+    }
 
     test('a foreign Origin is refused with HTTP 403, before verify', async () => {
       const before = (await verified()).length;

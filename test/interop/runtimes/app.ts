@@ -2,8 +2,9 @@
 // get in, which path has `ack`, and a record of what `verify` saw.
 //   `a+b c%2F;é` (TOKEN) → alice · `brief` → bob, whose credential ends 1 s
 //   after it was verified · `banned` → Forbidden (4403) · anything else → 4401.
-//   /live: the gate; /ack: the gate with `ack: true`; GET /verified: the tokens
-//   `verify` was called with, as JSON.
+//   /live: the gate; /ack: the gate with `ack: true`; /late: the gate whose
+//   Origin check takes 300 ms; GET /verified: the tokens `verify` was called
+//   with, as JSON.
 // On admission the app sends {type:'welcome', user} and echoes every frame
 // as {type:'echo', data}.
 
@@ -12,7 +13,7 @@ export const BRIEF_MS = 1_000;
 
 /** The gate options the test app uses (a subset of every entry's). */
 export interface AppOptions {
-  origins: string[];
+  origins: string[] | ((origin: string | undefined) => Promise<boolean>);
   verify(token: string): Promise<string | null>;
   expiresAt(user: string): number | undefined;
   ack?: boolean;
@@ -24,8 +25,15 @@ export interface Entry<Gate> {
   Forbidden: new (message?: string) => Error;
 }
 
-/** The two gates (plain and `ack`) and the `verify` record, for origins `origins`. */
-export function testGates<Gate>(entry: Entry<Gate>, origins: string[]): { live: Gate; ack: Gate; verified: string[] } {
+export interface TestGates<Gate> {
+  live: Gate;
+  ack: Gate;
+  late: Gate;
+  verified: string[];
+}
+
+/** The gates (plain, `ack`, late Origin check) and the `verify` record, for origins `origins`. */
+export function testGates<Gate>(entry: Entry<Gate>, origins: string[]): TestGates<Gate> {
   const verified: string[] = [];
   const options: AppOptions = {
     origins,
@@ -37,12 +45,21 @@ export function testGates<Gate>(entry: Entry<Gate>, origins: string[]): { live: 
     },
     expiresAt: (user: string) => (user === 'bob' ? Date.now() + BRIEF_MS : undefined),
   };
-  return { live: entry.createAuthGate(options), ack: entry.createAuthGate({ ...options, ack: true }), verified };
+  const lateOrigins = async (origin: string | undefined) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return origins.includes(origin!);
+  };
+  return {
+    live: entry.createAuthGate(options),
+    ack: entry.createAuthGate({ ...options, ack: true }),
+    late: entry.createAuthGate({ ...options, origins: lateOrigins }),
+    verified,
+  };
 }
 
-/** Routes a request: upgrades on <prefix>/live and <prefix>/ack to their gate, GET <prefix>/verified to the record, else 404. */
+/** Routes a request: upgrades on <prefix>/live, /ack and /late to their gate, GET <prefix>/verified to the record, else 404. */
 export function route<Gate>(
-  gates: { live: Gate; ack: Gate; verified: string[] },
+  gates: TestGates<Gate>,
   req: Request,
   handle: (gate: Gate) => Promise<Response | undefined>,
   prefix = '',
@@ -51,6 +68,7 @@ export function route<Gate>(
   if (pathname === '/verified') return Response.json(gates.verified);
   if (pathname === '/live') return handle(gates.live);
   if (pathname === '/ack') return handle(gates.ack);
+  if (pathname === '/late') return handle(gates.late);
   return new Response('not found', { status: 404 });
 }
 

@@ -14,7 +14,7 @@ declare const Bun: {
 };
 
 const gates = testGates(entry, Bun.env.AUTHSOCKET_ORIGINS!.split(','));
-for (const gate of [gates.live, gates.ack]) gate.on('connection', (ws, user) => void ws.send(welcome(user)));
+for (const gate of [gates.live, gates.ack, gates.late]) gate.on('connection', (ws, user) => void ws.send(welcome(user)));
 const server = Bun.serve({
   hostname: '127.0.0.1',
   port: 0,

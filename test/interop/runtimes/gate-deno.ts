@@ -9,7 +9,7 @@ declare const Deno: {
 };
 
 const gates = testGates(entry, Deno.env.get('AUTHSOCKET_ORIGINS')!.split(','));
-for (const gate of [gates.live, gates.ack]) {
+for (const gate of [gates.live, gates.ack, gates.late]) {
   gate.on('connection', (socket, user) => {
     socket.send(welcome(user));
     socket.addEventListener('message', (event) => socket.send(echo(event.data)));

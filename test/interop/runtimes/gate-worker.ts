@@ -12,7 +12,7 @@ interface Env {
 
 function appGates(env: Env) {
   const gates = testGates(entry, env.ORIGINS.split(','));
-  for (const gate of [gates.live, gates.ack]) {
+  for (const gate of [gates.live, gates.ack, gates.late]) {
     gate.on('connection', (socket, user) => {
       socket.send(welcome(user));
       socket.addEventListener('message', (event) => socket.send(echo(event.data)));

@@ -9,6 +9,8 @@ export interface Target {
   runtime: RuntimeName;
   /** Where the app's paths start (the Durable Object's are forwarded under /room). */
   prefix: string;
+  /** Whether the runtime tells a handler that the client left before the upgrade (Bun: the request's signal). */
+  seesClientLeave: boolean;
   start(origins: readonly string[]): Promise<RunningRuntime>;
 }
 
@@ -22,8 +24,8 @@ const startWorker = async (origins: readonly string[]) =>
   startWorkerd({ module: (await bundledWorker()).code, durableObjects: ['Room'], text: { ORIGINS: origins.join(',') } });
 
 export const TARGETS: readonly Target[] = [
-  { name: 'Bun.serve', runtime: 'bun', prefix: '', start: (origins) => startBun(fixture('gate-bun.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
-  { name: 'Deno.serve', runtime: 'deno', prefix: '', start: (origins) => startDeno(fixture('gate-deno.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
-  { name: 'a Worker (workerd)', runtime: 'workerd', prefix: '', start: startWorker },
-  { name: 'a Durable Object (workerd)', runtime: 'workerd', prefix: '/room', start: startWorker },
+  { name: 'Bun.serve', runtime: 'bun', prefix: '', seesClientLeave: true, start: (origins) => startBun(fixture('gate-bun.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
+  { name: 'Deno.serve', runtime: 'deno', prefix: '', seesClientLeave: false, start: (origins) => startDeno(fixture('gate-deno.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
+  { name: 'a Worker (workerd)', runtime: 'workerd', prefix: '', seesClientLeave: false, start: startWorker },
+  { name: 'a Durable Object (workerd)', runtime: 'workerd', prefix: '/room', seesClientLeave: false, start: startWorker },
 ];
