@@ -19,7 +19,14 @@ export type {
   UpgradeGone,
   UpgradeRefused,
 } from './core/contract.ts';
-export type { ConnectionInfo, GateEvents, GateOptions } from './core/options.ts';
+export type {
+  ConnectionInfo,
+  GateEvents,
+  GateOptions,
+  OriginPolicy as GateOriginPolicy,
+  Refusal as GateRefusal,
+  Verify as GateVerify,
+} from './core/options.ts';
 export type { FrameData, GateRequest, GateSocket, SocketControls } from './core/runtime.ts';
 export { createTicketStore } from './tickets.ts';
 export { createRedisTicketStore } from './redisTicketStore.ts';

@@ -15,7 +15,7 @@ import { extractCredential } from './credentials.ts';
 import { invalidOption } from './errors.ts';
 import { isWebSocketHandshake, offeredProtocols, selectProtocol } from './handshake.ts';
 import { createIdentityKeeper, type Held, type Identity } from './identity.ts';
-import { createAdmission, Overloaded, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
+import { createAdmission, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
 import { awaitAuthFrame, MAX_HELD_FRAMES, type FirstFrameAuth, type HeldFrame } from './messageCarrier.ts';
 import type { Carrier, GateEvents, GateOptions, Refusal, Verify, VerifyContext } from './options.ts';
 import { createOriginCheck, originOf } from './origin.ts';
@@ -80,7 +80,11 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       events.emit('error', error, event === 'refused' ? (args[0] as Refusal<Req>).req : (args[2] as Req | undefined));
     },
   });
-  const identity = createIdentityKeeper<User, Connection>(options as GateOptions<User, never>, (error) => events.emit('error', error, undefined));
+  const identity = createIdentityKeeper<User, Connection>(
+    options as GateOptions<User, never>,
+    (error) => events.emit('error', error, undefined),
+    ({ key, code, reason }) => { for (const stage of stages) stage.revoked?.(key, code, reason); },
+  );
   const opened = new Set<Connection>();
   const admitted = new Set<Socket>();
   let closing = false;
@@ -108,8 +112,11 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
   async function recheck(token: string, request: GateRequest<Req>): Promise<Checked<User>> {
     const slot = admission.slot(request);
     try {
-      if (slot.enter()) return { outcome: await runVerify(() => { throw new Overloaded(); }, token, request.native, { carrier: 'message' }) };
+      // No room: load, not a fault (no `error`); the client retries with backoff.
+      if (slot.enter()) return { outcome: { kind: 'refused', ...CLOSE.tryAgain } };
       return await check(token, request, { carrier: 'message' }, slot);
+    } catch (error) {
+      return { outcome: { kind: 'refused', ...CLOSE.internal, error } }; // the `address` option threw
     } finally {
       slot.release();
     }
@@ -158,6 +165,10 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     if (offered.length > 0 && protocol === undefined) {
       const onlyTokens = offered.every((entry) => entry.startsWith(settings.prefix));
       return refuse(400, onlyTokens ? 'only a token subprotocol offered' : 'no acceptable subprotocol');
+    }
+    for (const stage of stages) {
+      const refusal = stage.check?.(offered, request);
+      if (refusal) return refuse(refusal.status, refusal.reason);
     }
     const accept = (start: (connection: Connection) => void) => accepted(request, offered, protocol, slot, start);
 
@@ -228,6 +239,10 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
   class Connection implements Held {
     phase: 'pending' | 'staging' | 'admitted' | 'ended' = 'pending';
     #firstFrame: FirstFrameAuth | undefined;
+    /** Gives back the pool place the first frame's wait holds. */
+    #firstFrameDone: (() => void) | undefined;
+    /** The identity the first frame's credential proved. */
+    #verdict: Identity | undefined;
     #reauthentication: ((data: FrameData, isBinary: boolean) => boolean) | undefined;
     #staged: StagedSocket[] = [];
     /** Frames that arrived while the stages were admitting the socket. */
@@ -295,9 +310,6 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       this.#firstFrameDone = done;
       return this.#firstFrame;
     }
-    #verdict: Identity | undefined;
-    #firstFrameDone: (() => void) | undefined;
-
     /** The verdict on the socket: admit it, or close it with the refusal's code. `detail` is for `refused` only. */
     settle(outcome: Outcome<User>, carrier: Carrier | undefined, detail?: string, proven?: Identity, held: readonly HeldFrame[] = []): void {
       if (this.phase !== 'pending') return;
@@ -393,6 +405,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     #closedNow(code: number, reason: string): void {
       if (this.#closed) return;
       this.#closed = true;
+      this.phase = 'ended'; // a socket that closed while its stages admitted it is never handed over
       this.#onClosed?.();
       this.#firstFrame?.closed();
       this.#firstFrameDone?.();
@@ -412,6 +425,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     async close() {
       closing = true;
       identity.close();
+      for (const stage of stages) stage.close?.();
       await Promise.all([...opened].map((connection) => connection.end(CLOSE.goingAway.code, CLOSE.goingAway.reason)));
     },
   };

@@ -67,7 +67,11 @@ interface Record<User> {
 }
 
 /** `report` receives the revocation bus's own errors (the gate emits them as `error`). */
-export function createIdentityKeeper<User, S extends Held>(options: GateOptions<User, never>, report: (error: unknown) => void): IdentityKeeper<User, S> {
+export function createIdentityKeeper<User, S extends Held>(
+  options: GateOptions<User, never>,
+  report: (error: unknown) => void,
+  onRevoked: (revocation: Revocation) => void = () => {},
+): IdentityKeeper<User, S> {
   const expiryOf = expiryResolver(options.expiresAt);
   const keyOf = keyResolver(options.key);
   const { revocations } = options;
@@ -96,7 +100,9 @@ export function createIdentityKeeper<User, S extends Held>(options: GateOptions<
     record.expiry.set(end);
   };
   /** Closes this instance's sockets of the revoked user; returns their close promises. */
-  const closeLocal = ({ key, code, reason }: Revocation): Array<Promise<void>> => {
+  const closeLocal = (revocation: Revocation): Array<Promise<void>> => {
+    const { key, code, reason } = revocation;
+    onRevoked(revocation);
     const sockets = users.of(key);
     for (const socket of sockets) forget(socket);
     return sockets.filter((socket) => socket.open).map((socket) => socket.end(code, reason, true));
