@@ -76,6 +76,13 @@ for (const target of TARGETS) {
       assert.equal((await verified()).length, before);
     });
 
+    test('a frame over maxPayload (1 MiB by default) closes the socket 1009; one at it is echoed', async () => {
+      const at = await attempt(url(`/live${VECTORS.query!.query}`), { send: ['x'.repeat(1024 * 1024 - 100)], closeAfter: 2 });
+      assert.equal((at.messages[1] as { type: string }).type, 'echo');
+      const over = await attempt(url(`/live${VECTORS.query!.query}`), { send: ['x'.repeat(1024 * 1024 + 1)] });
+      assert.deepEqual([over.messages, over.code], [[{ type: 'welcome', user: 'alice' }], 1009]);
+    });
+
     test('a refused credential is accepted, then closed 4401', async () => {
       const result = await attempt(url('/live?access_token=nope'));
       assert.deepEqual([result.opened, result.code], [true, 4401]);

@@ -5,9 +5,11 @@
 import { createGateCore, type GateOptions, type SocketHandler, type UpgradeAccepted } from '../core/index.ts';
 import { gateRequestOf, goneResponse, notUpgradable, protocolHeaders, refusalResponse } from './fetchRequest.ts';
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';
+import { resolveSettings } from '../core/settings.ts';
 
-export { AuthGateError, Forbidden, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
-export type { RuntimeGate } from './runtimeGate.ts';
+export * from './runtimeExports.ts';
+// Revocations between instances over Redis pub/sub, with the runtime's own Redis client.
+export { createRedisRevocations, RevocationNotShared, type RedisPubSub, type RedisRevocations, type RedisRevocationsOptions } from '../redisRevocations.ts';
 
 /** What the gate keeps in each socket's `ws.data`: the user, once admitted. */
 export interface BunSocketData<User> {
@@ -98,6 +100,7 @@ const pending = new WeakMap<BunSocketData<unknown>, Pending>();
  */
 export function createAuthGate<User>(options: GateOptions<User, Request>): BunGate<User> {
   const core = createGateCore<User, BunSocket<User>, Request>(options);
+  const { maxPayload } = resolveSettings(options);
   core.on('connection', (ws, user) => { ws.data.user = user; });
   return {
     ...runtimeGate(core),
@@ -129,13 +132,15 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): BunGa
           const state = pending.get(ws.data);
           pending.delete(ws.data);
           if (state?.handler === undefined) return state?.decision.abandon();
+          if (code === 1009) state.handler.oversized();
           state.handler.closed(code, reason);
           if (ws.data.user !== undefined) handlers.close?.(ws, code, reason);
         },
         drain(ws) {
           if (ws.data.user !== undefined) handlers.drain?.(ws);
         },
-        ...(options.maxPayload === undefined ? {} : { maxPayloadLength: options.maxPayload }),
+        // Bun refuses a bigger frame as its length is read, closing 1009 (its default is 16 MiB).
+        maxPayloadLength: maxPayload,
       };
     },
   };

@@ -4,10 +4,12 @@
 import { createGateCore, type GateOptions } from '../core/index.ts';
 import { gateRequestOf, goneResponse, notUpgradable, protocolHeaders, refusalResponse } from './fetchRequest.ts';
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';
+import { resolveSettings } from '../core/settings.ts';
 import { acceptStandardSocket } from './standardSocket.ts';
 
-export { AuthGateError, Forbidden, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
-export type { RuntimeGate } from './runtimeGate.ts';
+export * from './runtimeExports.ts';
+// Revocations between instances over Redis pub/sub, with the runtime's own Redis client.
+export { createRedisRevocations, RevocationNotShared, type RedisPubSub, type RedisRevocations, type RedisRevocationsOptions } from '../redisRevocations.ts';
 
 /** The part of Deno.serve's handler info the gate reads (`Deno.ServeHandlerInfo`). */
 export interface DenoServeInfo {
@@ -54,6 +56,7 @@ export interface DenoGate<User> extends RuntimeGate<User, WebSocket, Request> {
  */
 export function createAuthGate<User>(options: GateOptions<User, Request>): DenoGate<User> {
   const core = createGateCore<User, WebSocket, Request>(options);
+  const { maxPayload } = resolveSettings(options);
   const deno = (globalThis as unknown as { Deno: DenoUpgrade }).Deno;
   return {
     ...runtimeGate(core),
@@ -74,7 +77,7 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): DenoG
         return notUpgradable();
       }
       for (const [name, value] of Object.entries(protocolHeaders(decision.protocol))) upgraded.response.headers.set(name, value);
-      acceptStandardSocket(decision, upgraded.socket);
+      acceptStandardSocket(decision, upgraded.socket, maxPayload);
       return upgraded.response;
     },
   };

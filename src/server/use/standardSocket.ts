@@ -12,9 +12,11 @@ const CLOSED = 3;
  * the server end of a Workers `WebSocketPair` after `accept()`). Must run
  * before the app can add listeners: the gate's listener then runs first and
  * `stopImmediatePropagation()` keeps the frames the core takes from the
- * app's. Binary frames arrive as ArrayBuffers.
+ * app's. Binary frames arrive as ArrayBuffers. A frame over `maxPayload`
+ * bytes closes the socket with 1009, as `ws` does (these runtimes have no
+ * such option: the frame has arrived by then).
  */
-export function acceptStandardSocket(decision: UpgradeAccepted<WebSocket>, socket: WebSocket): void {
+export function acceptStandardSocket(decision: UpgradeAccepted<WebSocket>, socket: WebSocket, maxPayload: number): void {
   socket.binaryType = 'arraybuffer';
   // Frames the core hands back (held during verification) are dispatched again, past the gate's listener.
   const released = new WeakSet<Event>();
@@ -31,6 +33,11 @@ export function acceptStandardSocket(decision: UpgradeAccepted<WebSocket>, socke
   socket.addEventListener('message', (event: MessageEvent) => {
     if (released.has(event) || handler === undefined) return;
     const data = event.data as string | ArrayBuffer;
+    if (exceeds(data, maxPayload)) {
+      event.stopImmediatePropagation();
+      handler.oversized();
+      return socket.close(1009, 'message too big');
+    }
     if (!handler.message(data, typeof data !== 'string')) event.stopImmediatePropagation();
   });
   socket.addEventListener('close', (event: CloseEvent) => {
@@ -56,4 +63,13 @@ function answerClose(socket: WebSocket, event: CloseEvent): void {
   } catch {
     // Already closing from our side: nothing to answer.
   }
+}
+
+const utf8 = new TextEncoder();
+
+/** Whether a frame is over `max` bytes (a string's UTF-8 length is encoded only when its length leaves doubt). */
+function exceeds(data: string | ArrayBuffer, max: number): boolean {
+  if (typeof data !== 'string') return data.byteLength > max;
+  if (data.length > max) return true;
+  return data.length * 3 > max && utf8.encode(data).byteLength > max;
 }

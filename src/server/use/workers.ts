@@ -5,10 +5,10 @@
 import { createGateCore, type GateOptions } from '../core/index.ts';
 import { gateRequestOf, goneResponse, protocolHeaders, refusalResponse } from './fetchRequest.ts';
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';
+import { resolveSettings } from '../core/settings.ts';
 import { acceptStandardSocket } from './standardSocket.ts';
 
-export { AuthGateError, Forbidden, type AuthGateErrorCode, type AuthGateLimits, type Carrier, type GateEvents, type GateOptions, type OriginPolicy, type Refusal, type Verify, type VerifyContext } from '../core/index.ts';
-export type { RuntimeGate } from './runtimeGate.ts';
+export * from './runtimeExports.ts';
 
 /** The server end of a Workers `WebSocketPair`: a standard `WebSocket` that must be `accept()`ed. */
 type PairedSocket = WebSocket & { accept(): void };
@@ -56,6 +56,7 @@ export interface WorkersGate<User> extends RuntimeGate<User, WebSocket, Request>
  */
 export function createAuthGate<User>(options: GateOptions<User, Request>): WorkersGate<User> {
   const core = createGateCore<User, WebSocket, Request>(options);
+  const { maxPayload } = resolveSettings(options);
   return {
     ...runtimeGate(core),
     async handle(req) {
@@ -65,7 +66,7 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): Worke
       if (decision.kind === 'gone') return goneResponse();
       const { 0: client, 1: server } = new (globalThis as unknown as { WebSocketPair: new () => { 0: WebSocket; 1: PairedSocket } }).WebSocketPair();
       server.accept();
-      acceptStandardSocket(decision, server);
+      acceptStandardSocket(decision, server, maxPayload);
       return new Response(null, { status: 101, webSocket: client, headers: protocolHeaders(decision.protocol) } as ResponseInit);
     },
   };
