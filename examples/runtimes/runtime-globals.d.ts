@@ -3,6 +3,7 @@
 // @cloudflare/workers-types).
 declare const Bun: {
   serve(options: {
+    hostname?: string;
     port?: number;
     fetch(req: Request, server: import('authsocket/server/bun').BunServer): Response | undefined | Promise<Response | undefined>;
     websocket: import('authsocket/server/bun').BunWebSocketHandler<any>;
@@ -11,13 +12,14 @@ declare const Bun: {
 
 declare const Deno: {
   serve(
-    options: { port?: number },
+    options: { hostname?: string; port?: number },
     handler: (req: Request, info: import('authsocket/server/deno').DenoServeInfo) => Response | Promise<Response>,
   ): { shutdown(): Promise<void> };
   addSignalListener(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void;
+  env: { get(name: string): string | undefined };
 };
 
-declare const process: { once(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void };
+declare const process: { env: Record<string, string | undefined>; once(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void };
 
 interface DurableObjectNamespace {
   idFromName(name: string): unknown;

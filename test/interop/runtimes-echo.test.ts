@@ -44,7 +44,7 @@ describe('Deno.serve', requireRuntime('deno'), () => {
 describe('workerd', requireRuntime('workerd'), () => {
   test('a Worker and a Durable Object it forwards the upgrade to each echo a frame', async () => {
     const { code } = await bundleWorker(fixture('echo-worker.ts'));
-    await withRuntime(() => startWorkerd({ module: code, durableObjects: ['Room'] }), async (port) => {
+    await withRuntime(() => startWorkerd({ module: code, durableObjects: { Room: 'Room' } }), async (port) => {
       assert.equal(await echo(`ws://127.0.0.1:${port}/`, 'héllo'), 'worker: héllo');
       assert.equal(await echo(`ws://127.0.0.1:${port}/room`, 'héllo'), 'room: héllo');
     });
@@ -52,7 +52,7 @@ describe('workerd', requireRuntime('workerd'), () => {
 
   test('a stopped runtime leaves nothing listening', async () => {
     const { code } = await bundleWorker(fixture('echo-worker.ts'));
-    const runtime = await startWorkerd({ module: code, durableObjects: ['Room'] });
+    const runtime = await startWorkerd({ module: code, durableObjects: { Room: 'Room' } });
     await runtime.stop();
     await assert.rejects(fetch(`http://127.0.0.1:${runtime.port}/`, { signal: AbortSignal.timeout(2_000) }));
   });

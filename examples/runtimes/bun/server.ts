@@ -13,7 +13,8 @@ const gate = createAuthGate<string>({
 gate.on('connection', (ws, user) => ws.send(JSON.stringify({ type: 'welcome', user })));
 
 const server = Bun.serve({
-  port: 3000,
+  hostname: '127.0.0.1',   // loopback only, for trying it out
+  port: Number(process.env.PORT ?? 3000),
   fetch: (req, server) =>
     req.headers.get('upgrade')?.toLowerCase() === 'websocket' ? gate.handle(req, server) : new Response('not found', { status: 404 }),
   // Your handlers see admitted sockets only, never an auth frame; ws.data.user is the user.

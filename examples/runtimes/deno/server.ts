@@ -1,4 +1,4 @@
-// Deno.serve with the gate: `deno run --allow-net examples/runtimes/deno/server.ts`.
+// Deno.serve with the gate: `deno run --allow-net --allow-env examples/runtimes/deno/server.ts`.
 // The page at http://localhost:8080 connects to ws://localhost:3000/live.
 import { createAuthGate, Forbidden } from 'authsocket/server/deno';
 
@@ -16,7 +16,7 @@ gate.on('connection', (socket, user) => {
   socket.addEventListener('message', (event) => socket.send(JSON.stringify({ type: 'echo', from: user, data: String(event.data) })));
 });
 
-const server = Deno.serve({ port: 3000 }, (req, info) =>
+const server = Deno.serve({ hostname: '127.0.0.1', port: Number(Deno.env.get('PORT') ?? 3000) }, (req, info) =>
   req.headers.get('upgrade')?.toLowerCase() === 'websocket' ? gate.handle(req, info) : new Response('not found', { status: 404 }));
 
 // Shutdown: the gate first (its sockets get 1001 and reconnect elsewhere), then the server.

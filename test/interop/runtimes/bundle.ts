@@ -9,7 +9,8 @@ export interface WorkerBundle {
   inputs: string[];
 }
 
-export async function bundleWorker(entry: string): Promise<WorkerBundle> {
+/** `alias`: import names to resolve to files (e.g. the package's own entry to its build). */
+export async function bundleWorker(entry: string, alias: Record<string, string> = {}): Promise<WorkerBundle> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -21,6 +22,7 @@ export async function bundleWorker(entry: string): Promise<WorkerBundle> {
     write: false,
     metafile: true,
     logLevel: 'silent',
+    alias,
   });
   return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
 }

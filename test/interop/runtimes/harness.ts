@@ -43,7 +43,7 @@ export interface RunningRuntime {
 interface StartOptions {
   env?: Record<string, string>;
   /** The port the process was told to listen on; without it, its first stdout line is `{"port":N}`. */
-  port?: number;
+  port?: number | undefined;
   cwd?: string;
   /** Bounded wait for readiness, ms. */
   timeout?: number;
@@ -114,21 +114,24 @@ async function untilServing(port: number, gone: () => boolean, ms: number): Prom
   throw new Error('not serving');
 }
 
-/** Runs `script` (TypeScript) with Bun; the script prints `{"port":N}` once it listens. */
-export function startBun(script: string, env: Record<string, string> = {}): Promise<RunningRuntime> {
-  return startProcess(binary('bun'), ['run', script], { env });
+/**
+ * Runs `script` (TypeScript) with Bun. Without `port`, the script prints
+ * `{"port":N}` once it listens; with it, it listens there (told by the env).
+ */
+export function startBun(script: string, env: Record<string, string> = {}, port?: number): Promise<RunningRuntime> {
+  return startProcess(binary('bun'), ['run', script], { env, port });
 }
 
-/** Runs `script` (TypeScript) with Deno, allowed the loopback network, the environment and reads; it prints `{"port":N}`. */
-export function startDeno(script: string, env: Record<string, string> = {}): Promise<RunningRuntime> {
-  return startProcess(binary('deno'), ['run', '--quiet', '--no-prompt', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', script], { env });
+/** Runs `script` (TypeScript) with Deno, allowed the network, the environment and reads; ready as for {@link startBun}. */
+export function startDeno(script: string, env: Record<string, string> = {}, port?: number): Promise<RunningRuntime> {
+  return startProcess(binary('deno'), ['run', '--quiet', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', script], { env, port });
 }
 
 export interface WorkerdService {
   /** The bundled ES module of the Worker (its default export has `fetch`). */
   module: string;
-  /** Durable Object classes the module exports, each bound under its own name in `env`. */
-  durableObjects?: string[];
+  /** Durable Object namespaces: binding name in `env` → the class the module exports. */
+  durableObjects?: Record<string, string>;
   /** Text bindings (`env.NAME`). */
   text?: Record<string, string>;
 }
@@ -151,12 +154,12 @@ export async function startWorkerd(service: WorkerdService): Promise<RunningRunt
   }
 }
 
-function capnpConfig({ durableObjects = [], text = {} }: WorkerdService): string {
+function capnpConfig({ durableObjects = {}, text = {} }: WorkerdService): string {
   const bindings = [
-    ...durableObjects.map((name) => `(name = ${JSON.stringify(name)}, durableObjectNamespace = ${JSON.stringify(name)})`),
+    ...Object.entries(durableObjects).map(([name, className]) => `(name = ${JSON.stringify(name)}, durableObjectNamespace = ${JSON.stringify(className)})`),
     ...Object.entries(text).map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`),
   ];
-  const namespaces = durableObjects.map((name) => `(className = ${JSON.stringify(name)}, uniqueKey = ${JSON.stringify(`authsocket-${name}`)})`);
+  const namespaces = [...new Set(Object.values(durableObjects))].map((name) => `(className = ${JSON.stringify(name)}, uniqueKey = ${JSON.stringify(`authsocket-${name}`)})`);
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .worker) ],

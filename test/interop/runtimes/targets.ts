@@ -21,7 +21,7 @@ let workerBundle: Promise<WorkerBundle> | undefined;
 export const bundledWorker = () => (workerBundle ??= bundleWorker(fixture('gate-worker.ts')));
 
 const startWorker = async (origins: readonly string[]) =>
-  startWorkerd({ module: (await bundledWorker()).code, durableObjects: ['Room'], text: { ORIGINS: origins.join(',') } });
+  startWorkerd({ module: (await bundledWorker()).code, durableObjects: { Room: 'Room' }, text: { ORIGINS: origins.join(',') } });
 
 export const TARGETS: readonly Target[] = [
   { name: 'Bun.serve', runtime: 'bun', prefix: '', seesClientLeave: true, start: (origins) => startBun(fixture('gate-bun.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
