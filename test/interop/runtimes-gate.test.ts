@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connect } from 'node:net';
+import { WebSocket } from 'ws';
+import { within } from '../support/server-timeout.ts';
 import { attempt, ORIGIN, upgradeRequest } from '../support/server-gate.ts';
 import { assertAuthFailurePolicy, TOKEN, VECTORS, welcomeFor } from '../server/frameworks-vectors.ts';
 import { BRIEF_MS } from './runtimes/app.ts';
@@ -20,6 +22,19 @@ describe('the Worker bundle', requireRuntime('workerd'), () => {
     assert.deepEqual(inputs.filter((file) => /(^|\/)node_modules\/ws\/|^node:/.test(file)), []);
   });
 });
+
+/** A `ws` client on `url` once the app welcomed it, and how it will close. */
+async function admitted(url: string): Promise<{ closed: Promise<{ code: number; reason: string }> }> {
+  const socket = new WebSocket(url, { origin: ORIGIN });
+  const closed = within(new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  }), 5_000, 'the socket closed');
+  await within(new Promise((resolve, reject) => {
+    socket.once('message', resolve);
+    socket.once('error', reject);
+  }), 5_000, 'welcome');
+  return { closed };
+}
 
 for (const target of TARGETS) {
   describe(`the gate on ${target.name}`, requireRuntime(target.runtime), () => {
@@ -82,6 +97,22 @@ for (const target of TARGETS) {
       const over = await attempt(url(`/live${VECTORS.query!.query}`), { send: ['x'.repeat(1024 * 1024 + 1)] });
       assert.deepEqual([over.messages, over.code], [[{ type: 'welcome', user: 'alice' }], 1009]);
     });
+
+    if (!target.sharesSockets) {
+      test('revoke from another request fails: workerd lets only the request that opened a socket close it (use a Durable Object)', async () => {
+        const bob = await admitted(url('/live?access_token=brief'));
+        const answer = await fetch(`http://127.0.0.1:${runtime.port}${target.prefix}/revoke?key=bob`, { method: 'POST' });
+        assert.equal(answer.status, 500);
+        assert.equal((await bob.closed).reason, 'credential expired', 'the socket lived on until its own timer closed it');
+        assert.match(runtime.stderr(), /Cannot perform I\/O on behalf of a different request/);
+      });
+    } else {
+      test('revoke closes the user\'s sockets 4403 \'revoked\' and counts them', async () => {
+        const bob = await admitted(url('/live?access_token=brief'));
+        const closed = await (await fetch(`http://127.0.0.1:${runtime.port}${target.prefix}/revoke?key=bob`, { method: 'POST' })).json();
+        assert.deepEqual([closed, await bob.closed], [1, { code: 4403, reason: 'revoked' }]);
+      });
+    }
 
     test('a refused credential is accepted, then closed 4401', async () => {
       const result = await attempt(url('/live?access_token=nope'));

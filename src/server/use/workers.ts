@@ -31,12 +31,14 @@ export interface WorkersGate<User> extends RuntimeGate<User, WebSocket, Request>
  * state (expiry timer, first-message wait) in memory: accept sockets with
  * this gate, not the Durable Object hibernation API.
  *
- * Where to create it: in a Worker, at module scope (each isolate has its own
- * gate; `revoke` reaches the sockets of that isolate only). In a Durable
- * Object, in its constructor: every socket of that object then passes the
- * same gate, and `revoke` reaches them all (the usual pattern, below).
+ * Where to create it: in a Durable Object, in its constructor: every socket
+ * of that object passes the same gate, and `revoke` and `close` reach them all
+ * (the usual pattern, below). A gate in a Worker itself admits and watches
+ * sockets just as well, but workerd lets only the request that opened a
+ * socket close it: there `revoke` and `close` from another request fail.
  *
- * Shutdown: Workers have none; `await gate.close()` closes every socket with 1001.
+ * Shutdown: Workers have none; `await gate.close()` (in a Durable Object)
+ * closes every socket with 1001.
  *
  * @example
  * ```ts

@@ -4,7 +4,8 @@
 //   after it was verified · `banned` → Forbidden (4403) · anything else → 4401.
 //   /live: the gate; /ack: the gate with `ack: true`; /late: the gate whose
 //   Origin check takes 300 ms; GET /verified: the tokens `verify` was called
-//   with, as JSON.
+//   with, as JSON; POST /revoke?key=K: revoke K on every gate, answers how many
+//   sockets closed.
 // On admission the app sends {type:'welcome', user} and echoes every frame
 // as {type:'echo', data}.
 
@@ -58,7 +59,7 @@ export function testGates<Gate>(entry: Entry<Gate>, origins: string[]): TestGate
 }
 
 /** Routes a request: upgrades on <prefix>/live, /ack and /late to their gate, GET <prefix>/verified to the record, else 404. */
-export function route<Gate>(
+export function route<Gate extends { revoke(key: string): Promise<number> }>(
   gates: TestGates<Gate>,
   req: Request,
   handle: (gate: Gate) => Promise<Response | undefined>,
@@ -66,6 +67,11 @@ export function route<Gate>(
 ): Promise<Response | undefined> | Response {
   const pathname = new URL(req.url).pathname.slice(prefix.length);
   if (pathname === '/verified') return Response.json(gates.verified);
+  if (pathname === '/revoke' && req.method === 'POST') {
+    const key = new URL(req.url).searchParams.get('key') ?? '';
+    return Promise.all([gates.live, gates.ack, gates.late].map((gate) => gate.revoke(key)))
+      .then((counts) => Response.json(counts.reduce((sum, count) => sum + count, 0)));
+  }
   if (pathname === '/live') return handle(gates.live);
   if (pathname === '/ack') return handle(gates.ack);
   if (pathname === '/late') return handle(gates.late);

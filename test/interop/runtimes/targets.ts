@@ -11,6 +11,8 @@ export interface Target {
   prefix: string;
   /** Whether the runtime tells a handler that the client left before the upgrade (Bun: the request's signal). */
   seesClientLeave: boolean;
+  /** Whether one request may close another's socket (revoke): not in a plain Worker, where each socket belongs to its request. */
+  sharesSockets: boolean;
   start(origins: readonly string[]): Promise<RunningRuntime>;
 }
 
@@ -24,8 +26,8 @@ const startWorker = async (origins: readonly string[]) =>
   startWorkerd({ module: (await bundledWorker()).code, durableObjects: { Room: 'Room' }, text: { ORIGINS: origins.join(',') } });
 
 export const TARGETS: readonly Target[] = [
-  { name: 'Bun.serve', runtime: 'bun', prefix: '', seesClientLeave: true, start: (origins) => startBun(fixture('gate-bun.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
-  { name: 'Deno.serve', runtime: 'deno', prefix: '', seesClientLeave: false, start: (origins) => startDeno(fixture('gate-deno.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
-  { name: 'a Worker (workerd)', runtime: 'workerd', prefix: '', seesClientLeave: false, start: startWorker },
-  { name: 'a Durable Object (workerd)', runtime: 'workerd', prefix: '/room', seesClientLeave: false, start: startWorker },
+  { name: 'Bun.serve', runtime: 'bun', prefix: '', seesClientLeave: true, sharesSockets: true, start: (origins) => startBun(fixture('gate-bun.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
+  { name: 'Deno.serve', runtime: 'deno', prefix: '', seesClientLeave: false, sharesSockets: true, start: (origins) => startDeno(fixture('gate-deno.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
+  { name: 'a Worker (workerd)', runtime: 'workerd', prefix: '', seesClientLeave: false, sharesSockets: false, start: startWorker },
+  { name: 'a Durable Object (workerd)', runtime: 'workerd', prefix: '/room', seesClientLeave: false, sharesSockets: true, start: startWorker },
 ];
