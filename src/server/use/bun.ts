@@ -68,11 +68,11 @@ export interface BunGate<User> extends RuntimeGate<User, BunSocket<User>, Reques
 // Per socket, keyed by its `data` object (Bun passes the same one to every
 // handler). Shared by every gate: Bun.serve takes one `websocket` object, so
 // whichever gate's `websocket()` it got finds each socket's own gate here.
-interface Pending {
+interface SocketState {
   decision: UpgradeAccepted<BunSocket<unknown>>;
   handler?: SocketHandler;
 }
-const pending = new WeakMap<BunSocketData<unknown>, Pending>();
+const socketStates = new WeakMap<BunSocketData<unknown>, SocketState>();
 
 /**
  * Creates a gate for `Bun.serve`, with the same options, checks, close codes
@@ -110,27 +110,27 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): BunGa
       if (decision.kind === 'refuse') return refusalResponse(decision);
       if (decision.kind === 'gone') return goneResponse();
       const data: BunSocketData<User> = {};
-      pending.set(data, { decision: decision as UpgradeAccepted<BunSocket<unknown>> });
+      socketStates.set(data, { decision: decision as UpgradeAccepted<BunSocket<unknown>> });
       if (server.upgrade(req, { data, headers: protocolHeaders(decision.protocol) })) return undefined;
-      pending.delete(data);
+      socketStates.delete(data);
       decision.abandon();
       return notUpgradable();
     },
     websocket(handlers = {}) {
       return {
         open(ws) {
-          const state = pending.get(ws.data)!;
+          const state = socketStates.get(ws.data)!;
           state.handler = state.decision.open(ws, {
             deliver: (data) => handlers.message?.(ws, data as BunMessage),
             terminate: () => ws.terminate(),
           });
         },
         message(ws, message) {
-          if (pending.get(ws.data)?.handler?.message(message, typeof message !== 'string')) handlers.message?.(ws, message);
+          if (socketStates.get(ws.data)?.handler?.message(message, typeof message !== 'string')) handlers.message?.(ws, message);
         },
         close(ws, code, reason) {
-          const state = pending.get(ws.data);
-          pending.delete(ws.data);
+          const state = socketStates.get(ws.data);
+          socketStates.delete(ws.data);
           if (state?.handler === undefined) return state?.decision.abandon();
           if (code === 1009) state.handler.oversized();
           state.handler.closed(code, reason);
@@ -140,6 +140,7 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): BunGa
           if (ws.data.user !== undefined) handlers.drain?.(ws);
         },
         // Bun refuses a bigger frame as its length is read, closing 1009 (its default is 16 MiB).
+        // One value per server: with several gates, that of the gate whose websocket() it got.
         maxPayloadLength: maxPayload,
       };
     },
