@@ -1,7 +1,11 @@
-// `authsocket/server/bun`: the gate on Bun.serve. Bun upgrades a Fetch
-// `Request` with `server.upgrade()` and then calls one `websocket` handler
-// object for every socket; the gate decides before the upgrade and its
-// handlers run before the app's.
+/**
+ * `authsocket/server/bun`: the gate on Bun.serve. Bun upgrades a Fetch
+ * `Request` with `server.upgrade()` and then calls one `websocket` handler
+ * object for every socket; the gate decides before the upgrade and its
+ * handlers run before the app's.
+ *
+ * @module authsocket/server/bun
+ */
 import { createGateCore, type GateOptions, type SocketHandler, type UpgradeAccepted } from '../core/index.ts';
 import { gateRequestOf, goneResponse, notUpgradable, protocolHeaders, refusalResponse } from './fetchRequest.ts';
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';

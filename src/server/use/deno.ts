@@ -1,6 +1,10 @@
-// `authsocket/server/deno`: the gate on Deno.serve. Deno hands each request
-// over as a Fetch `Request` and upgrades it with `Deno.upgradeWebSocket`; the
-// gate decides before that upgrade, then watches the socket it returns.
+/**
+ * `authsocket/server/deno`: the gate on Deno.serve. Deno hands each request
+ * over as a Fetch `Request` and upgrades it with `Deno.upgradeWebSocket`; the
+ * gate decides before that upgrade, then watches the socket it returns.
+ *
+ * @module authsocket/server/deno
+ */
 import { createGateCore, type GateOptions } from '../core/index.ts';
 import { gateRequestOf, goneResponse, notUpgradable, protocolHeaders, refusalResponse } from './fetchRequest.ts';
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';

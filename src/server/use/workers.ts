@@ -1,7 +1,11 @@
-// `authsocket/server/workers`: the gate on Cloudflare Workers and Durable
-// Objects (workerd). The Worker (or the Durable Object it forwards the upgrade
-// to) answers with the client end of a `WebSocketPair`; the gate decides before
-// that and watches the server end. Nothing here imports `ws` or `node:*`.
+/**
+ * `authsocket/server/workers`: the gate on Cloudflare Workers and Durable
+ * Objects (workerd). The Worker (or the Durable Object it forwards the upgrade
+ * to) answers with the client end of a `WebSocketPair`; the gate decides before
+ * that and watches the server end. Nothing here imports `ws` or `node:*`.
+ *
+ * @module authsocket/server/workers
+ */
 import { createGateCore, type GateOptions } from '../core/index.ts';
 import { gateRequestOf, goneResponse, protocolHeaders, refusalResponse } from './fetchRequest.ts';
 import { runtimeGate, type RuntimeGate } from './runtimeGate.ts';
