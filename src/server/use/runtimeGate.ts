@@ -7,6 +7,12 @@ import type { RevokeOptions } from '../revocations.ts';
  * A gate on a runtime: listen for `connection` (and `refused`, `error`,
  * `reauthenticated`), `revoke` a user's sockets, `close` it on shutdown.
  * The adapter adds the method its runtime calls with each request.
+ *
+ * @example
+ * ```ts
+ * gate.on('refused', (refusal) => log.info(refusal, 'websocket refused'));   // safe to log whole
+ * await gate.revoke('alice');                                                 // her sockets close 4403
+ * ```
  */
 export interface RuntimeGate<User, Socket extends GateSocket, Req> {
   /** Adds an event listener; returns the function that removes it. */
