@@ -19,8 +19,6 @@ declare const Deno: {
   env: { get(name: string): string | undefined };
 };
 
-declare const process: { env: Record<string, string | undefined>; once(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void };
-
 interface DurableObjectNamespace {
   idFromName(name: string): unknown;
   get(id: unknown): { fetch(req: Request): Promise<Response> };

@@ -2,6 +2,9 @@
 // The page at http://localhost:8080 connects to ws://localhost:3000/live.
 import { createAuthGate, Forbidden } from 'authsocket/server/bun';
 
+// Bun's `process` (bun-types declares it; stood in here so the example type-checks alone).
+declare const process: { env: Record<string, string | undefined>; once(signal: 'SIGTERM', handler: () => void): void };
+
 const gate = createAuthGate<string>({
   origins: ['http://localhost:8080'],
   path: '/live',
