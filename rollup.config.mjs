@@ -72,6 +72,7 @@ export default [
       { file: 'dist/server.cjs', format: 'cjs', exports: 'named', sourcemap: true },
     ],
   },
+  ...runtimeEntries(),
   ...['index', 'lite', 'server'].map((name) => ({
     input: name === 'server' ? 'src/server/index.ts' : `src/${name}.ts`,
     external,
@@ -108,6 +109,39 @@ function reactEntry() {
       external,
       plugins: [dts()],
       output: { file, format: 'es', paths: paths(entry) },
+    })),
+  ];
+}
+
+// authsocket/server/{bun,deno,workers}: the gate for the Fetch-API runtimes.
+// They share one core chunk (one Forbidden class for all three) and import
+// nothing: no `ws`, no `node:*` (a Workers bundle must not meet either), so an
+// import that would stay external fails the build instead.
+function runtimeEntries() {
+  const input = Object.fromEntries(['bun', 'deno', 'workers'].map((name) => [`server/${name}`, `src/server/use/${name}.ts`]));
+  const selfContained = {
+    name: 'authsocket-runtimes-self-contained',
+    resolveId(id, importer) {
+      if (importer !== undefined && !id.startsWith('.') && !id.startsWith('/')) this.error(`${id} imported by ${importer}: the runtime entries import nothing`);
+      return null;
+    },
+  };
+  return [
+    {
+      input,
+      plugins: [selfContained, transpile()],
+      output: [
+        { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/runtimes-[hash].js' },
+        { dir: 'dist', format: 'cjs', exports: 'named', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/runtimes-[hash].cjs' },
+      ],
+    },
+    ...Object.entries(input).map(([name, file]) => ({
+      input: file,
+      plugins: [dts()],
+      output: [
+        { file: `dist/${name}.d.ts`, format: 'es' },
+        { file: `dist/${name}.d.cts`, format: 'es' },
+      ],
     })),
   ];
 }

@@ -1,0 +1,82 @@
+// The test app every runtime fixture serves, runtime-neutral: which tokens
+// get in, which path has `ack`, and a record of what `verify` saw.
+//   `a+b c%2F;é` (TOKEN) → alice · `brief` → bob, whose credential ends 1 s
+//   after it was verified · `banned` → Forbidden (4403) · anything else → 4401.
+//   /live: the gate; /ack: the gate with `ack: true`; /late: the gate whose
+//   Origin check takes 300 ms; GET /verified: the tokens `verify` was called
+//   with, as JSON; POST /revoke?key=K: revoke K on every gate, answers how many
+//   sockets closed.
+// On admission the app sends {type:'welcome', user} and echoes every frame
+// as {type:'echo', data}.
+
+export const TOKEN = 'a+b c%2F;é';
+export const BRIEF_MS = 1_000;
+
+/** The gate options the test app uses (a subset of every entry's). */
+export interface AppOptions {
+  origins: string[] | ((origin: string | undefined) => Promise<boolean>);
+  verify(token: string): Promise<string | null>;
+  expiresAt(user: string): number | undefined;
+  ack?: boolean;
+}
+
+/** What a fixture needs from its runtime's entry. */
+export interface Entry<Gate> {
+  createAuthGate(options: AppOptions): Gate;
+  Forbidden: new (message?: string) => Error;
+}
+
+export interface TestGates<Gate> {
+  live: Gate;
+  ack: Gate;
+  late: Gate;
+  verified: string[];
+}
+
+/** The gates (plain, `ack`, late Origin check) and the `verify` record, for origins `origins`. */
+export function testGates<Gate>(entry: Entry<Gate>, origins: string[]): TestGates<Gate> {
+  const verified: string[] = [];
+  const options: AppOptions = {
+    origins,
+    verify: async (token: string) => {
+      verified.push(token);
+      if (token === 'banned') throw new entry.Forbidden('banned');
+      if (token === 'slow') await new Promise((resolve) => setTimeout(resolve, 300));
+      return token === TOKEN || token === 'slow' ? 'alice' : token === 'brief' ? 'bob' : null;
+    },
+    expiresAt: (user: string) => (user === 'bob' ? Date.now() + BRIEF_MS : undefined),
+  };
+  const lateOrigins = async (origin: string | undefined) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return origins.includes(origin!);
+  };
+  return {
+    live: entry.createAuthGate(options),
+    ack: entry.createAuthGate({ ...options, ack: true }),
+    late: entry.createAuthGate({ ...options, origins: lateOrigins }),
+    verified,
+  };
+}
+
+/** Routes a request: upgrades on <prefix>/live, /ack and /late to their gate, GET <prefix>/verified to the record, else 404. */
+export function route<Gate extends { revoke(key: string): Promise<number> }>(
+  gates: TestGates<Gate>,
+  req: Request,
+  handle: (gate: Gate) => Promise<Response | undefined>,
+  prefix = '',
+): Promise<Response | undefined> | Response {
+  const pathname = new URL(req.url).pathname.slice(prefix.length);
+  if (pathname === '/verified') return Response.json(gates.verified);
+  if (pathname === '/revoke' && req.method === 'POST') {
+    const key = new URL(req.url).searchParams.get('key') ?? '';
+    return Promise.all([gates.live, gates.ack, gates.late].map((gate) => gate.revoke(key)))
+      .then((counts) => Response.json(counts.reduce((sum, count) => sum + count, 0)));
+  }
+  if (pathname === '/live') return handle(gates.live);
+  if (pathname === '/ack') return handle(gates.ack);
+  if (pathname === '/late') return handle(gates.late);
+  return new Response('not found', { status: 404 });
+}
+
+export const welcome = (user: unknown) => JSON.stringify({ type: 'welcome', user });
+export const echo = (data: unknown) => JSON.stringify({ type: 'echo', data: typeof data === 'string' ? data : '<binary>' });
