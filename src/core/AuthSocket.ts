@@ -5,7 +5,7 @@ import { SecretRedactor } from '../utils/redact.ts';
 import { toSocketUrl } from '../utils/url.ts';
 import type { TabGroup } from '../tabs/sharedSession.ts';
 import { jsonCodec } from './codec.ts';
-import { Emitter } from './emitter.ts';
+import { Emitter, type PayloadListeners } from '../emitter.ts';
 import { attemptFeatures, optionValue } from './features.ts';
 import {
   checkAuthSource,
@@ -71,7 +71,7 @@ export class AuthSocket<In = unknown, Out = In> {
     const heartbeat = optionValue('heartbeat', options.heartbeat);
     const queueMax = checkQueueMax(options.queue);
     const codec = (this.#codec = options.codec ?? jsonCodec);
-    const events = new Emitter<AuthSocketEvents<In>>();
+    const events = new Emitter<PayloadListeners<AuthSocketEvents<In>>>();
     const outbox = new Outbox(events);
     const redactor = new SecretRedactor();
     const debug = options.debug === true ? (line: string) => console.debug(line) : options.debug || undefined;

@@ -1,4 +1,4 @@
-import type { Emitter } from './emitter.ts';
+import type { Emitter, PayloadListeners } from '../emitter.ts';
 
 /**
  * Events leave only once the client's state has settled. A transition (a
@@ -10,27 +10,27 @@ import type { Emitter } from './emitter.ts';
  * ask whether a listener changed everything meanwhile.
  */
 export class Outbox<Events> {
-  readonly #emitter: Emitter<Events>;
+  readonly #emitter: Emitter<PayloadListeners<Events>>;
   readonly #waiting: Array<() => void> = [];
   /** Transitions running (they nest: a method calling another). */
   #depth = 0;
   #sending = false;
 
-  constructor(emitter: Emitter<Events>) {
+  constructor(emitter: Emitter<PayloadListeners<Events>>) {
     this.#emitter = emitter;
   }
 
   on<K extends keyof Events>(type: K, listener: (payload: Events[K]) => void): () => void {
-    return this.#emitter.on(type, listener);
+    return this.#emitter.on(type, listener as PayloadListeners<Events>[K]);
   }
 
   off<K extends keyof Events>(type: K, listener: (payload: Events[K]) => void): void {
-    this.#emitter.off(type, listener);
+    this.#emitter.off(type, listener as PayloadListeners<Events>[K]);
   }
 
   /** Emits now when no transition runs, else once the outermost one has finished. */
   emit<K extends keyof Events>(type: K, payload: Events[K]): void {
-    this.#waiting.push(() => this.#emitter.emit(type, payload));
+    this.#waiting.push(() => this.#emitter.emit(type, ...([payload] as Parameters<PayloadListeners<Events>[K]>)));
     this.#send();
   }
 
