@@ -30,7 +30,7 @@ describe('the published package', () => {
       .flat()
       .filter((problem) => problem.resolutionKind !== 'node10');
     assert.deepEqual(problems, []);
-    for (const entry of ['.', './server', './react']) {
+    for (const entry of ['.', './lite', './server', './server/bun', './server/deno', './server/workers', './react']) {
       const { resolutions } = analysis.entrypoints[entry];
       assert.match(resolutions['node16-cjs'].resolution.fileName, /\.d\.cts$/, `${entry}: CJS consumers get CJS types`);
       assert.match(resolutions['node16-esm'].resolution.fileName, /\.d\.ts$/, `${entry}: ESM consumers get ESM types`);
