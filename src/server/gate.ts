@@ -22,6 +22,9 @@ import { withLoggableRefusals } from './refusal.ts';
 import { refuseUpgrade } from './refuse.ts';
 import { attachedListener, resolvePaths } from './routing.ts';
 import { createSessionKeeper } from './sessions.ts';
+import { resolveResume } from './resume/options.ts';
+import { createSessionRegistry } from './resume/registry.ts';
+import { isResumeEntry, readResumeRequest, type ResumeRequest } from './resume/request.ts';
 import { resolveSettings } from './settings.ts';
 import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, Verify } from './types.ts';
 
@@ -62,8 +65,14 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   const limits = resolveLimits(options.limits);
   const admission = createAdmission(limits, resolveAddress(options));
   const events = withLoggableRefusals(new Emitter<AuthGateEvents<User>>());
+  const reportError = (error: unknown) => events.emit('error', error, undefined);
+  // Sessions that outlive their connections, for clients that ask (`resume`).
+  const resume = resolveResume(options.resume);
+  const resumeSessions = resume && createSessionRegistry(resume, closeWithin, reportError);
+  const resumeRequests = new WeakMap<IncomingMessage, ResumeRequest>();
   // Lifetime, identity, revocation and ack: everything after admission.
-  const sessions = createSessionKeeper(options, closeWithin, (error) => events.emit('error', error, undefined));
+  const sessions = createSessionKeeper(options, closeWithin, reportError,
+    ({ key, code, reason }) => resumeSessions?.endUser(key, code, reason));
   // Every verify call (upgrade, first message, in-place) refuses an already
   // expired credential, notes the user's key, is bounded by `verifyTimeout`
   // and holds its place in the pool until it has really settled.
@@ -111,7 +120,12 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
 
     const offered = offeredProtocols(req);
     if (offered === undefined) return refuse(400, 'malformed subprotocol header');
-    const protocol = selectProtocol(offered, settings.protocols, settings.prefix);
+    if (resumeSessions) {
+      const request = readResumeRequest(offered);
+      if (request.kind === 'malformed') return refuse(400, 'malformed resume request');
+      resumeRequests.set(req, request);
+    }
+    const protocol = selectProtocol(offered.filter((entry) => !isResumeEntry(entry)), settings.protocols, settings.prefix);
     // Selecting nothing would make the client fail the handshake anyway; saying
     // so now keeps `verify` from spending a ticket on it.
     if (offered.length > 0 && protocol === undefined) {
@@ -190,6 +204,12 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
           void closeWithin(ws, renewed.code, renewed.reason);
         });
       }
+      const request = resumeRequests.get(req);
+      const key = sessions.keyOf(ws);
+      if (resumeSessions && request && request.kind !== 'none' && request.kind !== 'malformed' && key !== undefined) {
+        // Once per session, with the session socket; a throw there ends the session (1011).
+        return resumeSessions.open(ws, key, request, (socket, info) => events.emit('connection', socket as unknown as WebSocket, outcome.user, req, info));
+      }
       try {
         events.emit('connection', ws, outcome.user, req);
       } catch (error) {
@@ -220,6 +240,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     async close() {
       closing = true;
       sessions.close();
+      resumeSessions?.close();
       const sockets = [...wss.clients];
       await Promise.all(sockets.map((ws) => closeWithin(ws, CLOSE.goingAway.code, CLOSE.goingAway.reason)));
       await new Promise<void>((resolve) => wss.close(() => resolve()));
