@@ -23,7 +23,8 @@ import { refuseUpgrade } from './refuse.ts';
 import { attachedListener, resolvePaths } from './routing.ts';
 import { createSessionKeeper } from './sessions.ts';
 import { resolveResume } from './resume/options.ts';
-import { createSessionRegistry } from './resume/registry.ts';
+import { createSessionRegistry, type SessionInfo } from './resume/registry.ts';
+import type { SessionSocket } from './resume/sessionSocket.ts';
 import { isResumeEntry, readResumeRequest, type ResumeRequest } from './resume/request.ts';
 import { resolveSettings } from './settings.ts';
 import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, Verify } from './types.ts';
@@ -68,8 +69,39 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   const reportError = (error: unknown) => events.emit('error', error, undefined);
   // Sessions that outlive their connections, for clients that ask (`resume`).
   const resume = resolveResume(options.resume);
-  const resumeSessions = resume && createSessionRegistry(resume, closeWithin, reportError);
+  const resumeSessions = resume && createSessionRegistry<User>(resume, (link, code, reason) => {
+    // 1006 is never sent: it asks to cut the connection (the session socket's `terminate`).
+    if (code !== 1006) return closeWithin(link as WebSocket, code, reason);
+    (link as WebSocket).terminate();
+    return Promise.resolve();
+  }, reportError);
   const resumeRequests = new WeakMap<IncomingMessage, ResumeRequest>();
+
+  /** A client that asked for resume: its session, once per session on `connection`, serves it. */
+  function admitToSession(ws: WebSocket, req: IncomingMessage, user: User, key: string): void {
+    // Frames that come while the session is found (another instance may have it) wait for it.
+    const early: Array<[Buffer, boolean]> = [];
+    const hold = (data: Buffer, isBinary: boolean) => void early.push([data, isBinary]);
+    ws.on('message', hold);
+    Promise.resolve(resumeSessions!.admit({ socket: ws, user, key, request: { native: req } as never, offered: offeredProtocols(req) ?? [] })).then((staged) => {
+      ws.off('message', hold);
+      const frame = (data: Buffer, isBinary: boolean) => void staged.message?.(data, isBinary);
+      ws.on('message', frame);
+      ws.once('close', (code, reason) => staged.closed?.(code, reason.toString()));
+      for (const [data, isBinary] of early) frame(data, isBinary);
+      const { connection } = staged;
+      if (connection?.emit === false) return;
+      try {
+        events.emit('connection', connection?.socket as WebSocket, user, req, connection?.info as SessionInfo);
+      } catch (error) {
+        events.emit('error', error, req);
+        (connection?.socket as SessionSocket).close(CLOSE.internal.code, 'internal error');
+      }
+    }, (error: unknown) => {
+      events.emit('error', error, req);
+      void closeWithin(ws, CLOSE.internal.code, 'internal error');
+    });
+  }
   // Lifetime, identity, revocation and ack: everything after admission.
   const sessions = createSessionKeeper(options, closeWithin, reportError,
     ({ key, code, reason }) => resumeSessions?.endUser(key, code, reason));
@@ -204,11 +236,9 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
           void closeWithin(ws, renewed.code, renewed.reason);
         });
       }
-      const request = resumeRequests.get(req);
       const key = sessions.keyOf(ws);
-      if (resumeSessions && request && request.kind !== 'none' && request.kind !== 'malformed' && key !== undefined) {
-        // Once per session, with the session socket; a throw there ends the session (1011).
-        return resumeSessions.open(ws, key, request, (socket, info) => events.emit('connection', socket as unknown as WebSocket, outcome.user, req, info));
+      if (resumeSessions && resumeRequests.get(req)?.kind !== 'none' && key !== undefined) {
+        return admitToSession(ws, req, outcome.user, key);
       }
       try {
         events.emit('connection', ws, outcome.user, req);

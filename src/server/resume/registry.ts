@@ -1,42 +1,31 @@
-// The gate's sessions: gives an admitted resume client its session (new,
-// continued, or lost and replaced), finds the session socket across
-// connections, and ends a user's sessions on revocation. The gate core calls
-// `open` once per admitted connection that asked for resume.
-import type { WebSocket } from 'ws';
+// The gate's sessions, as an admission stage of the gate core: gives every
+// admitted client that asks for resume its session (new, continued, or lost
+// and replaced), keeps the session socket across connections, and ends a
+// user's sessions on revocation. Clients that do not ask pass through.
+import type { Admission, AdmissionStage, StagedSocket } from '../core/contract.ts';
+import type { ConnectionInfo } from '../core/options.ts';
+import type { GateSocket } from '../core/runtime.ts';
 import type { ResumeStatus } from '../../wire.ts';
 import type { ResumeSettings } from './options.ts';
-import type { ResumeRequest } from './request.ts';
+import { readResumeRequest } from './request.ts';
 import { newSessionId } from './sessionId.ts';
-import { SessionSocket, type SessionDeps } from './sessionSocket.ts';
+import { SESSION_CLOSE, SessionSocket, type SessionDeps } from './sessionSocket.ts';
 import type { SessionOwner, SessionState } from './store.ts';
 
 /** What the gate's `connection` event says about the session. */
-export interface SessionInfo {
-  /** The session's id. */
-  session: string;
-  /** The session came from another gate instance (it continued there before). */
-  moved?: boolean;
-}
+export type SessionInfo = ConnectionInfo & { session: string };
 
-/** Frames a client may send before its session is settled (it should wait for the answer). */
-const EARLY_FRAMES = 64;
-
-export interface SessionRegistry {
-  /**
-   * An admitted connection asked for a session: answers it and serves it.
-   * `connected` runs once per new session (not when a session continues on
-   * this instance); a throw there ends the session with 1011.
-   */
-  open(ws: WebSocket, key: string, request: Exclude<ResumeRequest, { kind: 'none' | 'malformed' }>, connected: (socket: SessionSocket, info: SessionInfo) => void): void;
-  /** Revocation: ends the user's sessions on this instance, closing their connections with `code`. */
+export interface SessionRegistry<User> extends AdmissionStage<User, GateSocket, unknown> {
+  /** Revocation: ends the user's sessions on this instance (connected or not), closing with `code`. */
   endUser(key: string, code: number, reason: string): void;
   /** The gate closes: its sessions stop here (a shared store keeps them for other instances). */
   close(): void;
 }
 
 const EMPTY: SessionState = { received: 0, sent: 0, kept: [] };
+const MALFORMED_REQUEST = { code: 1008, reason: 'malformed resume request' } as const;
 
-export function createSessionRegistry(settings: ResumeSettings, closeSocket: SessionDeps['closeSocket'], report: (error: unknown) => void): SessionRegistry {
+export function createSessionRegistry<User>(settings: ResumeSettings, closeSocket: SessionDeps['closeSocket'], report: (error: unknown) => void): SessionRegistry<User> {
   const { store, limits } = settings;
   const sessions = new Map<string, SessionSocket>();
   const owner: SessionOwner = { release: (id) => sessions.get(id)?.release() };
@@ -49,63 +38,71 @@ export function createSessionRegistry(settings: ResumeSettings, closeSocket: Ses
     },
   };
 
-  const begin = (ws: WebSocket, id: string, key: string, state: SessionState, status: ResumeStatus, received: number, info: SessionInfo, connected: Parameters<SessionRegistry['open']>[3]): SessionSocket => {
-    const socket = new SessionSocket(id, key, state, deps);
-    sessions.set(id, socket);
-    socket.connect(ws, status, received);
-    try {
-      connected(socket, info);
-    } catch (error) {
-      report(error);
-      socket.close(1011, 'internal error');
-    }
-    return socket;
+  /** The session serves `link` from now on: its frames, its close, a revocation. */
+  const staged = (session: SessionSocket, link: GateSocket, info: SessionInfo | undefined): StagedSocket => ({
+    // `connection` once per session: not when it continues on this instance.
+    connection: info ? { socket: session, info } : { emit: false },
+    message(data, isBinary) {
+      session.frame(link, data, isBinary);
+      return false;
+    },
+    closed: () => session.dropped(link),
+    revoked: (code, reason) => session.close(code, reason),
+  });
+
+  const begin = (link: GateSocket, id: string, key: string, state: SessionState, status: ResumeStatus, received: number, moved: boolean): StagedSocket => {
+    const session = new SessionSocket(id, key, state, deps);
+    sessions.set(id, session);
+    session.connect(link, status, received);
+    return staged(session, link, moved ? { session: id, moved } : { session: id });
   };
 
-  /** A new session; `status` says whether the client asked for one (`new`) or for one we lack (`lost`). */
-  const start = (ws: WebSocket, key: string, status: 'new' | 'lost', connected: Parameters<SessionRegistry['open']>[3]): SessionSocket => {
+  /** A new session; `lost` when the client asked for one we do not have. */
+  const start = (link: GateSocket, key: string, status: 'new' | 'lost'): StagedSocket => {
     const id = newSessionId();
-    const created = store.create(id, key, owner, limits);
-    if (created instanceof Promise) created.catch(report);
-    return begin(ws, id, key, EMPTY, status, 0, { session: id }, connected);
+    Promise.resolve(store.create(id, key, owner, limits)).catch(report);
+    return begin(link, id, key, EMPTY, status, 0, false);
+  };
+
+  /** The store's state, if the client (which received `received`) can continue from it. */
+  const continuable = (state: SessionState | undefined, received: number): SessionState | undefined => {
+    if (!state) return undefined;
+    // The client has more than the store recorded (an instance died between sending and recording): it has them all.
+    if (received > state.sent) return { received: state.received, sent: received, kept: [] };
+    return received >= state.sent - state.kept.length ? state : undefined;
   };
 
   return {
-    open(ws, key, request, connected) {
-      if (request.kind === 'new') return void start(ws, key, 'new', connected);
+    admit({ socket: link, key, offered }: Admission<User, GateSocket, unknown>) {
+      const request = readResumeRequest(offered);
+      if (request.kind === 'none') return {};
+      if (request.kind === 'malformed') {
+        void closeSocket(link, MALFORMED_REQUEST.code, MALFORMED_REQUEST.reason);
+        return { connection: { emit: false } };
+      }
+      if (request.kind === 'new') return start(link, key, 'new');
       const { session: id, received } = request;
       const local = sessions.get(id);
       if (local) {
         // Another user's key never continues a session (and does not end it).
-        if (local.key !== key) return void start(ws, key, 'lost', connected);
-        if (local.canContinue(received)) return local.connect(ws, 'resumed', received);
-        // It overflowed while the client was away: it ends, the client starts over.
-        local.close(1001, 'session lost');
-        return void start(ws, key, 'lost', connected);
-      }
-      // Perhaps on another instance: hold the client's frames until the store answered.
-      const early: Array<[Buffer, boolean]> = [];
-      const hold = (data: Buffer, isBinary: boolean) => {
-        early.push([data, isBinary]);
-        if (early.length > EARLY_FRAMES) void closeSocket(ws, 1008, 'frames before the session answer');
-      };
-      ws.on('message', hold);
-      const settle = (state: SessionState | undefined) => {
-        ws.off('message', hold);
-        let socket: SessionSocket;
-        // The client can have more than the store recorded (an instance died after sending, before recording).
-        const sent = state ? Math.max(state.sent, received) : 0;
-        if (state && received >= sent - state.kept.length) {
-          socket = begin(ws, id, key, { ...state, sent, kept: state.kept.slice(0, state.kept.length - (sent - state.sent)) }, 'resumed', received, { session: id, moved: true }, connected);
-        } else {
-          if (state) store.end(id);
-          socket = start(ws, key, 'lost', connected);
+        if (local.key !== key) return start(link, key, 'lost');
+        if (local.canContinue(received)) {
+          local.connect(link, 'resumed', received);
+          return staged(local, link, undefined);
         }
-        for (const [data, isBinary] of early) socket.receive(ws, data, isBinary);
-      };
-      store.take(id, key, owner, limits).then(settle, (error: unknown) => {
+        // It overflowed while the client was away: it ends, the client starts over.
+        local.close(SESSION_CLOSE.lost.code, SESSION_CLOSE.lost.reason);
+        return start(link, key, 'lost');
+      }
+      // Perhaps another instance has it: it moves here.
+      return store.take(id, key, owner, limits).catch((error: unknown) => {
         report(error);
-        settle(undefined);
+        return undefined;
+      }).then((taken) => {
+        const state = continuable(taken, received);
+        if (state) return begin(link, id, key, state, 'resumed', received, true);
+        if (taken) store.end(id);
+        return start(link, key, 'lost');
       });
     },
 

@@ -2,18 +2,18 @@
 // resume. It is the `ws` subset apps use and stays the same object across the
 // session's connections; it owns the session's counts, the frames the client
 // has not acknowledged, and the timers (acknowledgement, window).
-import { EventEmitter } from 'node:events';
-import type { WebSocket } from 'ws';
+import type { FrameData, GateSocket } from '../core/runtime.ts';
 import { RESUME_ACK_DELAY, RESUME_UNCOUNTED, type ResumeStatus } from '../../wire.ts';
 import { ackFrame, ASK_FRAME, encodeAppFrame, readClientFrame, sessionFrame, type WireFrame } from './frames.ts';
+import { SessionEvents } from './sessionEvents.ts';
 import type { SessionLimits, SessionState, SessionStore } from './store.ts';
 
 /** What a session socket needs from its gate. */
 export interface SessionDeps {
   store: SessionStore;
   limits: SessionLimits;
-  /** Closes a connection with `code`, cutting it if the peer does not answer in time. */
-  closeSocket(ws: WebSocket, code: number, reason: string): Promise<void>;
+  /** Closes a connection with `code`, cutting it if the peer does not answer in time (at once for 1006); settles once it closed. */
+  closeSocket(link: GateSocket, code: number, reason: string): Promise<void>;
   /** The session ended or moved away: the gate forgets it. */
   forget(session: SessionSocket): void;
 }
@@ -28,6 +28,8 @@ export const SESSION_CLOSE = {
   moved: { code: 1001, reason: 'session moved' },
   /** The gate closed. */
   goingAway: { code: 1001, reason: 'gate closed' },
+  /** The client lacks frames the gate no longer keeps (its buffer overflowed): it starts a new session. */
+  lost: { code: 1001, reason: 'session lost' },
   /** The client broke the resume protocol. */
   malformed: { code: 1008, reason: 'malformed resume frame' },
 } as const;
@@ -52,7 +54,7 @@ type SendOptions = { binary?: boolean };
  * });
  * ```
  */
-export class SessionSocket extends EventEmitter {
+export class SessionSocket extends SessionEvents {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
@@ -70,8 +72,7 @@ export class SessionSocket extends EventEmitter {
   /** The client's acknowledgement we last sent. */
   #ackSent: number;
   #asked = false;
-  #link: WebSocket | undefined;
-  #unlink: (() => void) | undefined;
+  #link: GateSocket | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #windowTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #deps: SessionDeps;
@@ -105,7 +106,7 @@ export class SessionSocket extends EventEmitter {
 
   /** Bytes queued on the current connection (0 while suspended). */
   get bufferedAmount(): number {
-    return this.#link?.bufferedAmount ?? 0;
+    return (this.#link as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0;
   }
 
   /**
@@ -116,22 +117,25 @@ export class SessionSocket extends EventEmitter {
     const cb = typeof options === 'function' ? options : callback;
     const binary = typeof options === 'object' ? options?.binary : undefined;
     if (this.#readyState !== this.OPEN) {
-      if (cb) process.nextTick(cb, new Error(`WebSocket is not open: readyState ${this.#readyState} (${['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'][this.#readyState]})`));
+      if (cb) queueMicrotask(() => cb(new Error(`WebSocket is not open: readyState ${this.#readyState} (${['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'][this.#readyState]})`)));
       return;
     }
-    const frame = encodeAppFrame(toWireFrame(data, binary));
+    let frame: WireFrame;
+    try {
+      frame = encodeAppFrame(toWireFrame(data, binary));
+    } catch (error) {
+      if (cb) queueMicrotask(() => cb(error as Error));
+      return;
+    }
     const n = ++this.#sent;
     this.#kept.push(frame);
     // Bounded: past `maxBuffered` the oldest goes, and a client lacking it gets `lost`.
     if (this.#kept.length > this.#deps.limits.maxBuffered) this.#kept.shift();
     this.#deps.store.sent(this.session, n, frame);
     const link = this.#link;
-    if (!link) {
-      if (cb) process.nextTick(cb);
-      return;
-    }
-    link.send(frame, { binary: typeof frame !== 'string' }, cb);
-    if (!this.#asked && this.#kept.length >= this.#deps.limits.maxBuffered / 2) {
+    if (link) send(link, frame);
+    if (cb) queueMicrotask(() => cb());
+    if (link && !this.#asked && this.#kept.length >= this.#deps.limits.maxBuffered / 2) {
       this.#asked = true;
       link.send(ASK_FRAME);
     }
@@ -140,7 +144,7 @@ export class SessionSocket extends EventEmitter {
   /** Ends the session: closes the client's connection with `code` (default 1000); `close` fires once. */
   close(code?: number, reason?: string): void {
     if (code !== undefined && !isValidCloseCode(code)) throw new TypeError('First argument must be a valid error code number');
-    if (reason !== undefined && Buffer.byteLength(reason) > 123) throw new SyntaxError('The message must not be greater than 123 bytes');
+    if (reason !== undefined && new TextEncoder().encode(reason).length > 123) throw new SyntaxError('The message must not be greater than 123 bytes');
     this.#finish(code ?? SESSION_CLOSE.normal.code, reason ?? '');
   }
 
@@ -150,7 +154,7 @@ export class SessionSocket extends EventEmitter {
     const link = this.#link;
     this.#end();
     this.#deps.store.end(this.session);
-    link?.terminate();
+    if (link) void this.#deps.closeSocket(link, 1006, '');
     this.#emitClose(1006, '');
   }
 
@@ -164,32 +168,55 @@ export class SessionSocket extends EventEmitter {
    * (after `received`), then serve it. An older connection still there is
    * closed first.
    */
-  connect(ws: WebSocket, status: ResumeStatus, received: number): void {
+  connect(link: GateSocket, status: ResumeStatus, received: number): void {
     const wasSuspended = this.#link === undefined && this.#windowTimer !== undefined;
     if (this.#link) this.#dropLink(SESSION_CLOSE.moved);
     clearTimeout(this.#windowTimer);
     this.#windowTimer = undefined;
     this.#acknowledged(received);
-    ws.send(sessionFrame(this.session, status, this.#received));
+    link.send(sessionFrame(this.session, status, this.#received));
     this.#ackSent = this.#received;
-    for (const frame of this.#kept) ws.send(frame, { binary: typeof frame !== 'string' });
-    const onMessage = (data: Buffer, isBinary: boolean) => this.#onFrame(ws, data, isBinary);
-    const onClose = () => this.#onDrop(ws);
-    ws.on('message', onMessage);
-    ws.on('close', onClose);
-    this.#link = ws;
-    this.#unlink = () => {
-      ws.off('message', onMessage);
-      ws.off('close', onClose);
-    };
+    for (const frame of this.#kept) send(link, frame);
+    this.#link = link;
     if (wasSuspended) this.emit('resumed');
     // The connection may have gone while the gate was busy: the session waits for the next one.
-    if (ws.readyState !== ws.OPEN) this.#onDrop(ws);
+    if (link.readyState !== OPEN) this.dropped(link);
   }
 
-  /** @internal A frame of the current connection that arrived before it was connected. */
-  receive(ws: WebSocket, data: Buffer, isBinary: boolean): void {
-    if (ws === this.#link) this.#onFrame(ws, data, isBinary);
+  /** @internal A frame of `link` (frames of a connection the session left are ignored). */
+  frame(link: GateSocket, data: FrameData, isBinary: boolean): void {
+    if (link !== this.#link) return;
+    const frame = readClientFrame(data, isBinary);
+    switch (frame.kind) {
+      case 'app':
+        this.#received += 1;
+        this.#deps.store.received(this.session, this.#received);
+        this.#ackTimer ??= setTimeout(() => this.#sendAck(), RESUME_ACK_DELAY);
+        this.emit('message', frame.data, frame.isBinary);
+        return;
+      case 'ping':
+        return void link.send(RESUME_UNCOUNTED.PONG);
+      case 'ask':
+        return this.#sendAck();
+      case 'ack':
+        if (frame.n > this.#sent) return this.#finish(SESSION_CLOSE.malformed.code, SESSION_CLOSE.malformed.reason);
+        return this.#acknowledged(frame.n);
+      case 'end':
+        return this.#finish(SESSION_CLOSE.normal.code, SESSION_CLOSE.normal.reason);
+      case 'malformed':
+        return this.#finish(SESSION_CLOSE.malformed.code, SESSION_CLOSE.malformed.reason);
+    }
+  }
+
+  /** @internal `link` closed: unless the session ended or left it, the session waits `window` for the next connection. */
+  dropped(link: GateSocket): void {
+    if (link !== this.#link) return;
+    this.#link = undefined;
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+    this.#deps.store.suspended(this.session);
+    this.#windowTimer = setTimeout(() => this.#finish(SESSION_CLOSE.expired.code, SESSION_CLOSE.expired.reason), this.#deps.limits.window);
+    this.emit('suspended');
   }
 
   /** @internal Another instance continues the session: stop serving it, hand over its state. */
@@ -210,30 +237,6 @@ export class SessionSocket extends EventEmitter {
     this.#emitClose(SESSION_CLOSE.goingAway.code, SESSION_CLOSE.goingAway.reason);
   }
 
-  #onFrame(ws: WebSocket, data: Buffer, isBinary: boolean): void {
-    if (ws !== this.#link) return;
-    const frame = readClientFrame(data, isBinary);
-    switch (frame.kind) {
-      case 'app':
-        this.#received += 1;
-        this.#deps.store.received(this.session, this.#received);
-        this.#ackTimer ??= setTimeout(() => this.#sendAck(), RESUME_ACK_DELAY);
-        this.emit('message', frame.data, frame.isBinary);
-        return;
-      case 'ping':
-        return void ws.send(RESUME_UNCOUNTED.PONG);
-      case 'ask':
-        return this.#sendAck();
-      case 'ack':
-        if (frame.n > this.#sent) return this.#finish(SESSION_CLOSE.malformed.code, SESSION_CLOSE.malformed.reason);
-        return this.#acknowledged(frame.n);
-      case 'end':
-        return this.#finish(SESSION_CLOSE.normal.code, SESSION_CLOSE.normal.reason);
-      case 'malformed':
-        return this.#finish(SESSION_CLOSE.malformed.code, SESSION_CLOSE.malformed.reason);
-    }
-  }
-
   /** The client has the frames up to `n`: they need not be kept. */
   #acknowledged(n: number): void {
     const first = this.#sent - this.#kept.length + 1;
@@ -250,23 +253,10 @@ export class SessionSocket extends EventEmitter {
     this.#link.send(ackFrame(this.#received));
   }
 
-  /** The client's connection ended without the session ending: wait `window` for the next one. */
-  #onDrop(ws: WebSocket): void {
-    if (ws !== this.#link) return;
-    this.#unlink?.();
-    this.#link = this.#unlink = undefined;
-    clearTimeout(this.#ackTimer);
-    this.#ackTimer = undefined;
-    this.#deps.store.suspended(this.session);
-    this.#windowTimer = setTimeout(() => this.#finish(SESSION_CLOSE.expired.code, SESSION_CLOSE.expired.reason), this.#deps.limits.window);
-    this.emit('suspended');
-  }
-
   /** Stops listening to the current connection and closes it. */
   #dropLink({ code, reason }: { code: number; reason: string }): void {
     const link = this.#link!;
-    this.#unlink?.();
-    this.#link = this.#unlink = undefined;
+    this.#link = undefined;
     void this.#deps.closeSocket(link, code, reason);
   }
 
@@ -284,8 +274,7 @@ export class SessionSocket extends EventEmitter {
   /** No more frames, timers or connection; the gate forgets the session. */
   #end(): void {
     this.#readyState = this.CLOSING;
-    this.#unlink?.();
-    this.#link = this.#unlink = undefined;
+    this.#link = undefined;
     clearTimeout(this.#ackTimer);
     clearTimeout(this.#windowTimer);
     this.#ackTimer = this.#windowTimer = undefined;
@@ -295,27 +284,44 @@ export class SessionSocket extends EventEmitter {
 
   #emitClose(code: number, reason: string): void {
     this.#readyState = this.CLOSED;
-    this.emit('close', code, Buffer.from(reason));
-  }
-
-  /** `error` only reaches listeners: none is no crash (Node's default would throw). */
-  override emit(event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'error' && this.listenerCount('error') === 0) return false;
-    return super.emit(event, ...args);
+    this.emit('close', code, reasonOf(reason));
   }
 }
 
-/** Text stays text, bytes become a Buffer; `binary` says which the frame is. */
+const OPEN = 1;
+
+/** Sends a frame as it travels: text as text, bytes as binary. */
+function send(link: GateSocket, frame: WireFrame): void {
+  (link.send as (data: WireFrame) => void)(frame);
+}
+
+/** The close reason as `ws` gives it (a Buffer) where there is one, else as text. */
+function reasonOf(reason: string): unknown {
+  const NodeBuffer = (globalThis as { Buffer?: { from(text: string): unknown } }).Buffer;
+  return NodeBuffer ? NodeBuffer.from(reason) : reason;
+}
+
+/** Text stays text, bytes become a Uint8Array; `binary` says which the frame is. */
 function toWireFrame(data: unknown, binary: boolean | undefined): WireFrame {
   let frame: WireFrame;
   if (typeof data === 'string') frame = data;
-  else if (Buffer.isBuffer(data)) frame = data;
-  else if (data instanceof ArrayBuffer) frame = Buffer.from(data);
-  else if (ArrayBuffer.isView(data)) frame = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  else frame = String(data);
-  if (binary === true && typeof frame === 'string') return Buffer.from(frame);
-  if (binary === false && typeof frame !== 'string') return frame.toString('utf8');
+  else if (data instanceof ArrayBuffer) frame = new Uint8Array(data);
+  else if (ArrayBuffer.isView(data)) frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  else if (Array.isArray(data) && data.every((part) => ArrayBuffer.isView(part))) frame = joinBytes(data);
+  else throw new TypeError('send: data must be a string, an ArrayBuffer or an ArrayBuffer view');
+  if (binary === true && typeof frame === 'string') return new TextEncoder().encode(frame);
+  if (binary === false && typeof frame !== 'string') return new TextDecoder().decode(frame);
   return frame;
+}
+
+function joinBytes(parts: readonly ArrayBufferView[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), at);
+    at += part.byteLength;
+  }
+  return joined;
 }
 
 /** The close codes `ws` lets a server send. */
