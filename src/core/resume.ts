@@ -274,3 +274,9 @@ function parseControl(text: string): ControlFrame | undefined {
     return undefined;
   }
 }
+
+/**
+ * `options.resume` as a feature the core plugs in (src/core/features.ts): a
+ * session per socket, its kept frames sharing `queue.max` with the queue.
+ */
+export const resumeFeature = (_on: true) => (queueMax: number): ResumeSession => new ResumeSession(queueMax);
