@@ -8,6 +8,7 @@ import { shareAcrossTabs } from './tabs/sharedSession.ts';
 import { closeCodesFeature } from './core/closeCodes.ts';
 import { heartbeatFeature } from './core/heartbeat.ts';
 import { createHandshake } from './core/inBandAuth.ts';
+import { resumeFeature } from './core/resume.ts';
 import { setupFeature } from './core/setup.ts';
 import { validateFeature } from './core/validator.ts';
 
@@ -33,6 +34,6 @@ export class AuthSocket<In = unknown, Out = In> extends Core<In, Out> {
   static override readonly plugins: Plugins = {
     carrier: createCarrier,
     share: shareAcrossTabs,
-    features: { heartbeat: heartbeatFeature, validate: validateFeature, setup: setupFeature, closeCodes: closeCodesFeature, ack: createHandshake },
+    features: { heartbeat: heartbeatFeature, validate: validateFeature, setup: setupFeature, closeCodes: closeCodesFeature, ack: createHandshake, resume: resumeFeature },
   };
 }

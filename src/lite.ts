@@ -30,6 +30,7 @@ import { closeCodesFeature } from './core/closeCodes.ts';
 import { type FeatureValue, withFeature } from './core/features.ts';
 import { heartbeatFeature } from './core/heartbeat.ts';
 import { createHandshake } from './core/inBandAuth.ts';
+import { resumeFeature } from './core/resume.ts';
 import { setupFeature } from './core/setup.ts';
 import { validateFeature } from './core/validator.ts';
 import type {
@@ -102,6 +103,16 @@ export const setup = <Out = unknown>(run: (connection: SetupConnection<Out>) => 
 export const closeCodes = (codes: Record<number, CloseCodeAction>): FeatureValue<'closeCodes', Record<number, CloseCodeAction>> =>
   withFeature(closeCodesFeature, codes);
 
+/**
+ * `resume` for the lite entry (the main entry's `resume: true`): sessions that
+ * outlive their connections, with a server that has `resume` on.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, resume: resume() });
+ * ```
+ */
+export const resume = (): FeatureValue<'resume', true> => withFeature(resumeFeature, true);
+
 /** An in-band ack handshake, for `auth.ack` with the lite entry. Opaque: pass the entry's `ack`. */
 export interface AckPlugin {
   (auth: never): unknown;
@@ -133,7 +144,7 @@ export type LiteAuthOptions<In = unknown, Out = In> =
 
 /** The main entry's options, with `auth.via` a carrier value, the optional features wrapped, and no `shared`. */
 export interface LiteAuthSocketOptions<In = unknown, Out = In>
-  extends Omit<AuthSocketOptions<In, Out>, 'auth' | 'shared' | 'heartbeat' | 'validate' | 'setup' | 'closeCodes'> {
+  extends Omit<AuthSocketOptions<In, Out>, 'auth' | 'shared' | 'heartbeat' | 'validate' | 'setup' | 'closeCodes' | 'resume'> {
   auth?: LiteAuthOptions<In, Out>;
   /** Dead-connection detection: `heartbeat({ interval, timeout })` from this entry. */
   heartbeat?: FeatureValue<'heartbeat', HeartbeatOptions<In, Out>>;
@@ -143,6 +154,8 @@ export interface LiteAuthSocketOptions<In = unknown, Out = In>
   setup?: FeatureValue<'setup', (connection: SetupConnection<Out>) => void | Promise<void>>;
   /** Your meaning for server close codes: `closeCodes({ 4400: 'fatal' })` from this entry. */
   closeCodes?: FeatureValue<'closeCodes', Record<number, CloseCodeAction>>;
+  /** Sessions that outlive their connections: `resume()` from this entry. */
+  resume?: FeatureValue<'resume', true>;
 }
 
 /** The lite `AuthSocket` class: the main entry's, constructed with {@link LiteAuthSocketOptions}. */

@@ -272,6 +272,21 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
    * @defaultValue `false`
    */
   shared?: boolean | string;
+  /**
+   * Nothing lost, nothing twice, with a server that has `resume` on: the
+   * connection's session outlives its sockets. Every app message in both
+   * directions arrives once and in order across drops, heartbeat timeouts,
+   * expiry and `reconnect()`; `open` says whether the session was `'resumed'`,
+   * is `'new'`, or was `'lost'` (then re-sync: what the server sent meanwhile
+   * is gone, what the client sent goes again). See docs/resume.md.
+   * @example
+   * ```ts
+   * const socket = new AuthSocket(url, { auth, resume: true });
+   * socket.on('open', ({ session }) => session === 'lost' && refetchState());
+   * ```
+   * @defaultValue `false`
+   */
+  resume?: boolean;
 }
 
 /**
@@ -305,8 +320,8 @@ export interface CloseInfo {
 export interface AuthSocketEvents<In = unknown> {
   /** An attempt starts (after the credential is fetched). */
   connecting: { attempt: number };
-  /** Authenticated and ready; queued messages are flushed right after. */
-  open: { attempt: number };
+  /** Authenticated and ready; queued messages are flushed right after. `session`: with `resume`, what became of the session. */
+  open: { attempt: number; session?: 'new' | 'resumed' | 'lost' };
   /** A decoded (and validated) incoming message. */
   message: In;
   /** A connection ended. */

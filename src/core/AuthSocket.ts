@@ -1,5 +1,5 @@
 import { type AttemptPlan, type AttemptTarget, type Carrier, type InBandAuth, planFor } from '../carriers/carrier.ts';
-import { AuthSocketError, fail, invalid, notOpen } from '../errors/AuthSocketError.ts';
+import { AuthSocketError, fail, invalid, notOpen, queueFull } from '../errors/AuthSocketError.ts';
 import type {
   AuthOptions,
   AuthSocketEvents,
@@ -38,9 +38,13 @@ import type { Verdict } from '../wire.ts';
 import { MakeBeforeBreak } from './makeBeforeBreak.ts';
 import { CONFIRM_AFTER, type CandidateHandle, type Link, type PendingVerdict, type Session } from './session.ts';
 import type { SetupRunner } from './setup.ts';
+import type { ResumeSession } from './resume.ts';
 import { checkFixedToken, checkHandshakeSize, longestLine } from './requestSize.ts';
 import { isNetworkFailure, noSubprotocolError, unopenedHint } from './unopenedHint.ts';
 import { DEFAULT_APP_PROTOCOL } from '../wire.ts';
+
+/** ms to wait for the gate's session frame after open when no other handshake sets `auth.timeout`. */
+const RESUME_ANSWER_TIMEOUT = 10_000;
 
 /**
  * A WebSocket client that authenticates every connection with a fresh
@@ -91,6 +95,9 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#events.emit('state', change);
   });
   readonly #pendingQueue: PendingQueue;
+  readonly #queueMax: number;
+  /** With `resume`: the session that outlives this socket's connections. */
+  readonly #sessionResume: ResumeSession | undefined;
   readonly #redactor = new SecretRedactor();
   #session: Session | undefined;
   /** `close()` was called and `open()` not since: `send()` throws rather than queue for nobody. */
@@ -126,6 +133,8 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#heartbeat = resolveFeature(features, 'heartbeat', options.heartbeat);
     const queueMax = checkQueueMax(options.queue);
     this.#pendingQueue = new PendingQueue(queueMax);
+    this.#queueMax = queueMax;
+    this.#sessionResume = resolveFeature(features, 'resume', options.resume || undefined)?.(queueMax);
     this.#codec = options.codec ?? jsonCodec;
     const deliver = (msg: In) => this.#events.emit('message', msg);
     this.#inbox = resolveFeature(features, 'validate', options.validate)?.(deliver, (error) => this.#emitError(error)) ?? { push: deliver };
@@ -195,13 +204,15 @@ export class AuthSocket<In = unknown, Out = In> {
     if (this.#closedByApp) {
       throw fail('CONNECTION_FAILED', 'closed by close(); call open() first (nothing queued)');
     }
+    // With resume, frames sent but not yet acknowledged share the queue's bound.
+    if (this.#sessionResume && this.#sessionResume.kept + this.#pendingQueue.size >= this.#queueMax) throw queueFull(this.#queueMax);
     const frame = this.#codec.encode(msg);
     if (!this.#tabs?.send(frame) && !this.#write(frame)) this.#pendingQueue.push(frame);
   }
 
   #write(frame: Frame): boolean {
     const link = this.#session?.primary;
-    if (this.state !== 'open' || this.#pendingQueue.size > 0 || link?.rejected || link?.verdictWait?.holding || !link?.transport.send(frame)) return false;
+    if (this.state !== 'open' || this.#pendingQueue.size > 0 || link?.rejected || link?.verdictWait?.holding || !link || !this.#sendOn(link, frame)) return false;
     if (!link.confirmed) this.#pendingQueue.sentUnconfirmed(frame);
     return true;
   }
@@ -254,7 +265,9 @@ export class AuthSocket<In = unknown, Out = In> {
       throw invalid('close(): reason over 123 bytes');
     }
     this.#closedByApp = true;
-    if (this.#tabs?.close(code, reason) || (this.state === 'closed' && this.#pendingQueue.size === 0)) return;
+    if (this.#tabs?.close(code, reason)) return;
+    this.#sessionResume?.end(); // tells the gate, just before the close frame
+    if (this.state === 'closed' && this.#pendingQueue.size === 0) return;
     this.#endSession(code, reason);
     const dropped = this.#pendingQueue.drop();
     this.#machine.moveTo('closed');
@@ -425,8 +438,21 @@ export class AuthSocket<In = unknown, Out = In> {
     }
   }
 
-  /** Fetches a credential and plans `link`'s attempt; `undefined` when the session or the link ended meanwhile. */
+  /** Plans `link`'s attempt, with the resume request last among its subprotocols; `undefined` when the session or the link ended meanwhile. */
   async #planAttempt(session: Session, link: Link): Promise<AttemptPlan | undefined> {
+    const plan = await this.#planCredential(session, link);
+    if (!plan || !this.#sessionResume) return plan;
+    link.resume = this.#sessionResume.connect((frame) => link.transport.send(frame), () => {
+      // The answer also says the credential was accepted: a make-before-break candidate may switch.
+      if (link.answered) link.answered();
+      else if (session.candidate === link) this.#makeBeforeBreak.onMessage(session, link, false);
+    });
+    plan.protocols = [...(plan.protocols.length > 0 ? plan.protocols : [DEFAULT_APP_PROTOCOL]), link.resume.entry];
+    return plan;
+  }
+
+  /** Fetches a credential and plans `link`'s attempt; `undefined` when the session or the link ended meanwhile. */
+  async #planCredential(session: Session, link: Link): Promise<AttemptPlan | undefined> {
     if (!this.#auth || !this.#carrier) return planFor(this.#target);
     const credential = await fetchCredential(this.#auth.token);
     this.#redactor.remember(credential.token);
@@ -454,17 +480,36 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#carrier?.settle?.(link);
     session.policy.opened();
     this.#measureUptime(session, link);
-    if (!this.#handshake) {
+    if (!this.#handshake && !link.resume) {
       link.confirmTimer = setTimeout(() => this.#confirm(session, link), CONFIRM_AFTER);
       return this.#setUpThenOpen(session, link);
     }
     this.#machine.moveTo('authenticating');
     if (this.#session !== session) return; // a state listener closed the socket
+    if (!this.#handshake) return this.#awaitAnswer(session, link);
     this.#authenticateInBand(link, (verdict) => {
       if (verdict !== 'ack') return void this.#handshake!.failAuth(link, verdict);
+      if (link.resume) return this.#awaitAnswer(session, link);
       this.#confirm(session, link);
       this.#setUpThenOpen(session, link);
     });
+  }
+
+  /** With resume, the gate's session frame confirms the credential and comes before `open` (and anything counted). */
+  #awaitAnswer(session: Session, link: Link): void {
+    const timeout = this.#handshake?.timeout ?? this.#auth?.timeout ?? RESUME_ANSWER_TIMEOUT;
+    link.answered = () => {
+      clearTimeout(link.answerTimer);
+      link.answered = undefined;
+      this.#confirm(session, link);
+      this.#setUpThenOpen(session, link);
+    };
+    if (link.resume!.status) return link.answered();
+    link.answerTimer = setTimeout(() => {
+      link.answered = undefined;
+      this.#emitError(fail('CONNECTION_FAILED', `no resume answer within ${timeout} ms (is resume on at the server?); retrying`));
+      link.transport.drop(1000, 'no resume answer');
+    }, timeout);
   }
 
   /** Authenticated: `options.setup` (if any) runs on the connection, then `open` and the queue. */
@@ -483,7 +528,7 @@ export class AuthSocket<In = unknown, Out = In> {
   /** Runs `options.setup` on `link` (at once `done()` without one); cancelled when the link's attempt ends. */
   #runSetup(link: Link, done: (error?: AuthSocketError) => void): void {
     if (!this.#setup) return done();
-    link.cancelSetup = this.#setup((msg) => link.transport.send(this.#toFrame(msg)), this.#reconnect.connectionTimeout, (error) => {
+    link.cancelSetup = this.#setup((msg) => this.#sendOn(link, this.#toFrame(msg)), this.#reconnect.connectionTimeout, (error) => {
       link.cancelSetup = undefined;
       done(error);
     });
@@ -491,10 +536,11 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #becomeOpen(session: Session, link: Link): void {
     this.#machine.moveTo('open');
-    if (this.#session === session) this.#events.emit('open', { attempt: session.attempt });
+    const status = link.resume?.status;
+    if (this.#session === session) this.#events.emit('open', { attempt: session.attempt, ...(status ? { session: status } : {}) });
     // A listener may have closed or reconnected the socket.
     if (this.#session !== session || this.state !== 'open') return;
-    this.#pendingQueue.flush((frame) => link.transport.send(frame), !link.confirmed);
+    this.#pendingQueue.flush((frame) => this.#sendOn(link, frame), !link.confirmed);
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);
   }
@@ -518,6 +564,12 @@ export class AuthSocket<In = unknown, Out = In> {
 
   #onFrame(session: Session, link: Link, data: string | ArrayBuffer): void {
     if (session.primary === link) session.heartbeat?.alive();
+    if (link.resume) {
+      // Control frames stop here whatever the codec; a frame already delivered on another connection too.
+      const app = link.resume.read(data);
+      if (app === undefined) return;
+      data = app;
+    }
     let msg: In;
     try {
       msg = this.#codec.decode(data);
@@ -638,6 +690,9 @@ export class AuthSocket<In = unknown, Out = In> {
     clearTimeout(link.confirmTimer);
     clearTimeout(link.uptimeTimer);
     clearTimeout(link.rejectTimer);
+    clearTimeout(link.answerTimer);
+    link.answered = undefined;
+    link.resume?.end();
     link.cancelSetup?.();
     link.cancelSetup = undefined;
     link.confirmed = false;
@@ -676,7 +731,7 @@ export class AuthSocket<In = unknown, Out = In> {
         if (verdict !== 'ack') return reject(this.#handshake!.failAuth(link, verdict, true));
         link.credential = credential;
         // What was sent while a reject awaited its close (that turned out no verdict) goes out now.
-        this.#pendingQueue.flush((frame) => link.transport.send(frame));
+        this.#pendingQueue.flush((frame) => this.#sendOn(link, frame));
         this.#scheduleRefresh(session, credential);
         this.#events.emit('reauthenticated', { via: 'in-place' });
         resolve();
@@ -691,7 +746,7 @@ export class AuthSocket<In = unknown, Out = In> {
     session.primary = link;
     this.#confirm(session, link);
     this.#measureUptime(session, link);
-    this.#pendingQueue.flush((frame) => link.transport.send(frame));
+    this.#pendingQueue.flush((frame) => this.#sendOn(link, frame));
     this.#startHeartbeat(session, link);
     this.#scheduleRefresh(session, link.credential);
     this.#events.emit('reauthenticated', { via: 'reconnect' });
@@ -760,6 +815,11 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 
   // ── plumbing ────────────────────────────────────────────────────────────
+
+  /** Writes an app frame on `link` (through the resume session, which numbers and keeps it); `false` when it cannot. */
+  #sendOn(link: Link, frame: Frame): boolean {
+    return link.resume ? link.resume.write(frame) : link.transport.send(frame);
+  }
 
   #toFrame(msg: unknown): Frame {
     return typeof msg === 'string' ? msg : this.#codec.encode(msg as Out);

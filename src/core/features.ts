@@ -3,6 +3,7 @@ import type { AuthOptions } from '../types.ts';
 import type { closeCodesFeature } from './closeCodes.ts';
 import type { createHandshake } from './inBandAuth.ts';
 import type { heartbeatFeature } from './heartbeat.ts';
+import type { resumeFeature } from './resume.ts';
 import type { setupFeature } from './setup.ts';
 import type { validateFeature } from './validator.ts';
 
@@ -20,6 +21,7 @@ export interface Features {
   closeCodes: typeof closeCodesFeature;
   /** `auth.ack`: the lite entry takes it as a value (`auth: { via, ack }`), not `true`. */
   ack: typeof createHandshake;
+  resume: typeof resumeFeature;
 }
 
 /** The key under which a lite option value carries its feature. */

@@ -2,6 +2,7 @@ import type { AuthSocketError } from '../errors/AuthSocketError.ts';
 import type { wait } from '../utils/wait.ts';
 import type { FetchedCredential } from './credential.ts';
 import type { Heartbeat } from './heartbeat.ts';
+import type { ResumeConnection } from './resume.ts';
 import type { RetryPolicy } from './retryPolicy.ts';
 import type { Transport } from './transport.ts';
 
@@ -52,6 +53,11 @@ export interface Link {
   retireTimer?: ReturnType<typeof setTimeout> | undefined;
   /** For a make-before-break candidate: settles `reauthenticate()`. */
   candidate?: CandidateHandle | undefined;
+  /** With `resume`: the current attempt's part in the session (every frame in and out passes it). */
+  resume?: ResumeConnection | undefined;
+  /** With `resume`: what the attempt does once the gate's session frame arrived, and the deadline for it. */
+  answered?: (() => void) | undefined;
+  answerTimer?: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** Everything that lives from `open()` to `close()` (or giving up). */
