@@ -167,7 +167,7 @@ export interface ResumeGate {
 }
 
 /** A gate with `resume` whose app records every session; tokens `good` → alice, `bob` → bob. */
-export async function startResumeGate(options: Partial<import('../../src/server/index.ts').AuthGateOptions<string>> = {}): Promise<ResumeGate> {
+export async function startResumeGate(options: Partial<import('../../src/server/index.ts').AuthGateOptions<string>> = {}, port = 0, serve?: (socket: any, info: { session: string; moved?: boolean }) => void): Promise<ResumeGate> {
   const { createServer } = await import('node:http');
   const { createAuthGate } = await import('../../src/server/index.ts');
   const gate = createAuthGate<string>({
@@ -186,11 +186,12 @@ export async function startResumeGate(options: Partial<import('../../src/server/
     socket.on('suspended' as never, () => app.events.push('suspended'));
     socket.on('resumed' as never, () => app.events.push('resumed'));
     socket.on('close', (code: number, reason: Buffer) => app.events.push(`close ${code} ${reason}`));
+    if (info && serve) serve(socket, info);
   });
   const server = createServer((_req, res) => res.writeHead(404).end());
   gate.attach(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  port = (server.address() as import('node:net').AddressInfo).port;
   return {
     gate,
     url: `ws://127.0.0.1:${port}/`,
