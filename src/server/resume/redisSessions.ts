@@ -118,7 +118,14 @@ export function createRedisSessions(options: RedisSessionsOptions): RedisSession
   /** Sessions this store's gates serve: refreshed, and released when another instance takes them. */
   const owned = new Map<string, { owner: SessionOwner; limits: SessionLimits }>();
   const handedOver = new Map<string, () => void>();
-  const write = (args: string[]) => void Promise.resolve().then(() => redis.command(args)).catch(onError);
+  // Issued at once (not on a later tick), so that writes keep their order with the app's own commands on the same client.
+  const write = (args: string[]) => {
+    try {
+      Promise.resolve(redis.command(args)).catch(onError);
+    } catch (error) {
+      onError(error);
+    }
+  };
 
   const release = (id: string) => {
     owned.get(id)?.owner.release(id);
