@@ -190,9 +190,11 @@ export class SessionSocket extends SessionEvents {
     switch (frame.kind) {
       case 'app':
         this.#received += 1;
-        this.#deps.store.received(this.session, this.#received);
         this.#ackTimer ??= setTimeout(() => this.#sendAck(), RESUME_ACK_DELAY);
         this.emit('message', frame.data, frame.isBinary);
+        // Recorded after the app had it: an instance that dies in between has the client send it again
+        // (at least once), rather than count a frame its app never saw.
+        this.#deps.store.received(this.session, this.#received);
         return;
       case 'ping':
         return void link.send(RESUME_UNCOUNTED.PONG);
