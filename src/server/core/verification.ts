@@ -1,20 +1,20 @@
 // Running the app's `verify` and turning whatever it does into one of the
 // gate's outcomes. Errors are kept whole for the app's `error` event but
 // never copied into a close reason.
-import type { IncomingMessage } from 'node:http';
 import { CLOSE, closeReason } from './closeCodes.ts';
 import { Forbidden } from './Forbidden.ts';
 import { Overloaded, VerifyTimeout } from './limits.ts';
-import type { Verify, VerifyContext } from './types.ts';
+import type { Verify, VerifyContext } from './options.ts';
 
+/** The verdict on a credential: a user, or the close code and reason that refuse it. */
 export type Outcome<User> =
   | { kind: 'accepted'; user: User }
   | { kind: 'refused'; code: number; reason: string; error?: unknown };
 
-export async function runVerify<User>(
-  verify: Verify<User>,
+export async function runVerify<User, Req>(
+  verify: Verify<User, Req>,
   token: string,
-  req: IncomingMessage,
+  req: Req,
   context: VerifyContext,
 ): Promise<Outcome<User>> {
   if (token === '') return { kind: 'refused', ...CLOSE.unauthorized };

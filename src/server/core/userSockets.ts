@@ -2,19 +2,19 @@
 // user with one socket (the common case) costs one map entry, no Set; and
 // the type a key came from is only remembered for number keys (rare), so
 // that number 1 and string '1' are never taken for one user.
-import type { WebSocket } from 'ws';
 
-export interface UserSockets {
-  add(key: string, fromNumber: boolean, ws: WebSocket): void;
-  remove(key: string, ws: WebSocket): void;
+/** `Socket` is whatever the gate tracks per connection (the core's per-socket record). */
+export interface UserSockets<Socket extends object> {
+  add(key: string, fromNumber: boolean, ws: Socket): void;
+  remove(key: string, ws: Socket): void;
   /** The sockets of `key`, as a copy. */
-  of(key: string): WebSocket[];
+  of(key: string): Socket[];
   /** Whether `key` is held by sockets of a user whose key came from the other type (number vs string). */
   clashes(key: string, fromNumber: boolean): boolean;
 }
 
-export function createUserSockets(): UserSockets {
-  const byKey = new Map<string, WebSocket | Set<WebSocket>>();
+export function createUserSockets<Socket extends object>(): UserSockets<Socket> {
+  const byKey = new Map<string, Socket | Set<Socket>>();
   const numberKeys = new Set<string>();
   return {
     add(key, fromNumber, ws) {

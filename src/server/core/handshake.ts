@@ -1,18 +1,18 @@
 // Checks on the upgrade request that must pass before `verify` runs: a
 // single-use ticket redeemed for a handshake that then fails would be lost.
-import type { IncomingMessage } from 'node:http';
+import type { GateRequest } from './runtime.ts';
 
 // RFC 7230 `token`: what a subprotocol name may be made of.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 
-/** True when `ws` would accept this request as a WebSocket handshake. */
-export function isWebSocketHandshake(req: IncomingMessage): boolean {
-  const version = req.headers['sec-websocket-version'];
+/** True when `ws` (and the browsers' peers) would accept this request as a WebSocket handshake. */
+export function isWebSocketHandshake(req: GateRequest): boolean {
+  const version = req.header('sec-websocket-version');
   return (
     req.method === 'GET' &&
-    req.headers.upgrade?.toLowerCase() === 'websocket' &&
-    KEY.test(req.headers['sec-websocket-key'] ?? '') &&
+    req.header('upgrade')?.toLowerCase() === 'websocket' &&
+    KEY.test(req.header('sec-websocket-key') ?? '') &&
     (version === '13' || version === '8')
   );
 }
@@ -27,8 +27,8 @@ export function isWebSocketHandshake(req: IncomingMessage): boolean {
  * also drop U+00A0 and other Unicode spaces, which `ws` refuses), and every
  * entry must be an RFC 7230 token.
  */
-export function offeredProtocols(req: IncomingMessage): string[] | undefined {
-  const header = req.headers['sec-websocket-protocol'];
+export function offeredProtocols(req: GateRequest): string[] | undefined {
+  const header = req.header('sec-websocket-protocol');
   if (header === undefined) return [];
   if (/^[ \t]|[ \t]$/.test(header)) return undefined; // `ws` refuses whitespace at either end
   const entries = header.split(',').map((entry) => entry.replace(/^[ \t]+|[ \t]+$/g, ''));

@@ -2,18 +2,19 @@
 // credentials) with a WebSocket handshake from any page, and the same-origin
 // policy does not apply to WebSockets: the `Origin` header is the only thing
 // that tells the server which page is asking.
-import type { IncomingMessage } from 'node:http';
-import type { OriginPolicy } from './types.ts';
+import { invalidOption } from './errors.ts';
+import type { OriginPolicy } from './options.ts';
+import type { GateRequest } from './runtime.ts';
 
-export type OriginCheck = (req: IncomingMessage) => Promise<boolean>;
+export type OriginCheck<Req> = (req: GateRequest<Req>) => Promise<boolean>;
 
 /** Turns the `origins` option into a check; throws on a policy that cannot be safe. */
-export function createOriginCheck(policy: OriginPolicy | undefined): OriginCheck {
+export function createOriginCheck<Req>(policy: OriginPolicy<Req> | undefined): OriginCheck<Req> {
   if (typeof policy === 'function') {
-    return async (req) => (await policy(originOf(req), req)) === true;
+    return async (req) => (await policy(originOf(req), req.native)) === true;
   }
   if (!Array.isArray(policy)) {
-    throw new TypeError('createAuthGate: `origins` is required (an array of allowed origins or a predicate)');
+    throw invalidOption('`origins` is required (an array of allowed origins or a predicate)');
   }
   const allowed = new Set(policy.map(normalizeAllowedOrigin));
   return async (req) => {
@@ -22,10 +23,9 @@ export function createOriginCheck(policy: OriginPolicy | undefined): OriginCheck
   };
 }
 
-/** The request's `Origin`, or undefined when absent or repeated. */
-export function originOf(req: IncomingMessage): string | undefined {
-  const origin = req.headers.origin;
-  return typeof origin === 'string' ? origin : undefined;
+/** The request's `Origin`, or undefined when absent. */
+export function originOf(req: GateRequest): string | undefined {
+  return req.header('origin');
 }
 
 // Browsers send `scheme://host[:port]` in lower case without a default port or
@@ -33,16 +33,16 @@ export function originOf(req: IncomingMessage): string | undefined {
 // so it is normalised here, and wildcards are refused rather than half-honoured.
 function normalizeAllowedOrigin(entry: string): string {
   if (entry.includes('*')) {
-    throw new TypeError(`createAuthGate: origin ${JSON.stringify(entry)} has a wildcard; use a predicate`);
+    throw invalidOption(`origin ${JSON.stringify(entry)} has a wildcard; use a predicate`);
   }
   let url: URL;
   try {
     url = new URL(entry);
   } catch {
-    throw new TypeError(`createAuthGate: origin ${JSON.stringify(entry)} is not a URL origin like "https://app.example.com"; use a predicate for anything else`);
+    throw invalidOption(`origin ${JSON.stringify(entry)} is not a URL origin like "https://app.example.com"; use a predicate for anything else`);
   }
   if (url.origin === 'null') {
-    throw new TypeError(`createAuthGate: origin ${JSON.stringify(entry)} cannot be allowlisted; use a predicate`);
+    throw invalidOption(`origin ${JSON.stringify(entry)} cannot be allowlisted; use a predicate`);
   }
   return url.origin;
 }
