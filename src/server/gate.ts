@@ -22,6 +22,10 @@ import { withLoggableRefusals } from './refusal.ts';
 import { refuseUpgrade } from './refuse.ts';
 import { attachedListener, resolvePaths } from './routing.ts';
 import { createSessionKeeper } from './sessions.ts';
+import { resolveResume } from './resume/options.ts';
+import { createSessionRegistry, type SessionInfo } from './resume/registry.ts';
+import type { SessionSocket } from './resume/sessionSocket.ts';
+import { isResumeEntry, readResumeRequest, type ResumeRequest } from './resume/request.ts';
 import { resolveSettings } from './settings.ts';
 import type { AuthGate, AuthGateEvents, AuthGateOptions, Carrier, Verify } from './types.ts';
 
@@ -62,8 +66,45 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   const limits = resolveLimits(options.limits);
   const admission = createAdmission(limits, resolveAddress(options));
   const events = withLoggableRefusals(new Emitter<AuthGateEvents<User>>());
+  const reportError = (error: unknown) => events.emit('error', error, undefined);
+  // Sessions that outlive their connections, for clients that ask (`resume`).
+  const resume = resolveResume(options.resume);
+  const resumeSessions = resume && createSessionRegistry<User>(resume, (link, code, reason) => {
+    // 1006 is never sent: it asks to cut the connection (the session socket's `terminate`).
+    if (code !== 1006) return closeWithin(link as WebSocket, code, reason);
+    (link as WebSocket).terminate();
+    return Promise.resolve();
+  }, reportError);
+  const resumeRequests = new WeakMap<IncomingMessage, ResumeRequest>();
+
+  /** A client that asked for resume: its session, once per session on `connection`, serves it. */
+  function admitToSession(ws: WebSocket, req: IncomingMessage, user: User, key: string): void {
+    // Frames that come while the session is found (another instance may have it) wait for it.
+    const early: Array<[Buffer, boolean]> = [];
+    const hold = (data: Buffer, isBinary: boolean) => void early.push([data, isBinary]);
+    ws.on('message', hold);
+    Promise.resolve(resumeSessions!.admit({ socket: ws, user, key, request: { native: req } as never, offered: offeredProtocols(req) ?? [] })).then((staged) => {
+      ws.off('message', hold);
+      const frame = (data: Buffer, isBinary: boolean) => void staged.message?.(data, isBinary);
+      ws.on('message', frame);
+      ws.once('close', (code, reason) => staged.closed?.(code, reason.toString()));
+      for (const [data, isBinary] of early) frame(data, isBinary);
+      const { connection } = staged;
+      if (connection?.emit === false) return;
+      try {
+        events.emit('connection', connection?.socket as WebSocket, user, req, connection?.info as SessionInfo);
+      } catch (error) {
+        events.emit('error', error, req);
+        (connection?.socket as SessionSocket).close(CLOSE.internal.code, 'internal error');
+      }
+    }, (error: unknown) => {
+      events.emit('error', error, req);
+      void closeWithin(ws, CLOSE.internal.code, 'internal error');
+    });
+  }
   // Lifetime, identity, revocation and ack: everything after admission.
-  const sessions = createSessionKeeper(options, closeWithin, (error) => events.emit('error', error, undefined));
+  const sessions = createSessionKeeper(options, closeWithin, reportError,
+    ({ key, code, reason }) => resumeSessions?.endUser(key, code, reason));
   // Every verify call (upgrade, first message, in-place) refuses an already
   // expired credential, notes the user's key, is bounded by `verifyTimeout`
   // and holds its place in the pool until it has really settled.
@@ -111,7 +152,12 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
 
     const offered = offeredProtocols(req);
     if (offered === undefined) return refuse(400, 'malformed subprotocol header');
-    const protocol = selectProtocol(offered, settings.protocols, settings.prefix);
+    if (resumeSessions) {
+      const request = readResumeRequest(offered);
+      if (request.kind === 'malformed') return refuse(400, 'malformed resume request');
+      resumeRequests.set(req, request);
+    }
+    const protocol = selectProtocol(offered.filter((entry) => !isResumeEntry(entry)), settings.protocols, settings.prefix);
     // Selecting nothing would make the client fail the handshake anyway; saying
     // so now keeps `verify` from spending a ticket on it.
     if (offered.length > 0 && protocol === undefined) {
@@ -190,6 +236,10 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
           void closeWithin(ws, renewed.code, renewed.reason);
         });
       }
+      const key = sessions.keyOf(ws);
+      if (resumeSessions && resumeRequests.get(req)?.kind !== 'none' && key !== undefined) {
+        return admitToSession(ws, req, outcome.user, key);
+      }
       try {
         events.emit('connection', ws, outcome.user, req);
       } catch (error) {
@@ -220,6 +270,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
     async close() {
       closing = true;
       sessions.close();
+      resumeSessions?.close();
       const sockets = [...wss.clients];
       await Promise.all(sockets.map((ws) => closeWithin(ws, CLOSE.goingAway.code, CLOSE.goingAway.reason)));
       await new Promise<void>((resolve) => wss.close(() => resolve()));

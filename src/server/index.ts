@@ -23,3 +23,10 @@ export type {
   VerifyContext,
 } from './types.ts';
 export { routeUpgrades, type UpgradeHandler, type UpgradeServer } from './routeUpgrades.ts';
+export { createRedisSessions } from './resume/redisSessions.ts';
+export type { RedisSessions, RedisSessionsClient, RedisSessionsOptions } from './resume/redisSessions.ts';
+export { createMemorySessions } from './resume/store.ts';
+export type { SessionLimits, SessionOwner, SessionState, SessionStore } from './resume/store.ts';
+export type { ResumeOptions } from './resume/options.ts';
+export type { SessionInfo } from './resume/registry.ts';
+export type { SessionSocket } from './resume/sessionSocket.ts';

@@ -53,13 +53,16 @@ export interface SessionKeeper<User> {
   admit(ws: WebSocket, req: IncomingMessage, user: User, carrier: Carrier | undefined): void;
   /** A re-authentication verified: a refusal when it is another user, else the new expiry is set. */
   renew(ws: WebSocket, req: IncomingMessage, user: User): { code: number; reason: string } | undefined;
+  /** The user key of an admitted socket. */
+  keyOf(ws: WebSocket): string | undefined;
   revoke(key: string, options?: RevokeOptions): Promise<number>;
   /** Stops listening to other instances' revocations. */
   close(): void;
 }
 
 /** `report` receives the revocation bus's own errors (the gate emits them as `error`). */
-export function createSessionKeeper<User>(options: AuthGateOptions<User>, close: Close, report: (error: unknown) => void = () => {}): SessionKeeper<User> {
+/** `revoked` hears every revocation this instance applies (resume ends the user's sessions with it). */
+export function createSessionKeeper<User>(options: AuthGateOptions<User>, close: Close, report: (error: unknown) => void = () => {}, revoked: (revocation: Revocation) => void = () => {}): SessionKeeper<User> {
   const expiryOf = expiryResolver(options.expiresAt);
   const keyOf = keyResolver(options.key);
   const ack = options.ack ?? false;
@@ -96,7 +99,9 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
   };
 
   /** Closes this instance's sockets of the revoked user; returns their close promises. */
-  const closeLocal = ({ key, code, reason }: Revocation): Array<Promise<void>> => {
+  const closeLocal = (revocation: Revocation): Array<Promise<void>> => {
+    const { key, code, reason } = revocation;
+    revoked(revocation);
     const sockets = users.of(key);
     for (const ws of sockets) forget(ws);
     return sockets.filter((ws) => ws.readyState === ws.OPEN).map((ws) => close(ws, code, reason));
@@ -159,6 +164,8 @@ export function createSessionKeeper<User>(options: AuthGateOptions<User>, close:
       setEnd(ws, session, proven.expiresAt ?? (options.expiresAt === undefined ? session.end : undefined));
       return undefined;
     },
+
+    keyOf: (ws) => sessions.get(ws)?.key,
 
     async revoke(key, revokeOptions) {
       const revocation = revocationOf(key, revokeOptions);

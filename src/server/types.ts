@@ -4,6 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Revocations, RevokeOptions } from './revocations.ts';
+import type { ResumeOptions } from './resume/options.ts';
+import type { SessionInfo } from './resume/registry.ts';
 
 /**
  * Where a gate looks for the credential.
@@ -199,8 +201,15 @@ export interface Refusal {
  * ```
  */
 export interface AuthGateEvents<User> {
-  /** An authenticated socket: the only way sockets reach your app. */
-  connection: (socket: WebSocket, user: User, req: IncomingMessage) => void;
+  /**
+   * An authenticated socket: the only way sockets reach your app. With
+   * `resume`, fired once per session (`info` says which; `moved` when it
+   * continued on another instance before), and `socket` is the session's
+   * socket (a `SessionSocket`: `send`, `close`, `terminate`, `readyState`,
+   * `message` / `close` / `error` / `suspended` / `resumed`), the same object
+   * across the client's connections.
+   */
+  connection: (socket: WebSocket, user: User, req: IncomingMessage, info?: SessionInfo) => void;
   /**
    * A message-carrier socket re-authenticated in place (the client's
    * `auth.refresh: 'in-place'`): `verify` accepted the new token, the gate
@@ -322,4 +331,22 @@ export interface AuthGate<User> {
    * ```
    */
   revoke(key: string, options?: RevokeOptions): Promise<number>;
+}
+
+// ── `resume`: sessions that outlive their connections ────────────────────────
+// A third part of the same interfaces, so that the resume hook stays one block.
+export interface AuthGateOptions<User> {
+  /**
+   * Sessions for clients with `resume: true`: each admitted client gets a
+   * session bound to its user key, which continues across its connections
+   * (every frame both ways delivered once and in order); `connection` fires
+   * once per session with a session socket. Clients without `resume` are
+   * served as without this option. Default `false`.
+   *
+   * @example
+   * ```ts
+   * createAuthGate({ origins, verify, resume: { window: 120_000, maxBuffered: 1000 } });
+   * ```
+   */
+  resume?: boolean | ResumeOptions;
 }
