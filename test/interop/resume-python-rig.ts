@@ -67,7 +67,7 @@ export async function startCuttableProxy(targetPort: number): Promise<CuttablePr
     upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  const proxy: CuttableProxy = {
     port: (server.address() as { port: number }).port,
     get accepted() {
       return accepted;
@@ -88,8 +88,9 @@ export async function startCuttableProxy(targetPort: number): Promise<CuttablePr
       }
     },
     close() {
-      this.cut();
+      proxy.cut();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return proxy;
 }

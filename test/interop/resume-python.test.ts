@@ -111,6 +111,25 @@ describe('resume against the Python reference server', needsPython, () => {
     }
   });
 
+  test('make-before-break refreshes before expiry mid-stream: every number exactly once and in order both ways', async () => {
+    const token = async () => ({ token: 'good:alice', expiresAt: Date.now() + 1000 }); // a refresh every ~500 ms
+    const { socket, sessions, stream } = client({ auth: { via: 'subprotocol', token } });
+    const switches: string[] = [];
+    socket.on('reauthenticated', ({ via }) => switches.push(via));
+    const errors: string[] = [];
+    socket.on('error', (error) => errors.push(error.message));
+    try {
+      await untilState(socket, 'open');
+      await traffic(socket, 6);
+      await assertExactlyOnce(socket, stream);
+      assert.ok(switches.length >= 2, `switched ${switches.length} times; errors: ${errors.join(' | ')}`);
+      assert.deepEqual(sessions.filter((status) => status !== 'resumed'), ['new']);
+      console.log(`make-before-break: ${switches.length} switches, ${sessions.length - 1} reconnections, errors: ${errors.join(' | ') || 'none'}`);
+    } finally {
+      socket.close();
+    }
+  });
+
   test('close() ends the session: the next open() gets a new one', async () => {
     const { socket, sessions } = client();
     await untilState(socket, 'open');
