@@ -215,11 +215,22 @@ describe('resume: control frames never reach the app', () => {
     client.end();
   });
 
-  test('a malformed control frame ends the session with 1008', async () => {
+  test('a malformed control frame ends the session with 1008; an unknown one is ignored, not counted', async () => {
     const client = new WireClient(g.url, { ackWithin: false });
-    await client.connect();
-    client.ws!.send('{"$":"ack","n":-1}');
-    assert.equal((await within(client.closed!, 3_000, 'close')).code, 1008);
+    const { id } = await client.connect();
+    client.ws!.send('{"$":"later","x":1}');
+    client.send('one');
+    client.ask();
+    await client.until(() => client.acks.length === 1, 2_000, 'ack');
+    assert.equal(client.acks[0]!.n, 1);
+    assert.deepEqual(g.sessions.get(id)!.messages, ['one']);
+    for (const bad of ['{"$":"ack","n":-1}', '{"$":', '{"$":1}']) {
+      const other = new WireClient(g.url, { ackWithin: false });
+      await other.connect();
+      other.ws!.send(bad);
+      assert.equal((await within(other.closed!, 3_000, 'close')).code, 1008, bad);
+    }
+    client.end();
   });
 
   test('an ack beyond what the gate sent ends the session with 1008', async () => {

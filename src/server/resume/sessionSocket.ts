@@ -205,6 +205,8 @@ export class SessionSocket extends SessionEvents {
         return this.#acknowledged(frame.n);
       case 'end':
         return this.#finish(SESSION_CLOSE.normal.code, SESSION_CLOSE.normal.reason);
+      case 'unknown':
+        return;
       case 'malformed':
         return this.#finish(SESSION_CLOSE.malformed.code, SESSION_CLOSE.malformed.reason);
     }
