@@ -34,8 +34,6 @@ export const SESSION_CLOSE = {
   malformed: { code: 1008, reason: 'malformed resume frame' },
 } as const;
 
-type SendCallback = (error?: Error) => void;
-type SendOptions = { binary?: boolean };
 
 /**
  * A client's session, as the app sees it: `send`, `close`, `terminate`,
@@ -113,7 +111,7 @@ export class SessionSocket extends SessionEvents {
    * Sends an app message, now or, while the client is away, when it is back.
    * Strings go as text frames, bytes as binary ones (`{ binary }` overrides).
    */
-  send(data: unknown, options?: SendOptions | SendCallback, callback?: SendCallback): void {
+  send(data: unknown, options?: { binary?: boolean } | ((error?: Error) => void), callback?: (error?: Error) => void): void {
     const cb = typeof options === 'function' ? options : callback;
     const binary = typeof options === 'object' ? options?.binary : undefined;
     if (this.#readyState !== this.OPEN) {
