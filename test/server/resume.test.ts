@@ -277,3 +277,66 @@ describe('resume: clients without it, and bad requests', () => {
     }
   });
 });
+
+describe('resume: the message carrier, terminate, two gates sharing one memory store', () => {
+  let g: ResumeGate;
+  before(async () => { g = await startResumeGate(); });
+  after(() => g.close());
+
+  test('message carrier: auth_ok, then the session answer; the auth frame is not counted', async () => {
+    const ws = new WebSocket(g.url, ['authsocket', 'authsocket.resume'], { origin: ORIGIN });
+    const frames: string[] = [];
+    ws.on('message', (data) => frames.push(data.toString()));
+    await within(new Promise((resolve) => ws.once('open', resolve)), 3_000, 'open');
+    ws.send(JSON.stringify({ type: 'auth', token: 'good' }));
+    await until(() => frames.length === 2, 3_000, 'auth_ok and the answer');
+    assert.equal(frames[0], '{"type":"auth_ok"}');
+    const answer = JSON.parse(frames[1]!);
+    assert.equal(answer.status, 'new');
+    ws.send('one');
+    ws.send('{"$":"ask"}');
+    await until(() => frames.length === 3, 3_000, 'ack');
+    assert.equal(frames[2], '{"$":"ack","n":1}');
+    assert.deepEqual(g.sessions.get(answer.id)!.messages, ['one']);
+    ws.close();
+  });
+
+  test('terminate() ends the session and cuts the connection; close fires once with 1006', async () => {
+    const client = new WireClient(g.url, { ackWithin: false });
+    const { id } = await client.connect();
+    const app = g.sessions.get(id)!;
+    app.socket.terminate();
+    assert.equal((await within(client.closed!, 3_000, 'cut')).code, 1006);
+    assert.deepEqual(app.events, ['connection', 'close 1006 ']);
+    assert.equal((await client.connect()).status, 'lost');
+    client.end();
+  });
+
+  test('a session moves between two gates that share a memory store: moved, nothing lost', async () => {
+    const { createMemorySessions } = await import('../../src/server/index.ts');
+    const store = createMemorySessions();
+    const a = await startResumeGate({ resume: { store } });
+    const b = await startResumeGate({ resume: { store } });
+    try {
+      const onA = new WireClient(a.url, { ackWithin: false });
+      const { id } = await onA.connect();
+      const appA = a.sessions.get(id)!;
+      appA.socket.send('s1');
+      await onA.until(() => onA.received === 1, 3_000, 's1');
+      onA.drop();
+      await until(() => appA.events.includes('suspended'), 3_000, 'suspended');
+      appA.socket.send('s2');
+      const onB = Object.assign(new WireClient(b.url, { ackWithin: false }), { session: id });
+      onB.inbox.push('s1');
+      assert.deepEqual(await onB.connect(), { $: 'session', id, status: 'resumed', received: 0 });
+      await onB.until(() => onB.received === 2, 3_000, 's2 replayed');
+      assert.deepEqual(onB.inbox, ['s1', 's2']);
+      assert.equal(appA.events.at(-1), 'close 1001 session moved');
+      assert.deepEqual(b.sessions.get(id)!.info, { session: id, moved: true });
+      onB.end();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
