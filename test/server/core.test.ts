@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  type AdmissionStage,
   AuthGateError,
   createGateCore,
   Forbidden,
@@ -208,4 +209,46 @@ test('close(): every open socket is closed 1001 and later upgrades are refused 5
   assert.deepEqual(socket.closes, [[1001, 'server closing']]);
   const after = await gate.upgrade(request({ url: '/live?access_token=good1' }));
   assert.equal(after.kind === 'refuse' && after.status, 503);
+});
+
+test('admission stages: check refuses before verify; admit replaces the socket in connection and filters frames; revocations and close reach them', async () => {
+  const seen: string[] = [];
+  const stage: AdmissionStage<string, FakeSocket, NativeRequest> = {
+    check: (offered) => (offered.includes('bad.entry') ? { status: 400, reason: 'malformed stage entry' } : undefined),
+    admit: async ({ key, offered }) => {
+      seen.push(`admit ${key} ${offered.join(',')}`);
+      return {
+        connection: { socket: { session: true }, info: { session: 's1' } },
+        message: (data) => data !== 'control',
+        closed: (code) => seen.push(`closed ${code}`),
+        revoked: (code) => seen.push(`socket revoked ${code}`),
+      };
+    },
+    revoked: (key, code) => seen.push(`key revoked ${key} ${code}`),
+    close: () => seen.push('stage closed'),
+  };
+  const calls: string[] = [];
+  const gate = createGateCore<string, FakeSocket, NativeRequest>(
+    { origins: [ORIGIN], verify: (token) => (calls.push(token), token) },
+    { stages: [stage] },
+  );
+  const refused = await gate.upgrade(request({ url: '/live?access_token=alice', headers: { 'sec-websocket-protocol': 'authsocket, bad.entry' } }));
+  assert.deepEqual(refused, { kind: 'refuse', status: 400, headers: {} });
+  assert.deepEqual(calls, []);
+
+  const connections: unknown[] = [];
+  gate.on('connection', (socket, user, _req, info) => connections.push([socket, user, info]));
+  const socket = open(await gate.upgrade(request({ url: '/live?access_token=alice', headers: { 'sec-websocket-protocol': 'authsocket, authsocket.resume' } })));
+  socket.receive('early'); // while the stage admits: held, then delivered in order
+  await settled();
+  assert.deepEqual(connections, [[{ session: true }, 'alice', { session: 's1' }]]);
+  assert.deepEqual(socket.delivered, ['early']);
+  socket.receive('control');
+  socket.receive('app');
+  assert.deepEqual(socket.delivered, ['early', 'app']);
+  assert.equal(await gate.revoke('alice'), 1);
+  await settled();
+  assert.deepEqual(seen, ['admit alice authsocket,authsocket.resume', 'key revoked alice 4403', 'socket revoked 4403', 'closed 4403']);
+  await gate.close();
+  assert.equal(seen.at(-1), 'stage closed');
 });

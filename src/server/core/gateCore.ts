@@ -15,7 +15,7 @@ import { extractCredential } from './credentials.ts';
 import { invalidOption } from './errors.ts';
 import { isWebSocketHandshake, offeredProtocols, selectProtocol } from './handshake.ts';
 import { createIdentityKeeper, type Held, type Identity } from './identity.ts';
-import { createAdmission, Overloaded, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
+import { createAdmission, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
 import { awaitAuthFrame, MAX_HELD_FRAMES, type FirstFrameAuth, type HeldFrame } from './messageCarrier.ts';
 import type { Carrier, GateEvents, GateOptions, Refusal, Verify, VerifyContext } from './options.ts';
 import { createOriginCheck, originOf } from './origin.ts';
@@ -26,7 +26,6 @@ import { resolveSettings } from './settings.ts';
 import { runVerify, type Outcome } from './verification.ts';
 import { resolveResume } from '../resume/options.ts';
 import { createSessionRegistry } from '../resume/registry.ts';
-import { readResumeRequest } from '../resume/request.ts';
 
 /** `Retry-After` of the 503/429 answers when too many sockets are still authenticating. */
 const RETRY_AFTER = { 'Retry-After': '1' } as const;
@@ -92,8 +91,11 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       events.emit('error', error, event === 'refused' ? (args[0] as Refusal<Req>).req : (args[2] as Req | undefined));
     },
   });
-  const identity = createIdentityKeeper<User, Connection>(options as GateOptions<User, never>, (error) => events.emit('error', error, undefined),
-    ({ key, code, reason }) => sessions?.endUser(key, code, reason));
+  const identity = createIdentityKeeper<User, Connection>(
+    options as GateOptions<User, never>,
+    (error) => events.emit('error', error, undefined),
+    ({ key, code, reason }) => { for (const stage of stages) stage.revoked?.(key, code, reason); },
+  );
   const opened = new Set<Connection>();
   const admitted = new Set<Socket>();
   let closing = false;
@@ -121,8 +123,11 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
   async function recheck(token: string, request: GateRequest<Req>): Promise<Checked<User>> {
     const slot = admission.slot(request);
     try {
-      if (slot.enter()) return { outcome: await runVerify(() => { throw new Overloaded(); }, token, request.native, { carrier: 'message' }) };
+      // No room: load, not a fault (no `error`); the client retries with backoff.
+      if (slot.enter()) return { outcome: { kind: 'refused', ...CLOSE.tryAgain } };
       return await check(token, request, { carrier: 'message' }, slot);
+    } catch (error) {
+      return { outcome: { kind: 'refused', ...CLOSE.internal, error } }; // the `address` option threw
     } finally {
       slot.release();
     }
@@ -165,14 +170,16 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
 
     const offered = offeredProtocols(request);
     if (offered === undefined) return refuse(400, 'malformed subprotocol header');
-    // Refused before `verify` spends a ticket on it, like a malformed header.
-    if (sessions && readResumeRequest(offered).kind === 'malformed') return refuse(400, 'malformed resume request');
     const protocol = selectProtocol(offered, settings.protocols, settings.prefix);
     // Selecting nothing would make the client fail the handshake anyway; saying
     // so now keeps `verify` from spending a ticket on it.
     if (offered.length > 0 && protocol === undefined) {
       const onlyTokens = offered.every((entry) => entry.startsWith(settings.prefix));
       return refuse(400, onlyTokens ? 'only a token subprotocol offered' : 'no acceptable subprotocol');
+    }
+    for (const stage of stages) {
+      const refusal = stage.check?.(offered, request);
+      if (refusal) return refuse(refusal.status, refusal.reason);
     }
     const accept = (start: (connection: Connection) => void) => accepted(request, offered, protocol, slot, start);
 
@@ -244,6 +251,10 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
   class Connection implements Held {
     phase: 'pending' | 'staging' | 'admitted' | 'ended' = 'pending';
     #firstFrame: FirstFrameAuth | undefined;
+    /** Gives back the pool place the first frame's wait holds. */
+    #firstFrameDone: (() => void) | undefined;
+    /** The identity the first frame's credential proved. */
+    #verdict: Identity | undefined;
     #reauthentication: ((data: FrameData, isBinary: boolean) => boolean) | undefined;
     #staged: StagedSocket[] = [];
     /** Frames that arrived while the stages were admitting the socket. */
@@ -311,9 +322,6 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       this.#firstFrameDone = done;
       return this.#firstFrame;
     }
-    #verdict: Identity | undefined;
-    #firstFrameDone: (() => void) | undefined;
-
     /** The verdict on the socket: admit it, or close it with the refusal's code. `detail` is for `refused` only. */
     settle(outcome: Outcome<User>, carrier: Carrier | undefined, detail?: string, proven?: Identity, held: readonly HeldFrame[] = []): void {
       if (this.phase !== 'pending') return;
@@ -409,6 +417,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     #closedNow(code: number, reason: string): void {
       if (this.#closed) return;
       this.#closed = true;
+      this.phase = 'ended'; // a socket that closed while its stages admitted it is never handed over
       this.#onClosed?.();
       this.#firstFrame?.closed();
       this.#firstFrameDone?.();
@@ -428,7 +437,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     async close() {
       closing = true;
       identity.close();
-      sessions?.close();
+      for (const stage of stages) stage.close?.();
       await Promise.all([...opened].map((connection) => connection.end(CLOSE.goingAway.code, CLOSE.goingAway.reason)));
     },
   };

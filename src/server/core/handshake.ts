@@ -1,5 +1,6 @@
 // Checks on the upgrade request that must pass before `verify` runs: a
 // single-use ticket redeemed for a handshake that then fails would be lost.
+import { DEFAULT_APP_PROTOCOL } from '../../wire.ts';
 import type { GateRequest } from './runtime.ts';
 
 // RFC 7230 `token`: what a subprotocol name may be made of.
@@ -44,5 +45,5 @@ export function offeredProtocols(req: GateRequest): string[] | undefined {
 export function selectProtocol(offered: readonly string[], preferred: readonly string[], prefix: string): string | undefined {
   const candidates = offered.filter((entry) => !entry.startsWith(prefix));
   return preferred.find((protocol) => candidates.includes(protocol))
-    ?? (candidates.includes('authsocket') ? 'authsocket' : undefined);
+    ?? (candidates.includes(DEFAULT_APP_PROTOCOL) ? DEFAULT_APP_PROTOCOL : undefined);
 }

@@ -66,12 +66,12 @@ interface Record<User> {
   expiry?: ExpiryTimer;
 }
 
-/**
- * `report` receives the revocation bus's own errors (the gate emits them as
- * `error`); `revoked` hears every revocation this instance applies, local or
- * from the bus (`resume` ends the user's sessions, connected or not).
- */
-export function createIdentityKeeper<User, S extends Held>(options: GateOptions<User, never>, report: (error: unknown) => void, revoked: (revocation: Revocation) => void = () => {}): IdentityKeeper<User, S> {
+/** `report` receives the revocation bus's own errors (the gate emits them as `error`). */
+export function createIdentityKeeper<User, S extends Held>(
+  options: GateOptions<User, never>,
+  report: (error: unknown) => void,
+  onRevoked: (revocation: Revocation) => void = () => {},
+): IdentityKeeper<User, S> {
   const expiryOf = expiryResolver(options.expiresAt);
   const keyOf = keyResolver(options.key);
   const { revocations } = options;
@@ -102,7 +102,7 @@ export function createIdentityKeeper<User, S extends Held>(options: GateOptions<
   /** Closes this instance's sockets of the revoked user; returns their close promises. */
   const closeLocal = (revocation: Revocation): Array<Promise<void>> => {
     const { key, code, reason } = revocation;
-    revoked(revocation);
+    onRevoked(revocation);
     const sockets = users.of(key);
     for (const socket of sockets) forget(socket);
     return sockets.filter((socket) => socket.open).map((socket) => socket.end(code, reason, true));

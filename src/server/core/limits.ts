@@ -203,14 +203,6 @@ export function createAdmission<Req>(limits: Limits, addressOf: (req: GateReques
   };
 }
 
-/** A re-authentication found no room among the pending: closed 1013, the client retries with backoff. */
-export class Overloaded extends Error {
-  constructor() {
-    super('too many pending');
-    this.name = 'Overloaded';
-  }
-}
-
 /** What a `verify` that did not settle within `verifyTimeout` fails with (close 1013, `error` event). */
 export class VerifyTimeout extends Error {
   constructor(ms: number) {

@@ -3,7 +3,7 @@
 // never copied into a close reason.
 import { CLOSE, closeReason } from './closeCodes.ts';
 import { Forbidden } from './Forbidden.ts';
-import { Overloaded, VerifyTimeout } from './limits.ts';
+import { VerifyTimeout } from './limits.ts';
 import type { Verify, VerifyContext } from './options.ts';
 
 /** The verdict on a credential: a user, or the close code and reason that refuse it. */
@@ -31,7 +31,6 @@ export async function runVerify<User, Req>(
       return { kind: 'refused', code: CLOSE.forbidden.code, reason: closeReason(message || CLOSE.forbidden.reason) };
     }
     if (error instanceof VerifyTimeout) return { kind: 'refused', ...CLOSE.tryAgain, error };
-    if (error instanceof Overloaded) return { kind: 'refused', ...CLOSE.tryAgain }; // load, not a fault: no `error`
     return { kind: 'refused', ...CLOSE.internal, error };
   }
 }

@@ -16,8 +16,10 @@ import type { SessionOwner, SessionState } from './store.ts';
 export type SessionInfo = ConnectionInfo & { session: string };
 
 export interface SessionRegistry<User> extends AdmissionStage<User, GateSocket, unknown> {
-  /** Revocation: ends the user's sessions on this instance (connected or not), closing with `code`. */
-  endUser(key: string, code: number, reason: string): void;
+  /** A malformed resume entry is refused (HTTP 400) before `verify` spends a ticket on it. */
+  check(offered: readonly string[]): { status: number; reason: string } | undefined;
+  /** Revocation (here or from another instance): ends the user's sessions on this instance, connected or not. */
+  revoked(key: string, code: number, reason: string): void;
   /** The gate closes: its sessions stop here (a shared store keeps them for other instances). */
   close(): void;
 }
@@ -106,7 +108,9 @@ export function createSessionRegistry<User>(settings: ResumeSettings, closeSocke
       });
     },
 
-    endUser(key, code, reason) {
+    check: (offered) => (readResumeRequest(offered).kind === 'malformed' ? { status: 400, reason: 'malformed resume request' } : undefined),
+
+    revoked(key, code, reason) {
       for (const session of [...sessions.values()]) if (session.key === key) session.close(code, reason);
     },
 

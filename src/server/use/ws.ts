@@ -76,15 +76,23 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
       if (decision.kind === 'refuse') return refuseUpgrade(socket, decision.status, decision.headers);
       if (decision.kind === 'gone') return void socket.destroy();
       complete(req, socket, head, decision);
-    });
+    }).catch(() => socket.destroy()); // the core never rejects; a socket torn down under `ws` ends here
   }
 
   function complete(req: IncomingMessage, socket: Duplex, head: Buffer, decision: UpgradeAccepted<WebSocket>): void {
     // The client left, or another listener took the socket, since the decision.
     if (isGone(socket)) return decision.abandon();
     if (decision.protocol !== undefined) selectedProtocol.set(req, decision.protocol);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!(ws instanceof GateWebSocket)) throw new Error('authsocket/server: this `ws` ignores the WebSocket option of WebSocketServer (needs ws 8.6 or later)');
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      if (!(ws instanceof GateWebSocket)) {
+        // Without its own class the core could not read frames before the app: loud, never silent.
+        decision.abandon();
+        ws.terminate();
+        queueMicrotask(() => {
+          throw new Error('createAuthGate: this version of `ws` ignores WebSocketServer\'s `WebSocket` option; update ws (8.23 is tested)');
+        });
+        return;
+      }
       // `ws` emits 'error' for protocol violations (oversized or malformed
       // frames) and then closes the socket. Without a listener that event
       // would throw and take the whole server down, so one is always there.
