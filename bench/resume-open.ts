@@ -8,14 +8,14 @@
 // frame, so a resumed open should cost no round trip more than an acked one.
 // Run alone: node --import tsx bench/resume-open.ts [--quick]; `npm run bench`
 // runs it as the section `resume`.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
+import { startAckGate } from './ack-gate.ts';
 import { startDelayProxy } from './delay-proxy.ts';
 import { summarize, type Summary } from './lib.ts';
 import { ROOT } from './paths.ts';
+import { TOKEN } from './server.ts';
 
 export interface ResumeOpenRow {
   what: string;
@@ -30,25 +30,14 @@ export interface ResumeOpenResults {
   rows: ResumeOpenRow[];
 }
 
-const TOKEN = 'bench-token';
+// Node's `ws` sends no Origin of its own: the bench client says it is a page of this origin.
+const ORIGIN = 'http://localhost';
 
-async function startGate(options: Record<string, unknown>) {
-  const { createAuthGate } = await import(pathToFileURL(join(ROOT, 'dist', 'server.js')).href);
-  const gate = createAuthGate({ origins: () => true, verify: async (token: string) => (token === TOKEN ? 'bench-user' : null), ...options });
-  gate.on('connection', (socket: { on(type: string, listener: (data: unknown) => void): void; send(data: unknown): void }) => {
-    socket.on('message', (data) => socket.send(data));
-  });
-  const http = createServer((_req, res) => res.writeHead(404).end());
-  gate.attach(http);
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (http.address() as AddressInfo).port,
-    async close() {
-      await gate.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
+/** Node's `ws` with the Origin header a page of {@link ORIGIN} sends. */
+class OriginWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { origin: ORIGIN });
+  }
 }
 
 /** Medians of `runs` opens and reconnects of a client with `options` against the gate behind the proxy. */
@@ -59,7 +48,7 @@ async function measure(url: string, options: Record<string, unknown>, runs: numb
   const sessions: string[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const socket = new AuthSocket(url, { WebSocket, reconnect: { minDelay: 0, maxDelay: 0 }, ...options });
+    const socket = new AuthSocket(url, { WebSocket: OriginWebSocket, reconnect: { minDelay: 0, maxDelay: 0 }, ...options });
     const opened = () => new Promise<{ session?: string }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no open within 5 s')), 5000);
       const off = socket.on('open', (event: { session?: string }) => {
@@ -82,8 +71,8 @@ async function measure(url: string, options: Record<string, unknown>, runs: numb
 }
 
 export async function runResumeOpen(runs = 30, oneWay = 10): Promise<ResumeOpenResults> {
-  const acked = await startGate({ ack: true });
-  const resuming = await startGate({ resume: true });
+  const acked = await startAckGate(ORIGIN);
+  const resuming = await startAckGate(ORIGIN, { ack: false, resume: true });
   const ackedProxy = await startDelayProxy(acked.port, oneWay);
   const resumeProxy = await startDelayProxy(resuming.port, oneWay);
   try {
