@@ -1,5 +1,6 @@
 // Renders a run's figures as markdown: the full bench/RESULTS.md and the short
 // summary that goes into bench/README.md. Every number comes from `results`.
+import { renderResumeOpen, type ResumeOpenResults } from './resume-open.ts';
 import type { BrowserResults } from './browser.ts';
 import type { GateResults } from './gate.ts';
 import type { ResumeResults } from './resume.ts';
@@ -33,8 +34,10 @@ export interface Results {
   browser?: BrowserResults | undefined;
   storm?: StormResults | undefined;
   gate?: GateResults | undefined;
+  /** `resume` at open: a resumed open against an acked one (bench/resume-open.ts). */
+  resume?: ResumeOpenResults | undefined;
   /** `resume` on against off at the gate (absent in runs before it was measured). */
-  resume?: ResumeResults | undefined;
+  resumeGate?: ResumeResults | undefined;
   /** Sections outside the browser that failed to measure in this run, and why. */
   unmeasured?: Unmeasured[];
 }
@@ -369,7 +372,8 @@ export function renderResults(results: Results): string {
     ...stormSection(results.storm),
     ...(browser ? memorySection(browser) : []),
     ...gateSection(results.gate),
-    ...resumeSection(results.resume),
+    ...(results.resume ? ['## resume at open\n', 'The shipped client on Node against the shipped gate through the delay proxy; from `new AuthSocket` (or `reconnect()`) to `open`. The resume request rides in the upgrade and the answer is the gate\'s first frame: a resumed open costs no round trip more than an acked one.\n', renderResumeOpen(results.resume), ''] : []),
+    ...resumeSection(results.resumeGate),
     ...modulesPointer(),
   ].join('\n');
 }

@@ -1,16 +1,30 @@
-// The AuthSocket of the main entry and the CDN build: the core with every
-// carrier by its name (`auth.via: 'subprotocol'`, …), tab sharing, and
-// every optional feature taking plain option values.
+// The AuthSocket of the main entry and the CDN build: the core, with SPEC's
+// vocabulary (carriers by name, plain feature options, `shared`) mapped to the
+// core's values here, in one place.
+import type { CarrierContext } from './carriers/carrier.ts';
 import { createCarrier } from './carriers/index.ts';
 import { AuthSocket as Core } from './core/AuthSocket.ts';
-import type { Plugins } from './core/plugins.ts';
-import { shareAcrossTabs } from './tabs/sharedSession.ts';
-import { closeCodesFeature } from './core/closeCodes.ts';
-import { heartbeatFeature } from './core/heartbeat.ts';
 import { createHandshake } from './core/inBandAuth.ts';
-import { resumeFeature } from './core/resume.ts';
-import { setupFeature } from './core/setup.ts';
-import { validateFeature } from './core/validator.ts';
+import type { CoreOptions, LiteAuthOptions } from './core/plugins.ts';
+import * as features from './features.ts';
+import { shareAcrossTabs } from './tabs/sharedSession.ts';
+import type { AuthSocketOptions } from './types.ts';
+
+/** The main entry's options in the core's vocabulary. */
+function toCoreOptions<In, Out>(options: AuthSocketOptions<In, Out>): CoreOptions<In, Out> {
+  const { auth, shared } = options;
+  const core: Record<string, unknown> = {
+    ...options,
+    auth: auth && ({ ...auth, via: (context: CarrierContext) => createCarrier({ ...context, auth }), ack: auth.ack ? createHandshake : undefined } as LiteAuthOptions<In, Out>),
+    share: ((url, max, host) => shareAcrossTabs(shared, url, max, host)) satisfies CoreOptions<In, Out>['share'],
+  };
+  // Each optional feature's plain option becomes its value (`undefined` stays unset).
+  for (const [name, make] of Object.entries(features)) {
+    const option = core[name];
+    if (option !== undefined) core[name] = (make as (option: unknown) => unknown)(option);
+  }
+  return core as CoreOptions<In, Out>;
+}
 
 /**
  * A WebSocket client that authenticates every connection with a fresh
@@ -30,10 +44,11 @@ import { validateFeature } from './core/validator.ts';
  * ```
  */
 export class AuthSocket<In = unknown, Out = In> extends Core<In, Out> {
-  /** @internal */
-  static override readonly plugins: Plugins = {
-    carrier: createCarrier,
-    share: shareAcrossTabs,
-    features: { heartbeat: heartbeatFeature, validate: validateFeature, setup: setupFeature, closeCodes: closeCodesFeature, ack: createHandshake, resume: resumeFeature },
-  };
+  /**
+   * @param url - `ws:`/`wss:` (or `http:`/`https:`, converted; a relative path resolves against the page)
+   * @throws {@link AuthSocketError} `INVALID_URL`, `INVALID_OPTIONS`, `INSECURE_TRANSPORT`, `UNSUPPORTED_CARRIER` or `COOKIE_SCOPE`
+   */
+  constructor(url: string | URL, options: AuthSocketOptions<In, Out> = {}) {
+    super(url, toCoreOptions(options));
+  }
 }

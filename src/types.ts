@@ -207,19 +207,24 @@ export interface WebSocketConstructorLike {
 }
 
 /**
- * Everything `new AuthSocket(url, options)` accepts.
- *
- * @example
- * ```ts
- * const socket = new AuthSocket<ServerMsg, ClientMsg>('wss://api.example.com/ws', {
- *   auth: { via: 'message', token: () => getAccessToken() },
- *   heartbeat: { interval: 20_000, timeout: 5_000 },
- * });
- * ```
+ * The optional features' options as the main entry takes them: plain values.
+ * (`authsocket/lite` takes each as the value of the function of the same name.)
  */
-export interface AuthSocketOptions<In = unknown, Out = In> {
+export interface PlainFeatureOptions<In = unknown, Out = In> {
+  heartbeat: HeartbeatOptions<In, Out>;
+  validate: StandardSchemaV1<unknown, In>;
+  setup: (connection: SetupConnection<Out>) => void | Promise<void>;
+  closeCodes: Record<number, CloseCodeAction>;
+  resume: boolean;
+}
+
+/**
+ * The options every entry takes; `Auth` and `Features` say how `auth` and the
+ * optional features are given (plain in the main entry, values in `authsocket/lite`).
+ */
+export interface ClientOptions<In, Out, Auth, Features extends { [K in keyof PlainFeatureOptions]: unknown }> {
   /** How to authenticate; without it the socket connects anonymously. */
-  auth?: AuthOptions<In, Out>;
+  auth?: Auth;
   /** Application subprotocols offered on every attempt. */
   protocols?: string[];
   /** Reconnection policy, or `false` to never reconnect. */
@@ -233,7 +238,7 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
    * closeCodes: { 4400: 'fatal', 4500: 'retry', 4406: 'fatal', 4408: 'unauthorized' } // graphql-ws
    * ```
    */
-  closeCodes?: Record<number, CloseCodeAction>;
+  closeCodes?: Features['closeCodes'];
   /**
    * Runs on every authenticated connection (the first, each reconnect, and a
    * make-before-break connection before the switch to it), right after
@@ -247,15 +252,15 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
    * }
    * ```
    */
-  setup?: (connection: SetupConnection<Out>) => void | Promise<void>;
+  setup?: Features['setup'];
   /** Dead-connection detection (off unless given). */
-  heartbeat?: HeartbeatOptions<In, Out>;
+  heartbeat?: Features['heartbeat'];
   /** Messages buffered while not open. @defaultValue `{ max: 1000 }` */
   queue?: { max?: number };
   /** Message encoding. @defaultValue JSON over text frames */
   codec?: Codec<In, Out>;
   /** Runtime check of incoming messages (any Standard Schema validator). */
-  validate?: StandardSchemaV1<unknown, In>;
+  validate?: Features['validate'];
   /** Allow a credential over `ws://` to a host that is not loopback. */
   allowInsecure?: boolean;
   /** Do not connect until `open()`. */
@@ -264,14 +269,6 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
   WebSocket?: WebSocketConstructorLike;
   /** Log lifecycle lines (never a credential): `true` for `console.debug`, or your own sink. */
   debug?: boolean | ((line: string) => void);
-  /**
-   * One connection for every instance of this origin and browser profile with the
-   * same `url` and the same `shared` value (`true`, or a group name): the leader
-   * (elected with Web Locks) connects, the others relay through `BroadcastChannel`.
-   * Ignored where either API is missing. See docs/tabs.md.
-   * @defaultValue `false`
-   */
-  shared?: boolean | string;
   /**
    * Nothing lost, nothing twice, with a server that has `resume` on: the
    * connection's session outlives its sockets. Every app message in both
@@ -286,7 +283,29 @@ export interface AuthSocketOptions<In = unknown, Out = In> {
    * ```
    * @defaultValue `false`
    */
-  resume?: boolean;
+  resume?: Features['resume'];
+}
+
+/**
+ * Everything `new AuthSocket(url, options)` accepts.
+ *
+ * @example
+ * ```ts
+ * const socket = new AuthSocket<ServerMsg, ClientMsg>('wss://api.example.com/ws', {
+ *   auth: { via: 'message', token: () => getAccessToken() },
+ *   heartbeat: { interval: 20_000, timeout: 5_000 },
+ * });
+ * ```
+ */
+export interface AuthSocketOptions<In = unknown, Out = In> extends ClientOptions<In, Out, AuthOptions<In, Out>, PlainFeatureOptions<In, Out>> {
+  /**
+   * One connection for every instance of this origin and browser profile with the
+   * same `url` and the same `shared` value (`true`, or a group name): the leader
+   * (elected with Web Locks) connects, the others relay through `BroadcastChannel`.
+   * Ignored where either API is missing. See docs/tabs.md.
+   * @defaultValue `false`
+   */
+  shared?: boolean | string;
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { AttemptPlan, Verdict } from '../wire.ts';
-import type { Link } from '../core/session.ts';
 import type { AuthSocketError } from '../errors/AuthSocketError.ts';
-import type { AuthOptions, CarrierName, Frame, WebSocketConstructorLike } from '../types.ts';
+import type { AuthOptionsBase, CarrierName, Frame, WebSocketConstructorLike } from '../types.ts';
 
 export type { AttemptPlan };
 
@@ -18,6 +17,18 @@ export interface AttemptTarget {
   protocols: readonly string[];
 }
 
+/** One pending wait for the server's verdict on a credential. */
+export interface VerdictWaiting {
+  /** Reads an incoming message; `true` when it was a verdict (not delivered). */
+  read(msg: unknown): boolean;
+  /** The connection ended: settles as `'ended'` if still pending. */
+  end(): void;
+  /** A reject awaits its close: nothing may be written meanwhile. */
+  readonly holding: boolean;
+  /** A reject arrived. */
+  readonly rejected: boolean;
+}
+
 /** After open, before `open`: the auth frame (message carrier) and how to read the server's answer. */
 export interface InBandAuth {
   /** The auth frame; a string goes out as is, anything else through the codec. Absent for `auth.ack` (nothing is sent). */
@@ -27,12 +38,15 @@ export interface InBandAuth {
   /** ms to wait for the verdict. */
   timeout: number;
   /**
-   * The wait itself (src/core/inBandAuth.ts), carried by the handshake so that
-   * only apps with an in-band handshake (the message carrier, `auth.ack`) bundle it.
+   * Sends the auth frame for `token` (when there is one) with `send` and
+   * reports the server's verdict once. `live`: a re-authentication on an
+   * authenticated connection, where a reject counts once the server closes.
+   * Carried by the handshake so that only apps with one (the message carrier,
+   * `auth.ack`) bundle the wait.
    */
-  awaitVerdict(link: Link, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void, live?: boolean): void;
-  failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, waited?: boolean): AuthSocketError;
-  verdictError(verdict: Exclude<Verdict, 'ack'>, next: string): AuthSocketError;
+  wait(token: string, send: (frame: Frame) => boolean, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void, live?: boolean): VerdictWaiting;
+  /** What a verdict other than an ack means; `next` says what happens now. */
+  error(verdict: Exclude<Verdict, 'ack'>, next: string): AuthSocketError;
 }
 
 /**
@@ -58,7 +72,8 @@ export interface Carrier {
 
 /** What a carrier may check at construction time. */
 export interface CarrierContext {
-  auth: AuthOptions<any, any>;
+  /** `auth`, whichever entry's vocabulary `via` and `ack` are in (carriers read neither, except to name them). */
+  auth: Omit<AuthOptionsBase<any, any>, 'ack'> & { via?: unknown };
   url: URL;
   WebSocket: WebSocketConstructorLike | undefined;
   /** ms an attempt may take to open (bounds what `acquire` holds). */

@@ -17,11 +17,12 @@ const carriers: Record<CarrierName, (context: CarrierContext) => Carrier> = {
   basic: createBasicCarrier,
 };
 
-/** The carrier named by `auth.via`, checked against this page and these options. */
+/** The carrier named by `auth.via` (the main entry's names), checked against this page and these options. */
 export function createCarrier(context: CarrierContext): Carrier {
-  const create = Object.hasOwn(carriers, context.auth.via) ? carriers[context.auth.via] : undefined;
+  const via = context.auth.via as CarrierName;
+  const create = Object.hasOwn(carriers, via) ? carriers[via] : undefined;
   if (!create) {
-    throw fail('INVALID_OPTIONS', `auth.via ${JSON.stringify(String(context.auth.via))}: use one of ${Object.keys(carriers).join(', ')}`);
+    throw fail('INVALID_OPTIONS', `auth.via ${JSON.stringify(String(via))}: use one of ${Object.keys(carriers).join(', ')}`);
   }
   return create(context);
 }

@@ -1,6 +1,7 @@
 import { invalid } from '../errors/AuthSocketError.ts';
 import type { CloseCodeAction } from '../types.ts';
 import { CLOSE_CODE } from '../wire.ts';
+import { featureValue } from './features.ts';
 
 /**
  * What a connection's close code means to the client. The policy in one place:
@@ -23,6 +24,8 @@ export const UNAUTHORIZED = CLOSE_CODE.UNAUTHORIZED;
 export const FORBIDDEN = CLOSE_CODE.FORBIDDEN;
 /** Closed by this client to retry at once: heartbeat timeout or `reconnect()`. */
 export const RETRY_NOW = 4000;
+/** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
+export const REJECT_CLOSE_WAIT = 1000;
 /** Policy violation: servers use it for a refused first message. */
 const POLICY_VIOLATION = CLOSE_CODE.POLICY_VIOLATION;
 
@@ -80,5 +83,11 @@ export function afterAuthFailure(exhausted: number, stopping: boolean, provider:
   return provider ? 'retrying with a fresh credential' : 'retrying with the same token';
 }
 
-/** `options.closeCodes` as a feature the core plugs in (src/core/features.ts); the built-in table stays in the core. */
-export const closeCodesFeature = checkCloseCodes;
+/**
+ * `closeCodes` as a value (src/core/features.ts); the built-in table stays in the core.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, closeCodes: closeCodes({ 4400: 'fatal', 4408: 'unauthorized' }) }); // authsocket/lite
+ * ```
+ */
+export const closeCodesFeature = (codes: Record<number, CloseCodeAction>): CloseCodeOverrides => featureValue(checkCloseCodes(codes) ?? new Map());

@@ -1,72 +1,99 @@
-import { invalid } from '../errors/AuthSocketError.ts';
-import type { AuthOptions } from '../types.ts';
-import type { closeCodesFeature } from './closeCodes.ts';
-import type { createHandshake } from './inBandAuth.ts';
-import type { heartbeatFeature } from './heartbeat.ts';
-import type { resumeFeature } from './resume.ts';
-import type { setupFeature } from './setup.ts';
-import type { validateFeature } from './validator.ts';
+import { type AuthSocketError, invalid } from '../errors/AuthSocketError.ts';
+import type { Frame } from '../types.ts';
+import type { Ending } from '../wire.ts';
 
 /**
- * The optional capabilities behind `heartbeat`, `validate`, `setup` and
- * `closeCodes`. The main entry plugs them all in (src/full.ts), so those options
- * take plain values. The lite entry plugs in none: each option value comes from
- * the entry's function of the same name (`heartbeat({ … })`), which brings its
- * implementation along, so an app bundles only the features it uses.
+ * `live`: the client's connection; `candidate`: a make-before-break connection
+ * not switched to yet; `retired`: replaced by a candidate, closing soon.
  */
-export interface Features {
-  heartbeat: typeof heartbeatFeature;
-  validate: typeof validateFeature;
-  setup: typeof setupFeature;
-  closeCodes: typeof closeCodesFeature;
-  /** `auth.ack`: the lite entry takes it as a value (`auth: { via, ack }`), not `true`. */
-  ack: typeof createHandshake;
-  resume: typeof resumeFeature;
+export type Role = 'live' | 'candidate' | 'retired';
+
+/** What a feature sees of an attempt (src/core/attempt.ts). */
+export interface AttemptHandle {
+  readonly role: Role;
+  /** Writes a frame on this attempt's socket now; `false` when it cannot (the caller keeps it). */
+  send(frame: Frame): boolean;
 }
 
-/** The key under which a lite option value carries its feature. */
-export const FEATURE = '~feature';
-
-/** A lite option value: the option as the main entry takes it, with its implementation. */
-export interface FeatureValue<Name extends keyof Features, Value> {
-  readonly [FEATURE]: Features[Name];
-  readonly featureOption: Value;
-  /** Type-level only: which option this is for (never set). */
-  readonly '~option'?: Name;
-}
-
-/** Wraps an option value with its feature: the lite entry's `heartbeat()`, `validate()`, … */
-export const withFeature = <Name extends keyof Features, Value>(feature: Features[Name], value: Value): FeatureValue<Name, Value> =>
-  ({ [FEATURE]: feature, featureOption: value }) as FeatureValue<Name, Value>;
+/** What a feature adds to the `open` event (`resume`: `session`). */
+export type OpenExtra = Record<string, unknown>;
 
 /**
- * Option `name` made ready by its feature: the entry's own when it has one,
- * else the one a lite option value brings. `undefined` when the option is not set.
- * @throws {@link AuthSocketError} `INVALID_OPTIONS` for a plain value where a lite one is needed
+ * A feature that takes part in every attempt: the extension point of features
+ * that speak on the connection itself (`resume`). Every hook is optional.
+ * Once, when the client is made:
+ *
+ * - `keeps(queueMax)`: the feature keeps frames of its own that count against
+ *   `queue.max` with the queue; it returns how many it keeps now.
+ *
+ * For each attempt, in this order:
+ *
+ * 1. `offer` while the attempt is planned: subprotocol entries appended to its
+ *    offer (`offered`: the app's protocols and the carrier's entry so far);
+ * 2. `opened` when its socket opened (before the handshake);
+ * 3. `receive` with every incoming frame, before anything else reads it
+ *    (decoding, the handshake, the heartbeat): the frame to read on (itself,
+ *    or what it wraps), or `undefined` to consume it (a control frame, or one
+ *    already delivered: never counted as a message, never delivered);
+ * 4. `admit` once the server accepted the credential and before `setup`:
+ *    `open` waits until the feature calls `proceed` (e.g. on its answer frame,
+ *    which `receive` saw), whose argument joins the `open` payload and which
+ *    confirms the attempt like an ack; `fail` fails the attempt like a failed `setup`;
+ * 5. `write` with every application frame the client writes on the attempt
+ *    (`setup`'s too; never the auth frame or pings): the feature writes it
+ *    itself with {@link AttemptHandle.send} (numbered, kept until the server
+ *    acknowledged it) and says whether it went out (`false`: the client keeps it queued);
+ * 6. `ended` when the attempt ended, whatever ended it.
+ *
+ * And `closing` when the app calls `close()`, before the close frame.
  */
-export function resolveFeature<Name extends keyof Features>(
-  plugged: Partial<Features> | undefined,
-  name: Name,
-  given: unknown,
-): ReturnType<Features[Name]> | undefined {
-  if (given === undefined) return undefined;
-  const own = plugged?.[name] as ((value: unknown) => ReturnType<Features[Name]>) | undefined;
-  if (own) return own(given);
-  const wrapped = given as Partial<FeatureValue<Name, unknown>> | null;
-  const feature = wrapped?.[FEATURE] as ((value: unknown) => ReturnType<Features[Name]>) | undefined;
-  if (!feature) throw invalid(`${name}: wrap it in ${name}() from 'authsocket/lite'`);
-  return feature(wrapped!.featureOption);
+export interface AttemptFeature {
+  keeps?(queueMax: number): () => number;
+  offer?(attempt: AttemptHandle, offered: readonly string[]): string[];
+  opened?(attempt: AttemptHandle): void;
+  receive?(attempt: AttemptHandle, data: string | ArrayBuffer): string | ArrayBuffer | undefined;
+  admit?(attempt: AttemptHandle, proceed: (extra?: OpenExtra) => void, fail: (error: AuthSocketError) => void): void;
+  write?(attempt: AttemptHandle, frame: Frame): boolean;
+  ended?(attempt: AttemptHandle, ending: Ending | undefined): void;
+  closing?(): void;
 }
 
 /**
- * The `auth.ack` handshake: the entry's own for `ack: true`, or the lite
- * entry's `ack` value; `undefined` without `ack`.
- * @throws {@link AuthSocketError} `INVALID_OPTIONS` for `ack: true` where the value is needed
+ * Optional features are values inside the client: each feature's function
+ * (`heartbeat({ … })`, `setup(fn)`, …; the lite entry exports them, the main
+ * entry calls them on its plain options in src/full.ts) checks the option
+ * once and returns what the core runs. The core accepts only values such a
+ * function made, so that a plain value where a feature's value belongs is a
+ * clear `INVALID_OPTIONS`, not a failure later on.
  */
-export function resolveAck(plugged: Partial<Features> | undefined, auth: AuthOptions<any, any>): ReturnType<Features['ack']> | undefined {
-  const ack: unknown = auth.ack;
-  if (!ack) return undefined;
-  const create = plugged?.ack ?? (typeof ack === 'function' ? (ack as Features['ack']) : undefined);
-  if (!create) throw invalid("auth.ack: pass ack from 'authsocket/lite'");
-  return create(auth);
+const made = new WeakSet<object>();
+/** Values that take part in every attempt; the core finds them among the options. */
+const onAttempts = new WeakSet<object>();
+
+/** Marks `value` as made by its feature's function. */
+export const featureValue = <T extends object>(value: T): T => {
+  made.add(value);
+  return value;
+};
+
+/**
+ * A feature that speaks on the connection (see {@link AttemptFeature}): its
+ * option value needs no code in the core, which hands every such value among
+ * the options to each attempt.
+ */
+export const attemptFeature = <T extends AttemptFeature>(value: T): T => {
+  onAttempts.add(value);
+  return featureValue(value);
+};
+
+/**
+ * Option `name` as its feature made it; `undefined` when not set.
+ * @throws {@link AuthSocketError} `INVALID_OPTIONS` for a value no feature made
+ */
+export function optionValue<T>(name: string, value: T | undefined): T | undefined {
+  if (value !== undefined && !made.has(value as object)) throw invalid(`${name}: wrap it in ${name}() from 'authsocket/lite'`);
+  return value;
 }
+
+/** Every option value that takes part in each attempt. */
+export const attemptFeatures = (options: object): AttemptFeature[] => Object.values(options).filter((value) => onAttempts.has(value));

@@ -1,6 +1,7 @@
 import { invalid } from '../errors/AuthSocketError.ts';
 import type { HeartbeatOptions } from '../types.ts';
 import { hasType } from './codec.ts';
+import { featureValue } from './features.ts';
 
 /** One connection's heartbeat, as the core drives it. */
 export interface Heartbeat {
@@ -56,16 +57,22 @@ export interface HeartbeatRunner {
   isHeartbeatPong(msg: unknown): boolean;
 }
 
-/** The heartbeat as a feature the core plugs in (src/core/features.ts): checks the options once. */
-export function heartbeatFeature(options: HeartbeatOptions<any, any>): HeartbeatRunner {
+/**
+ * `heartbeat` as a value (src/core/features.ts): checks the options once.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, heartbeat: heartbeat({ interval: 20_000, timeout: 5_000 }) }); // authsocket/lite
+ * ```
+ */
+export function heartbeatFeature<In = unknown, Out = In>(options: HeartbeatOptions<In, Out>): HeartbeatRunner {
   checkHeartbeat(options);
-  return {
+  return featureValue({
     timeout: options.timeout,
     startHeartbeat(send, onDead) {
       // The ping: `options.ping()`, by default the text `{"type":"ping"}`.
       return createHeartbeat(options.interval, options.timeout, () => send(options.ping ? options.ping() : '{"type":"ping"}'), onDead);
     },
     // `options.isPong`, by default `msg.type === 'pong'`.
-    isHeartbeatPong: (msg) => (options.isPong ? options.isPong(msg) : hasType(msg, 'pong')),
-  };
+    isHeartbeatPong: (msg) => (options.isPong ? options.isPong(msg as In) : hasType(msg, 'pong')),
+  });
 }

@@ -1,9 +1,8 @@
-import { AuthSocketError, fail } from '../errors/AuthSocketError.ts';
+import { type AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { InBandAuth } from '../carriers/carrier.ts';
-import type { AuthOptions, Frame } from '../types.ts';
+import type { AuthOptionsBase, Frame } from '../types.ts';
 import { hasType } from './codec.ts';
-import { UNAUTHORIZED } from './closeCodes.ts';
-import type { Link, PendingVerdict } from './session.ts';
+import { REJECT_CLOSE_WAIT } from './closeCodes.ts';
 import { AUTH_FRAME, type Verdict } from '../wire.ts';
 
 /** How a wait for the server's verdict on a credential ended. */
@@ -22,7 +21,7 @@ export type { Verdict };
  * meantime is the server's answer and the reject before it was no verdict.
  * Until then nothing is written (`holding`).
  */
-export class VerdictWait implements PendingVerdict {
+export class VerdictWait {
   readonly #handshake: Pick<InBandAuth, 'frame' | 'verdict' | 'timeout'>;
   readonly #onVerdict: (verdict: Verdict) => void;
   readonly #settledByClose: boolean;
@@ -103,47 +102,12 @@ function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, next: s
 }
 
 /**
- * Sends the in-band auth frame for `token` on `link` (replacing a pending
- * wait) and reports the server's verdict, or a timeout, once. `live`: a
- * re-authentication on an authenticated connection (see {@link VerdictWait}).
- */
-function awaitVerdict(link: Link, handshake: Pick<InBandAuth, 'frame' | 'verdict' | 'timeout'>, token: string, toFrame: (msg: unknown) => Frame, onVerdict: (verdict: Verdict) => void, live = false): void {
-  link.verdictWait?.end();
-  link.verdictWait = new VerdictWait(handshake, token, (frame) => link.transport.send(frame), toFrame, (verdict) => {
-    link.verdictWait = undefined;
-    onVerdict(verdict);
-  }, live);
-}
-
-/** After a reject message, how long the server has to close with its own code (4403: forbidden) before the client closes with 4401. */
-const REJECT_CLOSE_WAIT = 1000;
-
-/**
- * A refused or unanswered credential fails `link`'s attempt. After a reject the
- * server gets {@link REJECT_CLOSE_WAIT} to close with its own code (4403 is
- * forbidden: no retry); without that the client closes with 4401 itself. The
- * error to emit is left on the link for when its end is handled, once it is
- * known whether the client retries; the one returned is for the caller.
- * `waited`: the close was already awaited (a re-authentication's reject).
- */
-function failAuth(link: Link, verdict: Exclude<Verdict, 'ack'>, timeout: number, waited = false): AuthSocketError {
-  if (verdict !== 'ended') {
-    link.authError = (next) => verdictError(verdict, timeout, next);
-    if (verdict === 'reject') {
-      link.rejected = true;
-      link.rejectTimer = setTimeout(() => link.transport.drop(UNAUTHORIZED, 'auth rejected'), waited ? 0 : REJECT_CLOSE_WAIT);
-    } else link.transport.drop(UNAUTHORIZED, 'auth timeout');
-  }
-  return verdictError(verdict, timeout, 'this connection ends');
-}
-
-/**
  * The in-band handshake of the message carrier and of `auth.ack`: how to read
  * the server's verdict (`auth.isAck`, default `type === 'auth_ok'`;
  * `auth.isReject`, default `type === 'auth_error'`) within `auth.timeout`
  * (default 10 s), and the wait for it. With `frame`, the client sends it first.
  */
-export function createHandshake(auth: AuthOptions<any, any>, frame?: (token: string) => unknown): InBandAuth {
+export function createHandshake(auth: Omit<AuthOptionsBase<any, any>, 'ack'>, frame?: (token: string) => unknown): InBandAuth {
   const timeout = auth.timeout ?? 10_000;
   if (!(timeout > 0)) throw fail('INVALID_OPTIONS', 'auth.timeout: give ms > 0');
   const isAck = auth.isAck ?? ((msg: unknown) => hasType(msg, AUTH_FRAME.OK));
@@ -152,9 +116,8 @@ export function createHandshake(auth: AuthOptions<any, any>, frame?: (token: str
     ...(frame ? { frame } : {}),
     verdict: (msg) => (isAck(msg) ? 'ack' : isReject(msg) ? 'reject' : undefined),
     timeout,
-    awaitVerdict: (link, token, toFrame, onVerdict, live) => awaitVerdict(link, handshake, token, toFrame, onVerdict, live),
-    failAuth: (link, verdict, waited) => failAuth(link, verdict, timeout, waited),
-    verdictError: (verdict, next) => verdictError(verdict, timeout, next),
+    wait: (token, send, toFrame, onVerdict, live) => new VerdictWait(handshake, token, send, toFrame, onVerdict, live),
+    error: (verdict, next) => verdictError(verdict, timeout, next),
   };
   return handshake;
 }

@@ -1,5 +1,8 @@
+import { fail } from '../errors/AuthSocketError.ts';
 import type { Frame } from '../types.ts';
+import { type AttemptFeature, type AttemptHandle, attemptFeature } from './features.ts';
 import {
+  DEFAULT_APP_PROTOCOL,
   RESUME_ACK_DELAY,
   RESUME_CONTROL_PREFIX,
   RESUME_FRAME,
@@ -82,10 +85,12 @@ export class ResumeSession {
   #current: Connection | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #asked = false;
+  readonly #max: number;
   readonly #askAt: number;
 
   /** @param queueMax - `queue.max`: the kept frames and the queue share it */
   constructor(queueMax: number) {
+    this.#max = queueMax;
     this.#askAt = Math.max(1, Math.ceil(queueMax / 2));
   }
 
@@ -175,8 +180,9 @@ export class ResumeSession {
 
   /** @internal An app frame to write on `connection`; see {@link ResumeConnection.write}. */
   write(connection: Connection, frame: Frame): boolean {
-    // A newer connection has taken the session over: this one's writes would be lost.
-    if (connection !== this.#current) return false;
+    // A newer connection has taken the session over (this one's writes would be lost), or
+    // queue.max frames wait for the gate's acknowledgement: the caller queues (or throws QUEUE_FULL).
+    if (connection !== this.#current || this.#kept.length >= this.#max) return false;
     return this.#number(connection, frame, false);
   }
 
@@ -275,8 +281,58 @@ function parseControl(text: string): ControlFrame | undefined {
   }
 }
 
+/** ms the client waits after open for the gate's session frame. */
+export const RESUME_ANSWER_TIMEOUT = 10_000;
+
 /**
- * `options.resume` as a feature the core plugs in (src/core/features.ts): a
- * session per socket, its kept frames sharing `queue.max` with the queue.
+ * `resume`: sessions that outlive their connections, with a server that has
+ * `resume` on (see docs/resume.md). The main entry takes `resume: true`; with
+ * `authsocket/lite` pass `resume: resume(true)`, one value per socket.
+ * @example
+ * ```ts
+ * import { AuthSocket, resume, subprotocol } from 'authsocket/lite';
+ * const socket = new AuthSocket(url, { auth: { via: subprotocol, token }, resume: resume(true) });
+ * socket.on('open', ({ session }) => session === 'lost' && refetchState());
+ * ```
  */
-export const resumeFeature = (_on: true) => (queueMax: number): ResumeSession => new ResumeSession(queueMax);
+export function resumeFeature(on: boolean): AttemptFeature | undefined {
+  if (!on) return undefined;
+  let session!: ResumeSession; // made with queue.max, when the client is
+  const attempts = new WeakMap<AttemptHandle, { connection: ResumeConnection; answered?: () => void; timer?: ReturnType<typeof setTimeout> }>();
+  return attemptFeature({
+    keeps(queueMax) {
+      session = new ResumeSession(queueMax);
+      return () => session.kept;
+    },
+    offer(attempt, offered) {
+      const state = { connection: session.connect((frame) => attempt.send(frame), () => state.answered?.()) } as { connection: ResumeConnection; answered?: () => void; timer?: ReturnType<typeof setTimeout> };
+      attempts.set(attempt, state);
+      // The request goes last, after an app protocol the server can select.
+      return [...(offered.length > 0 ? [] : [DEFAULT_APP_PROTOCOL]), state.connection.entry];
+    },
+    receive: (attempt, data) => {
+      const state = attempts.get(attempt);
+      return state ? state.connection.read(data) : data;
+    },
+    admit(attempt, proceed, failAttempt) {
+      const state = attempts.get(attempt)!;
+      state.answered = () => {
+        clearTimeout(state.timer);
+        state.answered = undefined;
+        proceed({ session: state.connection.status });
+      };
+      if (state.connection.status) return state.answered();
+      state.timer = setTimeout(() => {
+        state.answered = undefined;
+        failAttempt(fail('CONNECTION_FAILED', `no resume answer within ${RESUME_ANSWER_TIMEOUT} ms (is resume on at the server?); retrying`));
+      }, RESUME_ANSWER_TIMEOUT);
+    },
+    write: (attempt, frame) => attempts.get(attempt)?.connection.write(frame) ?? attempt.send(frame),
+    ended(attempt) {
+      const state = attempts.get(attempt);
+      clearTimeout(state?.timer);
+      state?.connection.end();
+    },
+    closing: () => session.end(),
+  });
+}

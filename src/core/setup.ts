@@ -1,5 +1,6 @@
 import { type AuthSocketError, fail, invalid } from '../errors/AuthSocketError.ts';
 import type { SetupConnection } from '../types.ts';
+import { featureValue } from './features.ts';
 
 /** The user's `options.setup`. */
 export type SetupFn<Out> = (connection: SetupConnection<Out>) => void | Promise<void>;
@@ -15,10 +16,16 @@ export type SetupFn<Out> = (connection: SetupConnection<Out>) => void | Promise<
  */
 export type SetupRunner = (write: (msg: unknown) => boolean, timeout: number, done: (error?: AuthSocketError) => void) => () => void;
 
-/** `options.setup` as a feature the core plugs in (src/core/features.ts): checks it once (a function or nothing). */
-export const setupFeature = (setup: unknown): SetupRunner => {
-  if (setup !== undefined && typeof setup !== 'function') throw invalid('setup: give a function');
-  return (write, timeout, done) => {
+/**
+ * `setup` as a value (src/core/features.ts): checks it once (a function).
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, setup: setup((connection) => connection.send({ type: 'subscribe', room: 'lobby' })) }); // authsocket/lite
+ * ```
+ */
+export const setupFeature = <Out = unknown>(setup: SetupFn<Out>): SetupRunner => {
+  if (typeof setup !== 'function') throw invalid('setup: give a function');
+  return featureValue((write, timeout, done) => {
     let settled = false;
     /** The connection ended, or the outcome was reported: nothing more is. */
     const cancel = () => {
@@ -38,7 +45,7 @@ export const setupFeature = (setup: unknown): SetupRunner => {
       },
     };
     try {
-      const result = (setup as SetupFn<unknown>)(connection);
+      const result = setup(connection as SetupConnection<Out>);
       // A synchronous setup settles at once, so that `open` follows in the same task.
       if (result && typeof (result as PromiseLike<void>).then === 'function') Promise.resolve(result).then(() => finish(), failed);
       else finish();
@@ -46,5 +53,5 @@ export const setupFeature = (setup: unknown): SetupRunner => {
       failed(cause);
     }
     return cancel;
-  };
+  });
 };

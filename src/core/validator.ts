@@ -1,19 +1,27 @@
 import { type AuthSocketError, fail } from '../errors/AuthSocketError.ts';
 import type { StandardSchemaResult, StandardSchemaV1 } from '../types.ts';
+import { featureValue } from './features.ts';
 
 /** Where validated messages go, in arrival order. */
 export interface OrderedValidator<In> {
   push(msg: In): void;
 }
 
+/** What `validate` becomes: given where messages go and where errors go, the inbox. */
+export type ValidateFeature = (deliver: (msg: any) => void, report: (error: AuthSocketError) => void) => OrderedValidator<any>;
+
 /**
- * Validation as a feature the core plugs in (src/core/features.ts): runs
- * incoming messages through a Standard Schema validator and hands on the valid
- * ones in arrival order, even when validation is asynchronous; invalid ones
- * become `VALIDATION_FAILED` errors. Without a schema (`validate: null`), every
+ * `validate` as a value (src/core/features.ts): runs incoming messages
+ * through a Standard Schema validator and hands on the valid ones in arrival
+ * order, even when validation is asynchronous; invalid ones become
+ * `VALIDATION_FAILED` errors. Without a schema (`validate: null`), every
  * message is handed on as is.
+ * @example
+ * ```ts
+ * new AuthSocket(url, { auth, validate: validate(z.object({ type: z.string() })) }); // authsocket/lite
+ * ```
  */
-export const validateFeature = (schema: StandardSchemaV1<unknown, any> | undefined) => (
+export const validateFeature = <In = unknown>(schema: StandardSchemaV1<unknown, In> | null | undefined): ValidateFeature => featureValue((
   deliver: (msg: any) => void,
   report: (error: AuthSocketError) => void,
 ): OrderedValidator<any> => {
@@ -42,4 +50,4 @@ export const validateFeature = (schema: StandardSchemaV1<unknown, any> | undefin
       pending = delivery;
     },
   };
-};
+});

@@ -1,4 +1,4 @@
-import type { Emitter } from '../core/emitter.ts';
+import type { Outbox } from '../core/outbox.ts';
 import { stateTransitions, type StateMachine } from '../core/stateMachine.ts';
 import { type AuthSocketError, fail, invalid, queueFull } from '../errors/AuthSocketError.ts';
 import type { AuthSocketEvents, Frame, State } from '../types.ts';
@@ -8,7 +8,7 @@ import { ASK, type Ask, BYE, DONE, EVENT, fromWire, HELLO, LEAD, openRelay, type
 /** What the instance lends its tab group: the one seam between `AuthSocket` and the sharing. */
 export interface TabHost<In> {
   socket: { readonly state: State; open(): void; reconnect(): void; reauthenticate(): Promise<void> };
-  events: Emitter<AuthSocketEvents<In>>;
+  events: Outbox<AuthSocketEvents<In>>;
   machine: StateMachine;
   /** Starts this instance's own session (it became the leader). */
   lead(): void;

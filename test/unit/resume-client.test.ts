@@ -107,14 +107,3 @@ test('close(): {"$":"end"} just before the close frame; open() afterwards starts
   const second = await FakeWebSocket.nth(1);
   assert.equal(second.protocols.at(-1), 'authsocket.resume');
 });
-
-test('no answer within auth.timeout: CONNECTION_FAILED naming resume, and a retry with backoff', async () => {
-  const socket = create({ auth: { via: 'subprotocol', token: freshToken, timeout: 30 }, resume: true });
-  const ws = await FakeWebSocket.nth(0);
-  const error = nextEvent(socket, 'error');
-  ws.open();
-  const failure = await error;
-  assert.equal(failure.code, 'CONNECTION_FAILED');
-  assert.match(failure.message, /resume/);
-  await FakeWebSocket.nth(1);
-});

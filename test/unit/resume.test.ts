@@ -4,7 +4,8 @@
 // app frames that look like control frames, and `end` on close().
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
-import { ResumeSession, type ResumeConnection } from '../../src/core/resume.ts';
+import { RESUME_ANSWER_TIMEOUT, ResumeSession, resumeFeature, type ResumeConnection } from '../../src/core/resume.ts';
+import type { AttemptHandle } from '../../src/core/features.ts';
 import type { Frame } from '../../src/types.ts';
 
 beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
@@ -219,4 +220,38 @@ test('end(): {"$":"end"} on the session connection, then the next connection sta
   mock.timers.tick(2000);
   assert.equal(link.wire.length, 2, 'no ack after end');
   assert.equal(connect(resume).conn.entry, 'authsocket.resume');
+});
+
+test('the feature: the request after an app protocol; admit waits for the answer; no answer in time fails the attempt', () => {
+  assert.equal(resumeFeature(false), undefined, 'resume: false is no feature');
+  const feature = resumeFeature(true)!;
+  const kept = feature.keeps!(10);
+  const wire: Frame[] = [];
+  const attempt: AttemptHandle = { role: 'live', send: (frame) => wire.push(frame) > 0 };
+  assert.deepEqual(feature.offer!(attempt, []), ['authsocket', 'authsocket.resume'], 'an app protocol first when none is offered');
+  const opened: unknown[] = [];
+  const failed: string[] = [];
+  feature.admit!(attempt, (extra) => opened.push(extra), (error) => failed.push(error.code));
+  assert.equal(feature.receive!(attempt, session(ID, 'new')), undefined, 'the answer is consumed');
+  assert.deepEqual([...opened], [{ session: 'new' }]);
+  assert.equal(feature.write!(attempt, app(1)), true);
+  assert.equal(kept(), 1);
+  feature.closing!();
+  assert.equal(wire.at(-1), '{"$":"end"}');
+
+  const next: AttemptHandle = { role: 'live', send: () => true };
+  assert.deepEqual(feature.offer!(next, ['chat.v1']), ['authsocket.resume'], 'after close() a new session is asked for');
+  feature.admit!(next, (extra) => opened.push(extra), (error) => failed.push(error.code));
+  mock.timers.tick(RESUME_ANSWER_TIMEOUT);
+  assert.deepEqual(failed, ['CONNECTION_FAILED']);
+  assert.equal(opened.length, 1);
+});
+
+test('queue.max: the session takes no frame past it (the client queues it or throws QUEUE_FULL)', () => {
+  const resume = new ResumeSession(3);
+  const link = connect(resume);
+  feed(link.conn, session(ID, 'new'));
+  for (let i = 1; i <= 3; i++) assert.equal(link.conn.write(app(i)), true);
+  assert.equal(link.conn.write(app(4)), false);
+  assert.equal(resume.kept, 3);
 });
