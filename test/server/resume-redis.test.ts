@@ -4,7 +4,7 @@
 // docs/resume.md says (bounded stream, expiry, deleted at the end).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createRedisSessions } from '../../src/server/index.ts';
+import { createRedisRevocations, createRedisSessions } from '../../src/server/index.ts';
 import { REDIS_BIN, startRedis, type TestRedis } from '../support/server-redis.ts';
 import { until } from '../support/server-socket.ts';
 import { requireTool } from '../support/tools.ts';
@@ -22,9 +22,10 @@ describe('resume over Redis: two instances', needsRedis, () => {
     const command = await redis.client();
     const pubSub = await redis.pubSub();
     const store = createRedisSessions({ redis: { command: (args) => command.command(args), subscribe: (channel, onMessage) => pubSub.subscribe(channel, onMessage) } });
-    await store.ready;
+    const revocations = createRedisRevocations({ redis: await redis.pubSub() });
+    await Promise.all([store.ready, revocations.ready]);
     stores.push(store);
-    return startResumeGate({ resume: { store, ...options } });
+    return startResumeGate({ resume: { store, ...options }, revocations });
   };
   before(async () => {
     redis = await startRedis();
@@ -112,5 +113,21 @@ describe('resume over Redis: two instances', needsRedis, () => {
     assert.equal((await back.connect()).status, 'lost');
     bob.end();
     back.end();
+  });
+
+  test('a revocation on one instance ends the user\'s session suspended on the other, and deletes it from Redis', async () => {
+    const onA = new WireClient(a.url, { ackWithin: false });
+    const { id } = await onA.connect();
+    const appA = a.sessions.get(id)!;
+    onA.drop();
+    await until(() => appA.events.includes('suspended'), 3_000, 'suspended');
+    await b.gate.revoke('alice');
+    await until(() => appA.events.at(-1) === 'close 4403 revoked', 3_000, 'ended on A');
+    const client = await redis.client();
+    for (const deadline = Date.now() + 3_000; ((await client.command(['EXISTS', `authsocket:session:${id}`])) as number) === 1;) {
+      assert.ok(Date.now() < deadline, 'deleted from Redis');
+    }
+    assert.equal((await onA.connect()).status, 'lost');
+    onA.end();
   });
 });
