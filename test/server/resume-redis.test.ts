@@ -105,6 +105,8 @@ describe('resume over Redis: two instances', needsRedis, () => {
     assert.equal((first as Array<[string]>)[0]![0], '71-0', 'the oldest kept is frame 71');
     const ttl = (await redisClient.command(['PTTL', `authsocket:session:${id}`])) as number;
     assert.ok(ttl > 0 && ttl <= 120_000, `PTTL ${ttl}`);
+    const streamTtl = (await redisClient.command(['PTTL', `authsocket:session:${id}:frames`])) as number;
+    assert.ok(streamTtl > 0 && streamTtl <= 120_000, `stream PTTL ${streamTtl}`);
     const bob = Object.assign(new WireClient(b.url, { token: 'bob', ackWithin: false }), { session: id });
     assert.equal((await bob.connect()).status, 'lost');
     assert.ok(!appA.events.some((event) => event.startsWith('close')), 'alice\'s session was not touched');

@@ -116,7 +116,7 @@ export function createRedisSessions(options: RedisSessionsOptions): RedisSession
   const hash = (id: string) => `${prefix}${id}`;
   const stream = (id: string) => `${prefix}${id}:frames`;
   /** Sessions this store's gates serve: refreshed, and released when another instance takes them. */
-  const owned = new Map<string, { owner: SessionOwner; limits: SessionLimits }>();
+  const owned = new Map<string, { owner: SessionOwner; limits: SessionLimits; streamExpires?: boolean }>();
   const handedOver = new Map<string, () => void>();
   // Issued at once (not on a later tick), so that writes keep their order with the app's own commands on the same client.
   const write = (args: string[]) => {
@@ -210,7 +210,12 @@ export function createRedisSessions(options: RedisSessionsOptions): RedisSession
       if (!limits) return;
       const [field, value] = typeof frame === 'string' ? ['t', frame] : ['b', bytesToBase64(frame)];
       write(['XADD', stream(id), 'MAXLEN', String(limits.maxBuffered), `${n}-0`, field, value]);
-      if (n === 1) write(['PEXPIRE', stream(id), String(limits.window)]);
+      // XADD may create the stream: it expires from its first frame here, not only at the next refresh.
+      const entry = owned.get(id)!;
+      if (!entry.streamExpires) {
+        entry.streamExpires = true;
+        write(['PEXPIRE', stream(id), String(limits.window)]);
+      }
     },
 
     received(id, n) {
