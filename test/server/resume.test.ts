@@ -340,3 +340,30 @@ describe('resume: the message carrier, terminate, two gates sharing one memory s
     }
   });
 });
+
+describe('resume: a connection listener that throws', () => {
+  test('the connection closes with 1011, the session ends (close once), the next request is lost', async () => {
+    const g = await startResumeGate();
+    const errors: unknown[] = [];
+    g.gate.on('error', (error) => errors.push(error));
+    let thrown = false;
+    g.gate.on('connection', () => {
+      if (thrown) return;
+      thrown = true;
+      throw new Error('app bug');
+    });
+    try {
+      const client = new WireClient(g.url, { ackWithin: false });
+      const { id } = await client.connect();
+      assert.equal((await within(client.closed!, 3_000, 'close')).code, 1011);
+      const app = g.sessions.get(id)!;
+      await until(() => app.events.length === 2, 3_000, 'session close');
+      assert.deepEqual(app.events, ['connection', 'close 1011 internal error']);
+      assert.equal((errors[0] as Error).message, 'app bug');
+      assert.equal((await client.connect()).status, 'lost');
+      client.end();
+    } finally {
+      await g.close();
+    }
+  });
+});

@@ -26,6 +26,7 @@ export interface SessionRegistry<User> extends AdmissionStage<User, GateSocket, 
 
 const EMPTY: SessionState = { received: 0, sent: 0, kept: [] };
 const MALFORMED_REQUEST = { code: 1008, reason: 'malformed resume request' } as const;
+const INTERNAL_ERROR = 1011;
 
 export function createSessionRegistry<User>(settings: ResumeSettings, closeSocket: SessionDeps['closeSocket'], report: (error: unknown) => void): SessionRegistry<User> {
   const { store, limits } = settings;
@@ -48,7 +49,9 @@ export function createSessionRegistry<User>(settings: ResumeSettings, closeSocke
       session.frame(link, data, isBinary);
       return false;
     },
-    closed: () => session.dropped(link),
+    // 1011 (an internal error: a `connection` listener threw, or the peer failed) ends the session;
+    // any other close leaves it waiting for the client.
+    closed: (code) => (code === INTERNAL_ERROR ? session.close(INTERNAL_ERROR, 'internal error') : session.dropped(link)),
     revoked: (code, reason) => session.close(code, reason),
   });
 
