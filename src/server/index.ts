@@ -3,7 +3,7 @@
 // is the runtime-neutral core other runtimes' adapters are built on.
 export { createAuthGate } from './use/ws.ts';
 export { routeUpgrades, type UpgradeHandler, type UpgradeServer } from './use/routeUpgrades.ts';
-export { Forbidden } from './core/Forbidden.ts';
+export { Forbidden } from './core/verification.ts';
 export { AuthGateError, type AuthGateErrorCode } from './core/errors.ts';
 export { createGateCore } from './core/gateCore.ts';
 export { READY_STATE } from './core/runtime.ts';

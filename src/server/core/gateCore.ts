@@ -8,19 +8,15 @@
 //      cannot read an HTTP 401, but it can read a close code.
 // Adapters (src/server/use/*) only translate their runtime to these calls.
 import { Emitter } from '../../emitter.ts';
-import { AUTH_OK } from './authFrames.ts';
 import { CLOSE } from './closeCodes.ts';
 import type { AdmissionStage, CoreExtensions, GateCore, StagedSocket, UpgradeAccepted, UpgradeDecision } from './contract.ts';
 import { extractCredential } from './credentials.ts';
 import { invalidOption } from './errors.ts';
-import { isWebSocketHandshake, offeredProtocols, selectProtocol } from './handshake.ts';
+import { createOriginCheck, isWebSocketHandshake, offeredProtocols, originOf, resolvePaths, selectProtocol } from './handshake.ts';
 import { createIdentityKeeper, type Held, type Identity } from './identity.ts';
 import { createAdmission, resolveAddress, resolveLimits, withVerifyTimeout, type PendingSlot } from './limits.ts';
-import { awaitAuthFrame, MAX_HELD_FRAMES, type FirstFrameAuth, type HeldFrame } from './messageCarrier.ts';
+import { answerReauthentication, AUTH_OK, awaitAuthFrame, MAX_HELD_FRAMES, type FirstFrameAuth, type HeldFrame } from './messageCarrier.ts';
 import type { Carrier, GateEvents, GateOptions, Refusal, Verify, VerifyContext } from './options.ts';
-import { createOriginCheck, originOf } from './origin.ts';
-import { resolvePaths } from './paths.ts';
-import { answerReauthentication } from './reauthentication.ts';
 import { READY_STATE, type FrameData, type GateRequest, type GateSocket, type SocketControls } from './runtime.ts';
 import { resolveSettings } from './settings.ts';
 import { runVerify, type Outcome } from './verification.ts';

@@ -7,4 +7,4 @@ export type { FrameData, GateRequest, GateSocket, SocketControls } from './runti
 export { READY_STATE } from './runtime.ts';
 export { AuthGateError, type AuthGateErrorCode } from './errors.ts';
 export { createGateCore } from './gateCore.ts';
-export { Forbidden } from './Forbidden.ts';
+export { Forbidden } from './verification.ts';

@@ -4,7 +4,7 @@
 // gate and another WebSocket server) share one HTTP server.
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { PathMatcher } from '../core/paths.ts';
+import type { PathMatcher } from '../core/handshake.ts';
 import type { GateRequest } from '../core/runtime.ts';
 import type { UpgradeListener } from '../types.ts';
 

@@ -9,7 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { invalidOption } from '../core/errors.ts';
-import { pathOf as pathOfUrl } from '../core/paths.ts';
+import { pathOf as pathOfUrl } from '../core/handshake.ts';
 import type { UpgradeListener } from '../types.ts';
 
 /** What the router needs of a gate: `createAuthGate`'s result has it. */

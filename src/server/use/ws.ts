@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createGateCore } from '../core/gateCore.ts';
-import { resolvePaths } from '../core/paths.ts';
+import { resolvePaths } from '../core/handshake.ts';
 import type { SocketHandler, UpgradeAccepted } from '../core/contract.ts';
 import type { SocketControls } from '../core/runtime.ts';
 import { resolveSettings } from '../core/settings.ts';
