@@ -215,7 +215,18 @@ export interface PlainFeatureOptions<In = unknown, Out = In> {
   validate: StandardSchemaV1<unknown, In>;
   setup: (connection: SetupConnection<Out>) => void | Promise<void>;
   closeCodes: Record<number, CloseCodeAction>;
-  resume: boolean;
+  resume: boolean | ResumeOptions;
+}
+
+/** `resume` with options; `resume: true` is `{}`. */
+export interface ResumeOptions {
+  /**
+   * Keep the session (its id, the count received and the text messages not yet
+   * acknowledged) in `sessionStorage` when the page goes away, so that a reload of
+   * the page continues it: nothing sent just before the reload is lost or repeated.
+   * @defaultValue `false`
+   */
+  persist?: boolean;
 }
 
 /**

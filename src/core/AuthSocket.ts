@@ -108,7 +108,7 @@ export class AuthSocket<In = unknown, Out = In> {
     });
     const features = attemptFeatures(options);
     // Frames a feature keeps (resume: sent, not yet acknowledged) share queue.max with the queue.
-    const kept = features.map((feature) => feature.keeps?.(queueMax)).filter((count) => count !== undefined);
+    const kept = features.map((feature) => feature.keeps?.(queueMax, this.url)).filter((count) => count !== undefined);
     const queue = new PendingQueue(queueMax, () => kept.reduce((sum, count) => sum + count(), 0));
     this.#client = {
       url: this.url,

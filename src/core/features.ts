@@ -23,8 +23,9 @@ export type OpenExtra = Record<string, unknown>;
  * that speak on the connection itself (`resume`). Every hook is optional.
  * Once, when the client is made:
  *
- * - `keeps(queueMax)`: the feature keeps frames of its own that count against
- *   `queue.max` with the queue; it returns how many it keeps now.
+ * - `keeps(queueMax, url)`: the feature keeps frames of its own that count against
+ *   `queue.max` with the queue; it returns how many it keeps now (`url`: the
+ *   socket's, e.g. to name what it stores).
  *
  * For each attempt, in this order:
  *
@@ -48,7 +49,7 @@ export type OpenExtra = Record<string, unknown>;
  * And `closing` when the app calls `close()`, before the close frame.
  */
 export interface AttemptFeature {
-  keeps?(queueMax: number): () => number;
+  keeps?(queueMax: number, url: string): () => number;
   offer?(attempt: AttemptHandle, offered: readonly string[]): string[];
   opened?(attempt: AttemptHandle): void;
   receive?(attempt: AttemptHandle, data: string | ArrayBuffer): string | ArrayBuffer | undefined;

@@ -1,5 +1,5 @@
 import { fail } from '../errors/AuthSocketError.ts';
-import type { Frame } from '../types.ts';
+import type { Frame, ResumeOptions } from '../types.ts';
 import { type AttemptFeature, type AttemptHandle, attemptFeature } from './features.ts';
 import {
   DEFAULT_APP_PROTOCOL,
@@ -85,6 +85,8 @@ export class ResumeSession {
   #current: Connection | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #asked = false;
+  /** The page is going away and its state was saved: nothing more is counted, delivered or sent. */
+  frozen = false;
   readonly #max: number;
   readonly #askAt: number;
 
@@ -112,6 +114,22 @@ export class ResumeSession {
    */
   connect(send: (frame: Frame) => boolean, onAnswer: (status: ResumeStatus) => void): ResumeConnection {
     return new Connection(this, this.#id, this.#id ? this.#received : 0, send, onAnswer);
+  }
+
+  /** What a reload needs to continue the session; `undefined` before the first answer or with a binary frame kept. */
+  snapshot(): ResumeSnapshot | undefined {
+    const kept = this.#kept;
+    if (!this.#id || !kept.every((frame) => typeof frame === 'string')) return undefined;
+    return { id: this.#id, received: this.#received, sent: this.#sent, kept: kept as string[] };
+  }
+
+  /** Continues a saved session (before the first connection). */
+  restore({ id, received, sent, kept }: ResumeSnapshot): void {
+    if (!RESUME_SESSION_ID.test(id) || ![received, sent].every((n) => count(n) !== undefined) || !Array.isArray(kept) || kept.length > sent) return;
+    this.#id = id;
+    this.#received = this.#acknowledged = received;
+    this.#sent = sent;
+    this.#kept = kept.filter((frame) => typeof frame === 'string');
   }
 
   /** `close()`: tells the gate the session ends (just before the close frame) and forgets it. */
@@ -156,7 +174,7 @@ export class ResumeSession {
 
   /** @internal An app frame arrived on `connection` as its number `n`: whether it is new (to deliver). */
   arrived(n: number): boolean {
-    if (n <= this.#received) return false;
+    if (n <= this.#received || this.frozen) return false;
     this.#received = n;
     this.#scheduleAck();
     return true;
@@ -182,7 +200,7 @@ export class ResumeSession {
   write(connection: Connection, frame: Frame): boolean {
     // A newer connection has taken the session over (this one's writes would be lost), or
     // queue.max frames wait for the gate's acknowledgement: the caller queues (or throws QUEUE_FULL).
-    if (connection !== this.#current || this.#kept.length >= this.#max) return false;
+    if (connection !== this.#current || this.#kept.length >= this.#max || this.frozen) return false;
     return this.#number(connection, frame, false);
   }
 
@@ -210,6 +228,15 @@ export class ResumeSession {
   #scheduleAck(): void {
     this.#ackTimer ??= setTimeout(() => this.sendAck(), RESUME_ACK_DELAY);
   }
+}
+
+/** A session as `resume: { persist: true }` keeps it across a reload (JSON in `sessionStorage`). */
+export interface ResumeSnapshot {
+  id: string;
+  received: number;
+  sent: number;
+  /** The text frames sent and not acknowledged, the last `kept.length` of `sent`. */
+  kept: string[];
 }
 
 /** {@link ResumeConnection}: the frames of one connection, counted from its entry's number. */
@@ -295,13 +322,15 @@ export const RESUME_ANSWER_TIMEOUT = 10_000;
  * socket.on('open', ({ session }) => session === 'lost' && refetchState());
  * ```
  */
-export function resumeFeature(on: boolean): AttemptFeature | undefined {
-  if (!on) return undefined;
+export function resumeFeature(option: boolean | ResumeOptions): AttemptFeature | undefined {
+  if (!option) return undefined;
   let session!: ResumeSession; // made with queue.max, when the client is
+  let forget = () => {};
   const attempts = new WeakMap<AttemptHandle, { connection: ResumeConnection; answered?: () => void; timer?: ReturnType<typeof setTimeout> }>();
   return attemptFeature({
-    keeps(queueMax) {
+    keeps(queueMax, url) {
       session = new ResumeSession(queueMax);
+      if (option !== true && option.persist) forget = persist(session, `authsocket:resume:${url}`);
       return () => session.kept;
     },
     offer(attempt, offered) {
@@ -333,6 +362,48 @@ export function resumeFeature(on: boolean): AttemptFeature | undefined {
       clearTimeout(state?.timer);
       state?.connection.end();
     },
-    closing: () => session.end(),
+    closing() {
+      session.end();
+      forget();
+    },
   });
+}
+
+/**
+ * `persist`: the session goes to `sessionStorage` (this tab's) when the page goes
+ * away, and a page loaded in that tab with a socket to the same URL continues
+ * it. From `pagehide` on nothing more is counted or sent (what was saved stays
+ * true). Returns what forgets it (`close()`).
+ */
+function persist(session: ResumeSession, key: string): () => void {
+  const storage = typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
+  if (!storage || typeof addEventListener === 'undefined') return () => {};
+  try {
+    const saved = storage.getItem(key);
+    storage.removeItem(key);
+    if (saved) session.restore(JSON.parse(saved) as ResumeSnapshot);
+  } catch {
+    // Unreadable: a new session.
+  }
+  const save = () => {
+    const snapshot = session.snapshot();
+    session.frozen = true;
+    try {
+      if (snapshot) storage.setItem(key, JSON.stringify(snapshot));
+    } catch {
+      // Storage full or refused: the next page gets a new session.
+    }
+  };
+  // Back from the back/forward cache: this page goes on with its session.
+  const thaw = () => {
+    session.frozen = false;
+    storage.removeItem(key);
+  };
+  addEventListener('pagehide', save);
+  addEventListener('pageshow', thaw);
+  return () => {
+    removeEventListener('pagehide', save);
+    removeEventListener('pageshow', thaw);
+    storage.removeItem(key);
+  };
 }

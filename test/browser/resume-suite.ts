@@ -147,6 +147,53 @@ export function resumeSuite(name: string, backend: ResumeBackend, options: TestO
       }
     }
 
+    test('resume: { persist: true }: a reload of the page mid-stream continues the session; every number once, in order', async () => {
+      const page = await openClientPage(browser, statics);
+      // What the page saw is kept in sessionStorage too, so that it adds up across the reload.
+      const start = () => page.evaluate(({ url, token }) => {
+        const w = window as any;
+        const load = (key: string, empty: string) => JSON.parse(sessionStorage.getItem(key) ?? empty);
+        const save = (key: string, value: unknown) => sessionStorage.setItem(key, JSON.stringify(value));
+        const run = (w.run = { sessions: load('t:sessions', '[]'), stream: load('t:stream', '[]'), sent: load('t:sent', '0'), report: undefined as number[] | undefined });
+        const socket = w.track('s', new w.AuthSocket(url, { auth: { via: 'subprotocol', token }, resume: { persist: true }, reconnect: { minDelay: 20, maxDelay: 100 } }));
+        socket.on('open', ({ session }: any) => {
+          run.sessions.push(session);
+          save('t:sessions', run.sessions);
+        });
+        socket.on('message', (msg: any) => {
+          if (msg.type === 's') {
+            run.stream.push(msg.n);
+            save('t:stream', run.stream);
+          }
+          if (msg.type === 'report') run.report = msg.got;
+        });
+        w.traffic = (count: number, every: number) => {
+          if (run.sent === 0) socket.send({ type: 'stream', count, every });
+          const timer = setInterval(() => {
+            if (run.sent >= count) return clearInterval(timer);
+            socket.send({ type: 'n', n: run.sent + 1 });
+            save('t:sent', (run.sent += 1));
+          }, every);
+        };
+      }, { url: `ws://127.0.0.1:${proxy.port}/`, token: backend.token });
+      try {
+        await start();
+        await page.evaluate((count) => (window as any).traffic(count, 4), COUNT);
+        await streamReaches(page, 100);
+        await page.reload();
+        await page.addScriptTag({ url: '/dist/authsocket.min.js' });
+        await page.addScriptTag({ url: '/test/support/page-recorder.js' });
+        await start();
+        assert.ok((await page.evaluate(() => (window as any).run.sent)) < COUNT, 'the reload came mid-stream');
+        await page.evaluate((count) => (window as any).traffic(count, 4), COUNT);
+        await assertExactlyOnce(page);
+        assert.deepEqual(await page.evaluate(() => (window as any).run.sessions), ['new', 'resumed']);
+      } finally {
+        await page.evaluate(() => (window as any).sockets?.s?.close());
+        await page.close();
+      }
+    });
+
     test('a frozen connection: the heartbeat gives it up, the session resumes, nothing lost or repeated', async () => {
       const page = await openPage({ heartbeat: { interval: 100, timeout: 300 } });
       try {

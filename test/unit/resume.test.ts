@@ -225,7 +225,7 @@ test('end(): {"$":"end"} on the session connection, then the next connection sta
 test('the feature: the request after an app protocol; admit waits for the answer; no answer in time fails the attempt', () => {
   assert.equal(resumeFeature(false), undefined, 'resume: false is no feature');
   const feature = resumeFeature(true)!;
-  const kept = feature.keeps!(10);
+  const kept = feature.keeps!(10, 'wss://api.example.com/ws');
   const wire: Frame[] = [];
   const attempt: AttemptHandle = { role: 'live', send: (frame) => wire.push(frame) > 0 };
   assert.deepEqual(feature.offer!(attempt, []), ['authsocket', 'authsocket.resume'], 'an app protocol first when none is offered');
@@ -254,4 +254,47 @@ test('queue.max: the session takes no frame past it (the client queues it or thr
   for (let i = 1; i <= 3; i++) assert.equal(link.conn.write(app(i)), true);
   assert.equal(link.conn.write(app(4)), false);
   assert.equal(resume.kept, 3);
+});
+
+test('persist: the session goes to sessionStorage at pagehide and the next page continues it', () => {
+  const stored = new Map<string, string>();
+  const page = new EventTarget();
+  const globals = globalThis as any;
+  Object.assign(globals, {
+    sessionStorage: { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v), removeItem: (k: string) => void stored.delete(k) },
+    addEventListener: page.addEventListener.bind(page),
+    removeEventListener: page.removeEventListener.bind(page),
+  });
+  try {
+    const url = 'wss://api.example.com/ws';
+    const before = resumeFeature({ persist: true })!;
+    before.keeps!(10, url);
+    const wire: Frame[] = [];
+    const first: AttemptHandle = { role: 'live', send: (frame) => wire.push(frame) > 0 };
+    before.offer!(first, ['chat.v1']);
+    before.admit!(first, () => {}, () => {});
+    before.receive!(first, session(ID, 'new'));
+    before.write!(first, app(1));
+    before.write!(first, app(2));
+    assert.equal(before.receive!(first, app(1)), app(1));
+    page.dispatchEvent(new Event('pagehide'));
+    assert.deepEqual(JSON.parse(stored.get(`authsocket:resume:${url}`)!), { id: ID, received: 1, sent: 2, kept: [app(1), app(2)] });
+    assert.equal(before.receive!(first, app(2)), undefined, 'after pagehide nothing more is delivered (it would not be saved)');
+    assert.equal(before.write!(first, app(3)), false, 'nor sent');
+
+    const after = resumeFeature({ persist: true })!; // the reloaded page
+    after.keeps!(10, url);
+    assert.equal(stored.size, 0, 'taken, not left for another page');
+    const sent: Frame[] = [];
+    const next: AttemptHandle = { role: 'live', send: (frame) => sent.push(frame) > 0 };
+    assert.deepEqual(after.offer!(next, ['chat.v1']), [`authsocket.resume.${ID}.1`]);
+    const opened: unknown[] = [];
+    after.admit!(next, (extra) => opened.push(extra), () => {});
+    after.receive!(next, session(ID, 'resumed', 1));
+    assert.deepEqual(opened, [{ session: 'resumed' }]);
+    assert.deepEqual(sent, [app(2)], 'what the gate lacked goes again, once');
+    assert.equal(after.receive!(next, app(2)), app(2), 'the replay continues after what the old page got');
+  } finally {
+    for (const name of ['sessionStorage', 'addEventListener', 'removeEventListener']) delete globals[name];
+  }
 });
