@@ -135,7 +135,7 @@ export class SessionSocket extends SessionEvents {
     if (cb) queueMicrotask(() => cb());
     if (link && !this.#asked && this.#kept.length >= this.#deps.limits.maxBuffered / 2) {
       this.#asked = true;
-      link.send(ASK_FRAME);
+      send(link, ASK_FRAME);
     }
   }
 
@@ -172,7 +172,7 @@ export class SessionSocket extends SessionEvents {
     clearTimeout(this.#windowTimer);
     this.#windowTimer = undefined;
     this.#acknowledged(received);
-    link.send(sessionFrame(this.session, status, this.#received));
+    send(link, sessionFrame(this.session, status, this.#received));
     this.#ackSent = this.#received;
     for (const frame of this.#kept) send(link, frame);
     this.#link = link;
@@ -195,7 +195,7 @@ export class SessionSocket extends SessionEvents {
         this.#deps.store.received(this.session, this.#received);
         return;
       case 'ping':
-        return void link.send(RESUME_UNCOUNTED.PONG);
+        return send(link, RESUME_UNCOUNTED.PONG);
       case 'ask':
         return this.#sendAck();
       case 'ack':
@@ -252,7 +252,7 @@ export class SessionSocket extends SessionEvents {
     this.#ackTimer = undefined;
     if (!this.#link || this.#ackSent === this.#received) return;
     this.#ackSent = this.#received;
-    this.#link.send(ackFrame(this.#received));
+    send(this.#link, ackFrame(this.#received));
   }
 
   /** Stops listening to the current connection and closes it. */
@@ -292,9 +292,17 @@ export class SessionSocket extends SessionEvents {
 
 const OPEN = 1;
 
-/** Sends a frame as it travels: text as text, bytes as binary. */
+/**
+ * Sends a frame as it travels: text as text, bytes as binary. A connection
+ * that is closing may throw (some runtimes do): the frame is kept until
+ * acknowledged, so the next connection gets it.
+ */
 function send(link: GateSocket, frame: WireFrame): void {
-  (link.send as (data: WireFrame) => void)(frame);
+  try {
+    (link.send as (data: WireFrame) => void)(frame);
+  } catch {
+    // kept: replayed on resume
+  }
 }
 
 /** The close reason as `ws` gives it (a Buffer) where there is one, else as text. */
