@@ -65,7 +65,13 @@ export function createSessionRegistry<User>(settings: ResumeSettings, closeSocke
   /** A new session; `lost` when the client asked for one we do not have. */
   const start = (link: GateSocket, key: string, status: 'new' | 'lost'): StagedSocket => {
     const id = newSessionId();
-    Promise.resolve(store.create(id, key, owner, limits)).catch(report);
+    try {
+      // Synchronous first: the store knows the session before its first frame is written.
+      const created = store.create(id, key, owner, limits);
+      if (created instanceof Promise) created.catch(report);
+    } catch (error) {
+      report(error);
+    }
     return begin(link, id, key, EMPTY, status, 0, false);
   };
 
