@@ -94,5 +94,9 @@ export function createMemorySessions(): SessionStore {
     end(id) {
       sessions.delete(id);
     },
+    detach(owner) {
+      // Its sessions lived in that gate's memory: nobody can continue them.
+      for (const [id, record] of sessions) if (record.owner === owner) sessions.delete(id);
+    },
   };
 }
