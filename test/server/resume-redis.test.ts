@@ -132,4 +132,32 @@ describe('resume over Redis: two instances', needsRedis, () => {
     assert.equal((await onA.connect()).status, 'lost');
     onA.end();
   });
+
+  test('an owner that does not answer the hand-over: the taker waits at most handOver, then goes on with what Redis has', async () => {
+    const command = await redis.client();
+    const pubSub = await redis.pubSub();
+    const store = createRedisSessions({ redis: { command: (args) => command.command(args), subscribe: (channel, onMessage) => pubSub.subscribe(channel, onMessage) }, handOver: 300, prefix: 't:' });
+    await store.ready;
+    stores.push(store);
+    // A silent owner: subscribed to its move channel, never answering.
+    const silent = await redis.pubSub();
+    await silent.subscribe('t:move:silent', () => {});
+    const id = 'sessionOfASilentOwner0';
+    await command.command(['HSET', `t:${id}`, 'key', 'alice', 'owner', 'silent', 'received', '3', 'acked', '1']);
+    await command.command(['XADD', `t:${id}:frames`, '2-0', 't', 'two']);
+    const started = Date.now();
+    const state = await store.take(id, 'alice', { release: () => undefined }, { window: 60_000, maxBuffered: 10 });
+    const waited = Date.now() - started;
+    assert.ok(waited >= 290 && waited < 1_500, `waited ${waited} ms`);
+    assert.deepEqual(state, { received: 3, sent: 2, kept: ['two'] });
+    assert.equal(await store.take(id, 'bob', { release: () => undefined }, { window: 60_000, maxBuffered: 10 }), undefined, 'another key');
+  });
+
+  test('options are checked', () => {
+    const redisLike = { command: async () => null, subscribe: () => undefined };
+    assert.throws(() => createRedisSessions({ redis: undefined as never }), TypeError);
+    assert.throws(() => createRedisSessions({ redis: { command: async () => null } as never }), TypeError);
+    assert.throws(() => createRedisSessions({ redis: redisLike, prefix: '' }), TypeError);
+    assert.throws(() => createRedisSessions({ redis: redisLike, handOver: 0 }), TypeError);
+  });
 });

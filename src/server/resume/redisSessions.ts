@@ -17,6 +17,7 @@
 // closes the old connection, and publishes `<id>` on `<p>moved:<taker>` on the
 // connection its writes went through, so everything it recorded is in Redis
 // before the taker reads it.
+import { invalidOption } from '../core/errors.ts';
 import type { RedisCommands } from '../redisTicketStore.ts';
 import type { WireFrame } from './frames.ts';
 import type { SessionLimits, SessionOwner, SessionState, SessionStore } from './store.ts';
@@ -106,10 +107,10 @@ export interface RedisSessions extends SessionStore {
 export function createRedisSessions(options: RedisSessionsOptions): RedisSessions {
   const { redis, prefix = 'authsocket:session:', handOver = 1_000, onError = () => {} } = options ?? ({} as RedisSessionsOptions);
   if (typeof redis?.command !== 'function' || typeof redis?.subscribe !== 'function') {
-    throw new TypeError('createRedisSessions: `redis.command(args)` and `redis.subscribe(channel, onMessage)` are required');
+    throw invalidOption('`redis.command(args)` and `redis.subscribe(channel, onMessage)` are required', 'createRedisSessions');
   }
-  if (typeof prefix !== 'string' || prefix === '') throw new TypeError('createRedisSessions: `prefix` must be a non-empty string');
-  if (!(Number.isFinite(handOver) && handOver > 0)) throw new TypeError('createRedisSessions: `handOver` must be a positive number of ms');
+  if (typeof prefix !== 'string' || prefix === '') throw invalidOption('`prefix` must be a non-empty string', 'createRedisSessions');
+  if (!(Number.isFinite(handOver) && handOver > 0)) throw invalidOption('`handOver` must be a positive number of ms', 'createRedisSessions');
   redis.onError?.(onError);
 
   const self = newStoreId();
