@@ -1,7 +1,33 @@
-// `authsocket/server`: the Node-only half of authsocket. Never imported by the
-// browser bundle.
-export { createAuthGate } from './gate.ts';
-export { Forbidden } from './Forbidden.ts';
+// `authsocket/server`: the server half of authsocket. Never imported by the
+// browser bundle. `createAuthGate` is the Node adapter (`ws`); `createGateCore`
+// is the runtime-neutral core other runtimes' adapters are built on.
+export { createAuthGate } from './use/ws.ts';
+export { routeUpgrades, type UpgradeHandler, type UpgradeServer } from './use/routeUpgrades.ts';
+export { Forbidden } from './core/verification.ts';
+export { AuthGateError, type AuthGateErrorCode } from './core/errors.ts';
+export { createGateCore } from './core/gateCore.ts';
+export { READY_STATE } from './core/runtime.ts';
+export type {
+  Admission,
+  AdmissionStage,
+  CoreExtensions,
+  GateCore,
+  SocketHandler,
+  StagedSocket,
+  UpgradeAccepted,
+  UpgradeDecision,
+  UpgradeGone,
+  UpgradeRefused,
+} from './core/contract.ts';
+export type {
+  ConnectionInfo,
+  GateEvents,
+  GateOptions,
+  OriginPolicy as GateOriginPolicy,
+  Refusal as GateRefusal,
+  Verify as GateVerify,
+} from './core/options.ts';
+export type { FrameData, GateRequest, GateSocket, SocketControls } from './core/runtime.ts';
 export { createTicketStore } from './tickets.ts';
 export { createRedisTicketStore } from './redisTicketStore.ts';
 export type { TicketStore, TicketStoreOptions } from './tickets.ts';
@@ -22,7 +48,6 @@ export type {
   Verify,
   VerifyContext,
 } from './types.ts';
-export { routeUpgrades, type UpgradeHandler, type UpgradeServer } from './routeUpgrades.ts';
 export { createRedisSessions } from './resume/redisSessions.ts';
 export type { RedisSessions, RedisSessionsClient, RedisSessionsOptions } from './resume/redisSessions.ts';
 export { createMemorySessions } from './resume/store.ts';

@@ -2,6 +2,7 @@
 // balancer: `revoke()` on one instance closes the user's sockets on all of
 // them. Same small-adapter style as the Redis ticket store: no client bundled.
 import type { Revocations } from './revocations.ts';
+import { invalidOption } from './core/errors.ts';
 
 /**
  * The two things revocations need from your Redis client. `subscribe` must use
@@ -111,11 +112,11 @@ export interface RedisRevocations extends Revocations {
 export function createRedisRevocations(options: RedisRevocationsOptions): RedisRevocations {
   const { redis, channel = 'authsocket:revocations', timeout = 5_000 } = options ?? ({} as RedisRevocationsOptions);
   if (typeof redis?.publish !== 'function' || typeof redis?.subscribe !== 'function') {
-    throw new TypeError('createRedisRevocations: `redis.publish(channel, message)` and `redis.subscribe(channel, onMessage)` are required');
+    throw invalidOption('`redis.publish(channel, message)` and `redis.subscribe(channel, onMessage)` are required', 'createRedisRevocations');
   }
-  if (typeof channel !== 'string' || channel === '') throw new TypeError('createRedisRevocations: `channel` must be a non-empty string');
-  if (!(Number.isFinite(timeout) && timeout > 0)) throw new TypeError('createRedisRevocations: `timeout` must be a positive number of ms');
-  if (redis.onError !== undefined && typeof redis.onError !== 'function') throw new TypeError('createRedisRevocations: `redis.onError` must be a function');
+  if (typeof channel !== 'string' || channel === '') throw invalidOption('`channel` must be a non-empty string', 'createRedisRevocations');
+  if (!(Number.isFinite(timeout) && timeout > 0)) throw invalidOption('`timeout` must be a positive number of ms', 'createRedisRevocations');
+  if (redis.onError !== undefined && typeof redis.onError !== 'function') throw invalidOption('`redis.onError` must be a function', 'createRedisRevocations');
 
   const errorListeners = new Set<(error: unknown) => void>();
   redis.onError?.((error) => { for (const listener of [...errorListeners]) listener(error); });

@@ -3,6 +3,7 @@
 // only once (GETDEL is atomic). Needs Redis ≥ 6.2.
 import type { TicketStore } from './tickets.ts';
 import { isTicket, newTicket, ticketKey } from './ticketFormat.ts';
+import { AuthGateError, invalidOption } from './core/errors.ts';
 
 /**
  * The one thing the store needs from your Redis client: send a command, get
@@ -55,13 +56,13 @@ export interface RedisTicketStoreOptions {
  */
 export function createRedisTicketStore<Subject = string>(options: RedisTicketStoreOptions): TicketStore<Subject> {
   const { redis, ttl, prefix = 'authsocket:ticket:' } = options ?? ({} as RedisTicketStoreOptions);
-  if (typeof redis?.command !== 'function') throw new TypeError('createRedisTicketStore: `redis.command(args)` is required');
-  if (!(Number.isInteger(ttl) && ttl > 0)) throw new TypeError('createRedisTicketStore: `ttl` must be a positive integer of ms');
+  if (typeof redis?.command !== 'function') throw invalidOption('`redis.command(args)` is required', 'createRedisTicketStore');
+  if (!(Number.isInteger(ttl) && ttl > 0)) throw invalidOption('`ttl` must be a positive integer of ms', 'createRedisTicketStore');
 
   return {
     async issue(subject) {
       const value = JSON.stringify(subject);
-      if (value === undefined) throw new TypeError('createRedisTicketStore: the subject must be JSON-serialisable');
+      if (value === undefined) throw new AuthGateError('INVALID_ARGUMENT', 'createRedisTicketStore: the subject must be JSON-serialisable');
       // NX: a 256-bit collision is not going to happen, but if it did, two
       // users must never share a ticket.
       const ticket = newTicket();

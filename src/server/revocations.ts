@@ -1,8 +1,8 @@
 // Revocation shared between gate instances: `gate.revoke(key)` closes the
 // user's sockets here and tells every other gate on the same bus to do the
 // same. The bus only moves strings; the gate owns the message format below.
-import { randomUUID } from 'node:crypto';
-import { closeReason } from './closeCodes.ts';
+import { closeReason } from './core/closeCodes.ts';
+import { AuthGateError } from './core/errors.ts';
 
 /**
  * A message bus between gate instances, for `revoke()`. `publish` sends one
@@ -75,12 +75,12 @@ export function createRevocations(): Revocations {
   };
 }
 
-/** The checked form of `revoke()`'s arguments; throws a TypeError on bad ones. */
+/** The checked form of `revoke()`'s arguments; throws an `INVALID_ARGUMENT` {@link AuthGateError} on bad ones. */
 export function revocationOf(key: unknown, options: RevokeOptions = {}): Revocation {
-  if (typeof key !== 'string' || key === '') throw new TypeError('gate.revoke: `key` must be a non-empty string');
+  if (typeof key !== 'string' || key === '') throw new AuthGateError('INVALID_ARGUMENT', 'gate.revoke: `key` must be a non-empty string');
   const { code = 4403, reason = 'revoked' } = options ?? {};
-  if (code !== 4401 && code !== 4403) throw new TypeError('gate.revoke: `code` must be 4401 or 4403');
-  if (typeof reason !== 'string') throw new TypeError('gate.revoke: `reason` must be a string');
+  if (code !== 4401 && code !== 4403) throw new AuthGateError('INVALID_ARGUMENT', 'gate.revoke: `code` must be 4401 or 4403');
+  if (typeof reason !== 'string') throw new AuthGateError('INVALID_ARGUMENT', 'gate.revoke: `reason` must be a string');
   return { key, code, reason: closeReason(reason) };
 }
 
@@ -90,7 +90,7 @@ export function revocationOf(key: unknown, options: RevokeOptions = {}): Revocat
  * before publishing; a socket that came in since must not be caught by the echo).
  */
 export function revocationWire() {
-  const instance = randomUUID();
+  const instance = globalThis.crypto.randomUUID();
   return {
     encode: (revocation: Revocation) => JSON.stringify({ v: 1, from: instance, ...revocation }),
     /** A revocation from another instance, or `undefined` for our own echo and for junk. */

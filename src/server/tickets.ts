@@ -2,6 +2,7 @@
 // normal authenticated HTTP API and hands to the socket. A ticket in a URL or a
 // proxy log is worthless once used or after `ttl`.
 import { isTicket, newTicket, ticketKey } from './ticketFormat.ts';
+import { invalidOption } from './core/errors.ts';
 
 /**
  * Where tickets live. Implement it over a shared store (see
@@ -65,7 +66,7 @@ const SWEEP_BATCH = 4;
  */
 export function createTicketStore<Subject = string>(options: TicketStoreOptions): TicketStore<Subject> {
   const { ttl, now = Date.now } = options ?? ({} as TicketStoreOptions);
-  if (!(Number.isFinite(ttl) && ttl > 0)) throw new TypeError('createTicketStore: `ttl` must be a positive number of ms');
+  if (!(Number.isFinite(ttl) && ttl > 0)) throw invalidOption('`ttl` must be a positive number of ms', 'createTicketStore');
   const entries = new Map<string, Entry<Subject>>();
 
   // Unredeemed tickets would pile up. A Map iterates in insertion order, and

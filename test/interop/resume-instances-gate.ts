@@ -40,7 +40,7 @@ const gate = createAuthGate<string>({
   resume: { store },
 });
 gate.on('connection', (socket, _user, _req, info) => {
-  const { session, moved = false } = info!;
+  const { session = '', moved = false } = info ?? {};
   log({ connection: session, moved });
   socket.on('close', (code: number, reason: Buffer) => log({ close: session, code, reason: reason.toString() }));
   serveSession(socket as never, session, state, moved, () => {});

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { addressBlock, FULL_POOL_WAIT_MS } from '../../src/server/limits.ts';
+import { addressBlock, FULL_POOL_WAIT_MS } from '../../src/server/core/limits.ts';
 import { attempt, startGate, upgradeRequest, type TestGate } from '../support/server-gate.ts';
 import { within } from '../support/server-timeout.ts';
 

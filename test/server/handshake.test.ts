@@ -3,17 +3,18 @@
 // single-use ticket would be spent on a handshake that fails).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { offeredProtocols } from '../../src/server/handshake.ts';
+import { offeredProtocols } from '../../src/server/core/handshake.ts';
+import type { GateRequest } from '../../src/server/core/runtime.ts';
 
 // ws's own parser (not exported; loaded by path, for this comparison only).
 const require = createRequire(import.meta.url);
 const wsParse = require(join(dirname(require.resolve('ws')), 'lib', 'subprotocol.js')).parse as (header: string) => Set<string>;
 
-const offered = (header: string) => offeredProtocols({ headers: { 'sec-websocket-protocol': header } } as unknown as IncomingMessage);
+const offered = (header: string) => offeredProtocols(requestWith(header));
+const requestWith = (header: string): GateRequest => ({ method: 'GET', url: '/', header: (name) => (name === 'sec-websocket-protocol' ? header : undefined), native: undefined });
 const byWs = (header: string): string[] | undefined => {
   try {
     return [...wsParse(header)];

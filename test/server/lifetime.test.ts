@@ -3,7 +3,7 @@
 // refused at once, and an in-place re-authentication moves the end.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { expiryResolver, expiryTimer, MAX_TIMER_MS } from '../../src/server/lifetime.ts';
+import { expiryResolver, expiryTimer, MAX_TIMER_MS } from '../../src/server/core/lifetime.ts';
 import { startGate, type TestGate } from '../support/server-gate.ts';
 import { jwt, listen } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';

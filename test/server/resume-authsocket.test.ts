@@ -12,12 +12,10 @@ import { nextEvent, untilState } from '../support/interop/client.ts';
 import { until } from '../support/server-socket.ts';
 import { startCuttableProxy, type CuttableProxy } from '../interop/resume-python-rig.ts';
 import { memoryAppState, serveSession, type AppState } from './resume-app.ts';
+import { COUNT, range, report, resumeClient, streamReaches, traffic, type Msg } from './resume-traffic.ts';
 import { startResumeGate, type ResumeGate } from './resume-wire.ts';
 
-type Msg = { type: string; n?: number; got?: number[] };
 const FAST = { minDelay: 20, maxDelay: 100 };
-const COUNT = 300;
-const range = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 const anyOrigin = { origins: () => true };
 
 describe('resume: the authsocket client against the gate', () => {
@@ -37,43 +35,11 @@ describe('resume: the authsocket client against the gate', () => {
     await g?.close();
   });
 
-  function client(options: Record<string, unknown> = {}) {
-    const socket = new AuthSocket<Msg, Msg>(`ws://127.0.0.1:${proxy.port}/`, {
-      WebSocket: WebSocket as never,
-      auth: { via: 'subprotocol', token: 'good' },
-      resume: true,
-      reconnect: FAST,
-      ...options,
-    });
-    const sessions: string[] = [];
-    const stream: number[] = [];
-    socket.on('open', ({ session }) => sessions.push(session!));
-    socket.on('message', (msg) => msg.type === 's' && stream.push(msg.n!));
-    return { socket, sessions, stream };
-  }
-
-  function traffic(socket: AuthSocket<Msg, Msg>, every = 4): Promise<void> {
-    socket.send({ type: 'stream', count: COUNT, every } as Msg);
-    let n = 0;
-    return new Promise((resolve) => {
-      const timer = setInterval(() => {
-        socket.send({ type: 'n', n: ++n });
-        if (n === COUNT) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, every);
-    });
-  }
-
-  const streamReaches = (socket: AuthSocket<Msg, Msg>, n: number, ms = 15_000) =>
-    nextEvent<Msg>(socket, 'message', ms, (msg) => msg.type === 's' && msg.n! >= n);
+  const client = (options: Record<string, unknown> = {}) => resumeClient(`ws://127.0.0.1:${proxy.port}/`, options);
 
   async function assertExactlyOnce(socket: AuthSocket<Msg, Msg>, stream: number[]): Promise<void> {
     if (stream.length < COUNT) await streamReaches(socket, COUNT);
-    const report = nextEvent<Msg>(socket, 'message', 10_000, (msg) => msg.type === 'report');
-    socket.send({ type: 'report' });
-    assert.deepEqual((await report).got, range(COUNT), 'the gate\'s app got every number once, in order');
+    assert.deepEqual(await report(socket), range(COUNT), 'the gate\'s app got every number once, in order');
     assert.deepEqual(stream, range(COUNT), 'the client got every number once, in order');
   }
 
@@ -141,9 +107,7 @@ describe('resume: the authsocket client against the gate', () => {
       g = await start(oldGate.port);
       assert.equal((await relost).session, 'lost');
       await sent;
-      const report = nextEvent<Msg>(socket, 'message', 10_000, (msg) => msg.type === 'report');
-      socket.send({ type: 'report' });
-      const got = new Set((await report).got);
+      const got = new Set(await report(socket));
       const before = (await Promise.all([...oldGate.sessions.keys()].map((id) => oldState.report(id)))).flat();
       for (const n of before) got.add(n);
       assert.deepEqual([...got].sort((a, b) => a - b), range(COUNT), 'every number reached one of the two gates');
@@ -183,9 +147,7 @@ describe('resume: the credential expires mid-stream (4401)', () => {
         await new Promise((resolve) => setTimeout(resolve, 6));
       }
       await nextEvent<Msg>(socket, 'message', 15_000, (msg) => msg.type === 's' && msg.n! >= COUNT).catch(() => undefined);
-      const report = nextEvent<Msg>(socket, 'message', 10_000, (msg) => msg.type === 'report');
-      socket.send({ type: 'report' });
-      assert.deepEqual((await report).got, range(COUNT));
+      assert.deepEqual(await report(socket), range(COUNT));
       assert.deepEqual(stream, range(COUNT));
       assert.ok(sessions.length >= 2 && sessions.slice(1).every((s) => s === 'resumed'), `sessions ${sessions}`);
       assert.equal(g.sessions.size, 1, 'one session, one connection event');

@@ -4,7 +4,7 @@
 // docs/resume.md says (bounded stream, expiry, deleted at the end).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createRedisSessions } from '../../src/server/index.ts';
+import { createRedisRevocations, createRedisSessions } from '../../src/server/index.ts';
 import { REDIS_BIN, startRedis, type TestRedis } from '../support/server-redis.ts';
 import { until } from '../support/server-socket.ts';
 import { requireTool } from '../support/tools.ts';
@@ -22,9 +22,10 @@ describe('resume over Redis: two instances', needsRedis, () => {
     const command = await redis.client();
     const pubSub = await redis.pubSub();
     const store = createRedisSessions({ redis: { command: (args) => command.command(args), subscribe: (channel, onMessage) => pubSub.subscribe(channel, onMessage) } });
-    await store.ready;
+    const revocations = createRedisRevocations({ redis: await redis.pubSub() });
+    await Promise.all([store.ready, revocations.ready]);
     stores.push(store);
-    return startResumeGate({ resume: { store, ...options } });
+    return startResumeGate({ resume: { store, ...options }, revocations });
   };
   before(async () => {
     redis = await startRedis();
@@ -104,6 +105,8 @@ describe('resume over Redis: two instances', needsRedis, () => {
     assert.equal((first as Array<[string]>)[0]![0], '71-0', 'the oldest kept is frame 71');
     const ttl = (await redisClient.command(['PTTL', `authsocket:session:${id}`])) as number;
     assert.ok(ttl > 0 && ttl <= 120_000, `PTTL ${ttl}`);
+    const streamTtl = (await redisClient.command(['PTTL', `authsocket:session:${id}:frames`])) as number;
+    assert.ok(streamTtl > 0 && streamTtl <= 120_000, `stream PTTL ${streamTtl}`);
     const bob = Object.assign(new WireClient(b.url, { token: 'bob', ackWithin: false }), { session: id });
     assert.equal((await bob.connect()).status, 'lost');
     assert.ok(!appA.events.some((event) => event.startsWith('close')), 'alice\'s session was not touched');
@@ -112,5 +115,49 @@ describe('resume over Redis: two instances', needsRedis, () => {
     assert.equal((await back.connect()).status, 'lost');
     bob.end();
     back.end();
+  });
+
+  test('a revocation on one instance ends the user\'s session suspended on the other, and deletes it from Redis', async () => {
+    const onA = new WireClient(a.url, { ackWithin: false });
+    const { id } = await onA.connect();
+    const appA = a.sessions.get(id)!;
+    onA.drop();
+    await until(() => appA.events.includes('suspended'), 3_000, 'suspended');
+    await b.gate.revoke('alice');
+    await until(() => appA.events.at(-1) === 'close 4403 revoked', 3_000, 'ended on A');
+    const client = await redis.client();
+    for (const deadline = Date.now() + 3_000; ((await client.command(['EXISTS', `authsocket:session:${id}`])) as number) === 1;) {
+      assert.ok(Date.now() < deadline, 'deleted from Redis');
+    }
+    assert.equal((await onA.connect()).status, 'lost');
+    onA.end();
+  });
+
+  test('an owner that does not answer the hand-over: the taker waits at most handOver, then goes on with what Redis has', async () => {
+    const command = await redis.client();
+    const pubSub = await redis.pubSub();
+    const store = createRedisSessions({ redis: { command: (args) => command.command(args), subscribe: (channel, onMessage) => pubSub.subscribe(channel, onMessage) }, handOver: 300, prefix: 't:' });
+    await store.ready;
+    stores.push(store);
+    // A silent owner: subscribed to its move channel, never answering.
+    const silent = await redis.pubSub();
+    await silent.subscribe('t:move:silent', () => {});
+    const id = 'sessionOfASilentOwner0';
+    await command.command(['HSET', `t:${id}`, 'key', 'alice', 'owner', 'silent', 'received', '3', 'acked', '1']);
+    await command.command(['XADD', `t:${id}:frames`, '2-0', 't', 'two']);
+    const started = Date.now();
+    const state = await store.take(id, 'alice', { release: () => undefined }, { window: 60_000, maxBuffered: 10 });
+    const waited = Date.now() - started;
+    assert.ok(waited >= 290 && waited < 1_500, `waited ${waited} ms`);
+    assert.deepEqual(state, { received: 3, sent: 2, kept: ['two'] });
+    assert.equal(await store.take(id, 'bob', { release: () => undefined }, { window: 60_000, maxBuffered: 10 }), undefined, 'another key');
+  });
+
+  test('options are checked', () => {
+    const redisLike = { command: async () => null, subscribe: () => undefined };
+    assert.throws(() => createRedisSessions({ redis: undefined as never }), TypeError);
+    assert.throws(() => createRedisSessions({ redis: { command: async () => null } as never }), TypeError);
+    assert.throws(() => createRedisSessions({ redis: redisLike, prefix: '' }), TypeError);
+    assert.throws(() => createRedisSessions({ redis: redisLike, handOver: 0 }), TypeError);
   });
 });

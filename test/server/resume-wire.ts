@@ -149,7 +149,7 @@ export class WireClient {
 export interface AppSession {
   socket: any;
   user: string;
-  info: { session: string; moved?: boolean } | undefined;
+  info: { session?: string; moved?: boolean } | undefined;
   /** App frames received, as text, in order. */
   messages: string[];
   /** 'connection', 'suspended', 'resumed', 'close <code> <reason>', in order. */
@@ -186,7 +186,7 @@ export async function startResumeGate(options: Partial<import('../../src/server/
     socket.on('suspended' as never, () => app.events.push('suspended'));
     socket.on('resumed' as never, () => app.events.push('resumed'));
     socket.on('close', (code: number, reason: Buffer) => app.events.push(`close ${code} ${reason}`));
-    if (info && serve) serve(socket, info);
+    if (info?.session && serve) serve(socket, { session: info.session, moved: info.moved });
   });
   const server = createServer((_req, res) => res.writeHead(404).end());
   gate.attach(server);

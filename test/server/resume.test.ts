@@ -215,11 +215,22 @@ describe('resume: control frames never reach the app', () => {
     client.end();
   });
 
-  test('a malformed control frame ends the session with 1008', async () => {
+  test('a malformed control frame ends the session with 1008; an unknown one is ignored, not counted', async () => {
     const client = new WireClient(g.url, { ackWithin: false });
-    await client.connect();
-    client.ws!.send('{"$":"ack","n":-1}');
-    assert.equal((await within(client.closed!, 3_000, 'close')).code, 1008);
+    const { id } = await client.connect();
+    client.ws!.send('{"$":"later","x":1}');
+    client.send('one');
+    client.ask();
+    await client.until(() => client.acks.length === 1, 2_000, 'ack');
+    assert.equal(client.acks[0]!.n, 1);
+    assert.deepEqual(g.sessions.get(id)!.messages, ['one']);
+    for (const bad of ['{"$":"ack","n":-1}', '{"$":', '{"$":1}']) {
+      const other = new WireClient(g.url, { ackWithin: false });
+      await other.connect();
+      other.ws!.send(bad);
+      assert.equal((await within(other.closed!, 3_000, 'close')).code, 1008, bad);
+    }
+    client.end();
   });
 
   test('an ack beyond what the gate sent ends the session with 1008', async () => {
@@ -263,6 +274,96 @@ describe('resume: clients without it, and bad requests', () => {
     const verify = () => 'alice';
     for (const resume of [{ window: 0 }, { window: Number.NaN }, { maxBuffered: 0 }, { maxBuffered: 1.5 }, { store: {} }, 'yes']) {
       assert.throws(() => createAuthGate({ origins: [ORIGIN], verify, resume: resume as never }), TypeError, JSON.stringify(resume));
+    }
+  });
+});
+
+describe('resume: the message carrier, terminate, two gates sharing one memory store', () => {
+  let g: ResumeGate;
+  before(async () => { g = await startResumeGate(); });
+  after(() => g.close());
+
+  test('message carrier: auth_ok, then the session answer; the auth frame is not counted', async () => {
+    const ws = new WebSocket(g.url, ['authsocket', 'authsocket.resume'], { origin: ORIGIN });
+    const frames: string[] = [];
+    ws.on('message', (data) => frames.push(data.toString()));
+    await within(new Promise((resolve) => ws.once('open', resolve)), 3_000, 'open');
+    ws.send(JSON.stringify({ type: 'auth', token: 'good' }));
+    await until(() => frames.length === 2, 3_000, 'auth_ok and the answer');
+    assert.equal(frames[0], '{"type":"auth_ok"}');
+    const answer = JSON.parse(frames[1]!);
+    assert.equal(answer.status, 'new');
+    ws.send('one');
+    ws.send('{"$":"ask"}');
+    await until(() => frames.length === 3, 3_000, 'ack');
+    assert.equal(frames[2], '{"$":"ack","n":1}');
+    assert.deepEqual(g.sessions.get(answer.id)!.messages, ['one']);
+    ws.close();
+  });
+
+  test('terminate() ends the session and cuts the connection; close fires once with 1006', async () => {
+    const client = new WireClient(g.url, { ackWithin: false });
+    const { id } = await client.connect();
+    const app = g.sessions.get(id)!;
+    app.socket.terminate();
+    assert.equal((await within(client.closed!, 3_000, 'cut')).code, 1006);
+    assert.deepEqual(app.events, ['connection', 'close 1006 ']);
+    assert.equal((await client.connect()).status, 'lost');
+    client.end();
+  });
+
+  test('a session moves between two gates that share a memory store: moved, nothing lost', async () => {
+    const { createMemorySessions } = await import('../../src/server/index.ts');
+    const store = createMemorySessions();
+    const a = await startResumeGate({ resume: { store } });
+    const b = await startResumeGate({ resume: { store } });
+    try {
+      const onA = new WireClient(a.url, { ackWithin: false });
+      const { id } = await onA.connect();
+      const appA = a.sessions.get(id)!;
+      appA.socket.send('s1');
+      await onA.until(() => onA.received === 1, 3_000, 's1');
+      onA.drop();
+      await until(() => appA.events.includes('suspended'), 3_000, 'suspended');
+      appA.socket.send('s2');
+      const onB = Object.assign(new WireClient(b.url, { ackWithin: false }), { session: id });
+      onB.inbox.push('s1');
+      assert.deepEqual(await onB.connect(), { $: 'session', id, status: 'resumed', received: 0 });
+      await onB.until(() => onB.received === 2, 3_000, 's2 replayed');
+      assert.deepEqual(onB.inbox, ['s1', 's2']);
+      assert.equal(appA.events.at(-1), 'close 1001 session moved');
+      assert.deepEqual(b.sessions.get(id)!.info, { session: id, moved: true });
+      onB.end();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe('resume: a connection listener that throws', () => {
+  test('the connection closes with 1011, the session ends (close once), the next request is lost', async () => {
+    const g = await startResumeGate();
+    const errors: unknown[] = [];
+    g.gate.on('error', (error) => errors.push(error));
+    let thrown = false;
+    g.gate.on('connection', () => {
+      if (thrown) return;
+      thrown = true;
+      throw new Error('app bug');
+    });
+    try {
+      const client = new WireClient(g.url, { ackWithin: false });
+      const { id } = await client.connect();
+      assert.equal((await within(client.closed!, 3_000, 'close')).code, 1011);
+      const app = g.sessions.get(id)!;
+      await until(() => app.events.length === 2, 3_000, 'session close');
+      assert.deepEqual(app.events, ['connection', 'close 1011 internal error']);
+      assert.equal((errors[0] as Error).message, 'app bug');
+      assert.equal((await client.connect()).status, 'lost');
+      client.end();
+    } finally {
+      await g.close();
     }
   });
 });

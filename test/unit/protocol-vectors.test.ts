@@ -3,7 +3,6 @@
 // verbatim in the doc, and reads back to the token through the gate's readers.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import type { AttemptTarget, CarrierContext } from '../../src/carriers/carrier.ts';
 import { createCookieCarrier } from '../../src/carriers/cookie.ts';
@@ -11,9 +10,10 @@ import { createHeaderCarrier } from '../../src/carriers/header.ts';
 import { createMessageCarrier } from '../../src/carriers/message.ts';
 import { createQueryCarrier } from '../../src/carriers/query.ts';
 import { createSubprotocolCarrier } from '../../src/carriers/subprotocol.ts';
-import { extractCredential } from '../../src/server/credentials.ts';
-import { offeredProtocols, selectProtocol } from '../../src/server/handshake.ts';
-import { DEFAULT_CARRIERS } from '../../src/server/settings.ts';
+import { extractCredential } from '../../src/server/core/credentials.ts';
+import type { GateRequest } from '../../src/server/core/runtime.ts';
+import { offeredProtocols, selectProtocol } from '../../src/server/core/handshake.ts';
+import { DEFAULT_CARRIERS } from '../../src/server/core/settings.ts';
 import type { AuthOptions, WebSocketConstructorLike } from '../../src/types.ts';
 
 const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
@@ -29,7 +29,8 @@ const gateSettings = { carriers: new Set(DEFAULT_CARRIERS), param: 'access_token
 
 /** What the gate reads from an upgrade request with these parts. */
 function gateReads(parts: { url?: string; headers?: Record<string, string> }) {
-  const req = { url: parts.url ?? '/live', headers: parts.headers ?? {} } as unknown as IncomingMessage;
+  const headers = parts.headers ?? {};
+  const req: GateRequest = { method: 'GET', url: parts.url ?? '/live', header: (name) => headers[name], native: undefined };
   const offered = offeredProtocols(req)!;
   return { credential: extractCredential(req, gateSettings, offered), selected: selectProtocol(offered, [], gateSettings.prefix) };
 }

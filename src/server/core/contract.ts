@@ -151,7 +151,17 @@ export interface SocketHandler {
  * `auth_ok` (when the carrier or `ack` sends one) and before `connection`.
  */
 export interface AdmissionStage<User, Socket extends GateSocket = GateSocket, Req = unknown> {
+  /**
+   * Optional: looks at the offered subprotocols before `verify` runs (e.g. a
+   * malformed resume entry): a refusal is answered at the HTTP level, and
+   * `verify` is not called.
+   */
+  check?(offered: readonly string[], request: GateRequest<Req>): { status: number; reason: string } | undefined;
   admit(admission: Admission<User, Socket, Req>): StagedSocket | Promise<StagedSocket>;
+  /** Optional: every revocation of a key, from `revoke` here or from another instance (e.g. to end suspended sessions). */
+  revoked?(key: string, code: number, reason: string): void;
+  /** Optional: the gate is closing. */
+  close?(): void;
 }
 
 /** What a stage learns of an admitted socket. */

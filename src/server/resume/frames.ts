@@ -15,6 +15,8 @@ export type ClientFrame =
   | { kind: 'ask' }
   | { kind: 'end' }
   | { kind: 'ping' }
+  /** A control frame of a later version: ignored, never counted. */
+  | { kind: 'unknown' }
   | { kind: 'malformed' };
 
 /** Largest count a frame may carry: beyond it JSON numbers lose integers. */
@@ -65,7 +67,7 @@ export function readClientFrame(data: FrameData, isBinary: boolean): ClientFrame
     case RESUME_FRAME.MSG:
       return typeof d === 'string' ? { kind: 'app', data: typeof data === 'string' ? d : bytesOf(d), isBinary: false } : { kind: 'malformed' };
     default:
-      return { kind: 'malformed' };
+      return typeof type === 'string' ? { kind: 'unknown' } : { kind: 'malformed' };
   }
 }
 

@@ -1,4 +1,5 @@
 // `createAuthGate({ resume })`, checked once at creation.
+import { invalidOption } from '../core/errors.ts';
 import { createMemorySessions, type SessionLimits, type SessionStore } from './store.ts';
 
 /**
@@ -28,12 +29,12 @@ const STORE_METHODS = ['create', 'take', 'sent', 'received', 'acknowledged', 'su
 /** The settings, or `undefined` when resume is off. */
 export function resolveResume(option: boolean | ResumeOptions | undefined): ResumeSettings | undefined {
   if (option === undefined || option === false) return undefined;
-  if (option !== true && (typeof option !== 'object' || option === null)) throw new TypeError('createAuthGate: `resume` must be a boolean or an object');
+  if (option !== true && (typeof option !== 'object' || option === null)) throw invalidOption('`resume` must be a boolean or an object');
   const { window = 120_000, maxBuffered = 1_000, store = createMemorySessions() } = option === true ? {} : option;
-  if (!(Number.isFinite(window) && window > 0)) throw new TypeError('createAuthGate: `resume.window` must be a positive number of ms');
-  if (!(Number.isInteger(maxBuffered) && maxBuffered > 0)) throw new TypeError('createAuthGate: `resume.maxBuffered` must be a positive integer');
+  if (!(Number.isFinite(window) && window > 0)) throw invalidOption('`resume.window` must be a positive number of ms');
+  if (!(Number.isInteger(maxBuffered) && maxBuffered > 0)) throw invalidOption('`resume.maxBuffered` must be a positive integer');
   if (STORE_METHODS.some((method) => typeof store?.[method] !== 'function')) {
-    throw new TypeError(`createAuthGate: \`resume.store\` must have ${STORE_METHODS.join(', ')}`);
+    throw invalidOption(`\`resume.store\` must have ${STORE_METHODS.join(', ')}`);
   }
   return { limits: { window, maxBuffered }, store };
 }

@@ -17,6 +17,7 @@
 // closes the old connection, and publishes `<id>` on `<p>moved:<taker>` on the
 // connection its writes went through, so everything it recorded is in Redis
 // before the taker reads it.
+import { invalidOption } from '../core/errors.ts';
 import type { RedisCommands } from '../redisTicketStore.ts';
 import type { WireFrame } from './frames.ts';
 import type { SessionLimits, SessionOwner, SessionState, SessionStore } from './store.ts';
@@ -106,17 +107,17 @@ export interface RedisSessions extends SessionStore {
 export function createRedisSessions(options: RedisSessionsOptions): RedisSessions {
   const { redis, prefix = 'authsocket:session:', handOver = 1_000, onError = () => {} } = options ?? ({} as RedisSessionsOptions);
   if (typeof redis?.command !== 'function' || typeof redis?.subscribe !== 'function') {
-    throw new TypeError('createRedisSessions: `redis.command(args)` and `redis.subscribe(channel, onMessage)` are required');
+    throw invalidOption('`redis.command(args)` and `redis.subscribe(channel, onMessage)` are required', 'createRedisSessions');
   }
-  if (typeof prefix !== 'string' || prefix === '') throw new TypeError('createRedisSessions: `prefix` must be a non-empty string');
-  if (!(Number.isFinite(handOver) && handOver > 0)) throw new TypeError('createRedisSessions: `handOver` must be a positive number of ms');
+  if (typeof prefix !== 'string' || prefix === '') throw invalidOption('`prefix` must be a non-empty string', 'createRedisSessions');
+  if (!(Number.isFinite(handOver) && handOver > 0)) throw invalidOption('`handOver` must be a positive number of ms', 'createRedisSessions');
   redis.onError?.(onError);
 
   const self = newStoreId();
   const hash = (id: string) => `${prefix}${id}`;
   const stream = (id: string) => `${prefix}${id}:frames`;
   /** Sessions this store's gates serve: refreshed, and released when another instance takes them. */
-  const owned = new Map<string, { owner: SessionOwner; limits: SessionLimits }>();
+  const owned = new Map<string, { owner: SessionOwner; limits: SessionLimits; streamExpires?: boolean }>();
   const handedOver = new Map<string, () => void>();
   // Issued at once (not on a later tick), so that writes keep their order with the app's own commands on the same client.
   const write = (args: string[]) => {
@@ -210,7 +211,12 @@ export function createRedisSessions(options: RedisSessionsOptions): RedisSession
       if (!limits) return;
       const [field, value] = typeof frame === 'string' ? ['t', frame] : ['b', bytesToBase64(frame)];
       write(['XADD', stream(id), 'MAXLEN', String(limits.maxBuffered), `${n}-0`, field, value]);
-      if (n === 1) write(['PEXPIRE', stream(id), String(limits.window)]);
+      // XADD may create the stream: it expires from its first frame here, not only at the next refresh.
+      const entry = owned.get(id)!;
+      if (!entry.streamExpires) {
+        entry.streamExpires = true;
+        write(['PEXPIRE', stream(id), String(limits.window)]);
+      }
     },
 
     received(id, n) {

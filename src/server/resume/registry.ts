@@ -16,14 +16,17 @@ import type { SessionOwner, SessionState } from './store.ts';
 export type SessionInfo = ConnectionInfo & { session: string };
 
 export interface SessionRegistry<User> extends AdmissionStage<User, GateSocket, unknown> {
-  /** Revocation: ends the user's sessions on this instance (connected or not), closing with `code`. */
-  endUser(key: string, code: number, reason: string): void;
+  /** A malformed resume entry is refused (HTTP 400) before `verify` spends a ticket on it. */
+  check(offered: readonly string[]): { status: number; reason: string } | undefined;
+  /** Revocation (here or from another instance): ends the user's sessions on this instance, connected or not. */
+  revoked(key: string, code: number, reason: string): void;
   /** The gate closes: its sessions stop here (a shared store keeps them for other instances). */
   close(): void;
 }
 
 const EMPTY: SessionState = { received: 0, sent: 0, kept: [] };
 const MALFORMED_REQUEST = { code: 1008, reason: 'malformed resume request' } as const;
+const INTERNAL_ERROR = 1011;
 
 export function createSessionRegistry<User>(settings: ResumeSettings, closeSocket: SessionDeps['closeSocket'], report: (error: unknown) => void): SessionRegistry<User> {
   const { store, limits } = settings;
@@ -46,7 +49,9 @@ export function createSessionRegistry<User>(settings: ResumeSettings, closeSocke
       session.frame(link, data, isBinary);
       return false;
     },
-    closed: () => session.dropped(link),
+    // 1011 (an internal error: a `connection` listener threw, or the peer failed) ends the session;
+    // any other close leaves it waiting for the client.
+    closed: (code) => (code === INTERNAL_ERROR ? session.close(INTERNAL_ERROR, 'internal error') : session.dropped(link)),
     revoked: (code, reason) => session.close(code, reason),
   });
 
@@ -60,7 +65,13 @@ export function createSessionRegistry<User>(settings: ResumeSettings, closeSocke
   /** A new session; `lost` when the client asked for one we do not have. */
   const start = (link: GateSocket, key: string, status: 'new' | 'lost'): StagedSocket => {
     const id = newSessionId();
-    Promise.resolve(store.create(id, key, owner, limits)).catch(report);
+    try {
+      // Synchronous first: the store knows the session before its first frame is written.
+      const created = store.create(id, key, owner, limits);
+      if (created instanceof Promise) created.catch(report);
+    } catch (error) {
+      report(error);
+    }
     return begin(link, id, key, EMPTY, status, 0, false);
   };
 
@@ -106,7 +117,9 @@ export function createSessionRegistry<User>(settings: ResumeSettings, closeSocke
       });
     },
 
-    endUser(key, code, reason) {
+    check: (offered) => (readResumeRequest(offered).kind === 'malformed' ? { status: 400, reason: 'malformed resume request' } : undefined),
+
+    revoked(key, code, reason) {
       for (const session of [...sessions.values()]) if (session.key === key) session.close(code, reason);
     },
 

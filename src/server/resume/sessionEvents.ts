@@ -4,23 +4,22 @@
 // that throws does not stop the others; its error is rethrown asynchronously
 // (as an uncaught exception), and `error` without a listener is dropped
 // rather than thrown.
-type Listener = (...args: any[]) => void;
 
 export class SessionEvents {
-  readonly #listeners = new Map<string, Listener[]>();
+  readonly #listeners = new Map<string, Array<(...args: any[]) => void>>();
 
   /** Adds a listener: `message` (data, isBinary), `close` (code, reason), `error`, `suspended`, `resumed`. */
-  on(event: string, listener: Listener): this {
+  on(event: string, listener: (...args: any[]) => void): this {
     this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener]);
     return this;
   }
 
-  addListener(event: string, listener: Listener): this {
+  addListener(event: string, listener: (...args: any[]) => void): this {
     return this.on(event, listener);
   }
 
   /** Adds a listener for the next `event` only. */
-  once(event: string, listener: Listener): this {
+  once(event: string, listener: (...args: any[]) => void): this {
     const once = (...args: unknown[]) => {
       this.off(event, once);
       listener(...args);
@@ -28,13 +27,13 @@ export class SessionEvents {
     return this.on(event, once);
   }
 
-  off(event: string, listener: Listener): this {
+  off(event: string, listener: (...args: any[]) => void): this {
     const list = this.#listeners.get(event);
     if (list) this.#listeners.set(event, list.filter((candidate) => candidate !== listener));
     return this;
   }
 
-  removeListener(event: string, listener: Listener): this {
+  removeListener(event: string, listener: (...args: any[]) => void): this {
     return this.off(event, listener);
   }
 

@@ -34,8 +34,6 @@ export const SESSION_CLOSE = {
   malformed: { code: 1008, reason: 'malformed resume frame' },
 } as const;
 
-type SendCallback = (error?: Error) => void;
-type SendOptions = { binary?: boolean };
 
 /**
  * A client's session, as the app sees it: `send`, `close`, `terminate`,
@@ -113,7 +111,7 @@ export class SessionSocket extends SessionEvents {
    * Sends an app message, now or, while the client is away, when it is back.
    * Strings go as text frames, bytes as binary ones (`{ binary }` overrides).
    */
-  send(data: unknown, options?: SendOptions | SendCallback, callback?: SendCallback): void {
+  send(data: unknown, options?: { binary?: boolean } | ((error?: Error) => void), callback?: (error?: Error) => void): void {
     const cb = typeof options === 'function' ? options : callback;
     const binary = typeof options === 'object' ? options?.binary : undefined;
     if (this.#readyState !== this.OPEN) {
@@ -137,7 +135,7 @@ export class SessionSocket extends SessionEvents {
     if (cb) queueMicrotask(() => cb());
     if (link && !this.#asked && this.#kept.length >= this.#deps.limits.maxBuffered / 2) {
       this.#asked = true;
-      link.send(ASK_FRAME);
+      send(link, ASK_FRAME);
     }
   }
 
@@ -174,7 +172,7 @@ export class SessionSocket extends SessionEvents {
     clearTimeout(this.#windowTimer);
     this.#windowTimer = undefined;
     this.#acknowledged(received);
-    link.send(sessionFrame(this.session, status, this.#received));
+    send(link, sessionFrame(this.session, status, this.#received));
     this.#ackSent = this.#received;
     for (const frame of this.#kept) send(link, frame);
     this.#link = link;
@@ -190,12 +188,14 @@ export class SessionSocket extends SessionEvents {
     switch (frame.kind) {
       case 'app':
         this.#received += 1;
-        this.#deps.store.received(this.session, this.#received);
         this.#ackTimer ??= setTimeout(() => this.#sendAck(), RESUME_ACK_DELAY);
         this.emit('message', frame.data, frame.isBinary);
+        // Recorded after the app had it: an instance that dies in between has the client send it again
+        // (at least once), rather than count a frame its app never saw.
+        this.#deps.store.received(this.session, this.#received);
         return;
       case 'ping':
-        return void link.send(RESUME_UNCOUNTED.PONG);
+        return send(link, RESUME_UNCOUNTED.PONG);
       case 'ask':
         return this.#sendAck();
       case 'ack':
@@ -203,6 +203,8 @@ export class SessionSocket extends SessionEvents {
         return this.#acknowledged(frame.n);
       case 'end':
         return this.#finish(SESSION_CLOSE.normal.code, SESSION_CLOSE.normal.reason);
+      case 'unknown':
+        return;
       case 'malformed':
         return this.#finish(SESSION_CLOSE.malformed.code, SESSION_CLOSE.malformed.reason);
     }
@@ -250,7 +252,7 @@ export class SessionSocket extends SessionEvents {
     this.#ackTimer = undefined;
     if (!this.#link || this.#ackSent === this.#received) return;
     this.#ackSent = this.#received;
-    this.#link.send(ackFrame(this.#received));
+    send(this.#link, ackFrame(this.#received));
   }
 
   /** Stops listening to the current connection and closes it. */
@@ -290,9 +292,17 @@ export class SessionSocket extends SessionEvents {
 
 const OPEN = 1;
 
-/** Sends a frame as it travels: text as text, bytes as binary. */
+/**
+ * Sends a frame as it travels: text as text, bytes as binary. A connection
+ * that is closing may throw (some runtimes do): the frame is kept until
+ * acknowledged, so the next connection gets it.
+ */
 function send(link: GateSocket, frame: WireFrame): void {
-  (link.send as (data: WireFrame) => void)(frame);
+  try {
+    (link.send as (data: WireFrame) => void)(frame);
+  } catch {
+    // kept: replayed on resume
+  }
 }
 
 /** The close reason as `ws` gives it (a Buffer) where there is one, else as text. */

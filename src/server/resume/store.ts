@@ -2,7 +2,6 @@
 // socket owns a session's state while its gate serves it; the store keeps what
 // another gate instance needs to continue it (the counts and the frames the
 // client has not acknowledged) and moves the session between instances.
-import type { WireFrame } from './frames.ts';
 
 /** A session's counts and kept frames, as a gate needs them to continue it. */
 export interface SessionState {
@@ -15,7 +14,7 @@ export interface SessionState {
    * `sent`, in their wire form. Fewer than `sent - acknowledged` when the
    * buffer overflowed (then a client lacking an older one gets `lost`).
    */
-  kept: WireFrame[];
+  kept: Array<string | Uint8Array>;
 }
 
 /** The gate serving a session, as its store sees it. */
@@ -56,7 +55,7 @@ export interface SessionStore {
    */
   take(id: string, key: string, owner: SessionOwner, limits: SessionLimits): Promise<SessionState | undefined>;
   /** The gate sent app frame number `n` (in its wire form). */
-  sent(id: string, n: number, frame: WireFrame): void;
+  sent(id: string, n: number, frame: string | Uint8Array): void;
   /** The gate received `n` app frames. */
   received(id: string, n: number): void;
   /** The client acknowledged `n` frames: those up to `n` need not be kept. */
@@ -94,6 +93,10 @@ export function createMemorySessions(): SessionStore {
     suspended() {},
     end(id) {
       sessions.delete(id);
+    },
+    detach(owner) {
+      // Its sessions lived in that gate's memory: nobody can continue them.
+      for (const [id, record] of sessions) if (record.owner === owner) sessions.delete(id);
     },
   };
 }

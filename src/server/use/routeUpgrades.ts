@@ -8,7 +8,9 @@
 // or to those listeners, never both.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { UpgradeListener } from './types.ts';
+import { invalidOption } from '../core/errors.ts';
+import { pathOf as pathOfUrl } from '../core/handshake.ts';
+import type { UpgradeListener } from '../types.ts';
 
 /** What the router needs of a gate: `createAuthGate`'s result has it. */
 export interface UpgradeHandler {
@@ -48,8 +50,8 @@ export interface UpgradeServer {
 export function routeUpgrades(server: UpgradeServer, routes: Readonly<Record<string, UpgradeHandler>>): () => void {
   const gates = new Map(Object.entries(routes));
   for (const [path, gate] of gates) {
-    if (!/^\/[^?#\s]*$/.test(path)) throw new TypeError(`routeUpgrades: "${path}" is not a path like "/live" (no query, no fragment)`);
-    if (typeof gate?.handleUpgrade !== 'function') throw new TypeError(`routeUpgrades: the route "${path}" has no handleUpgrade (pass the gate)`);
+    if (!/^\/[^?#\s]*$/.test(path)) throw invalidOption(`"${path}" is not a path like "/live" (no query, no fragment)`, 'routeUpgrades');
+    if (typeof gate?.handleUpgrade !== 'function') throw invalidOption(`the route "${path}" has no handleUpgrade (pass the gate)`, 'routeUpgrades');
   }
   const others: UpgradeListener[] = [];
 
@@ -87,9 +89,7 @@ export function routeUpgrades(server: UpgradeServer, routes: Readonly<Record<str
 }
 
 function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+  return pathOfUrl(req.url ?? '/');
 }
 
 function notFound(socket: Duplex): void {

@@ -1,20 +1,19 @@
 // Running the app's `verify` and turning whatever it does into one of the
 // gate's outcomes. Errors are kept whole for the app's `error` event but
 // never copied into a close reason.
-import type { IncomingMessage } from 'node:http';
 import { CLOSE, closeReason } from './closeCodes.ts';
-import { Forbidden } from './Forbidden.ts';
-import { Overloaded, VerifyTimeout } from './limits.ts';
-import type { Verify, VerifyContext } from './types.ts';
+import { VerifyTimeout } from './limits.ts';
+import type { Verify, VerifyContext } from './options.ts';
 
+/** The verdict on a credential: a user, or the close code and reason that refuse it. */
 export type Outcome<User> =
   | { kind: 'accepted'; user: User }
   | { kind: 'refused'; code: number; reason: string; error?: unknown };
 
-export async function runVerify<User>(
-  verify: Verify<User>,
+export async function runVerify<User, Req>(
+  verify: Verify<User, Req>,
   token: string,
-  req: IncomingMessage,
+  req: Req,
   context: VerifyContext,
 ): Promise<Outcome<User>> {
   if (token === '') return { kind: 'refused', ...CLOSE.unauthorized };
@@ -31,7 +30,33 @@ export async function runVerify<User>(
       return { kind: 'refused', code: CLOSE.forbidden.code, reason: closeReason(message || CLOSE.forbidden.reason) };
     }
     if (error instanceof VerifyTimeout) return { kind: 'refused', ...CLOSE.tryAgain, error };
-    if (error instanceof Overloaded) return { kind: 'refused', ...CLOSE.tryAgain }; // load, not a fault: no `error`
     return { kind: 'refused', ...CLOSE.internal, error };
+  }
+}
+
+/**
+ * Throw this from `verify` when the credential is valid but the user may not
+ * connect (banned, wrong tenant…): the gate closes the socket with 4403 and
+ * the client stops retrying, since a fresh token would not help.
+ *
+ * The message becomes the close reason (cut to 123 bytes), so keep it short
+ * and never put a credential in it.
+ *
+ * @example
+ * ```ts
+ * const gate = createAuthGate({
+ *   origins: ['https://app.example.com'],
+ *   verify: async (token) => {
+ *     const user = await sessions.lookup(token);
+ *     if (user?.banned) throw new Forbidden('account suspended');
+ *     return user;
+ *   },
+ * });
+ * ```
+ */
+export class Forbidden extends Error {
+  constructor(message = 'forbidden') {
+    super(message);
+    this.name = 'Forbidden';
   }
 }

@@ -2,7 +2,8 @@
 // ends (4401 'credential expired'), unless an in-place re-authentication moved
 // the end further. This file knows when a credential ends and keeps the one
 // timer per socket that enforces it.
-import { decodeBase64Url } from '../utils/base64url.ts';
+import { decodeBase64Url } from '../../utils/base64url.ts';
+import { invalidOption } from './errors.ts';
 
 /** The longest delay `setTimeout` keeps (2^31 − 1 ms, ~24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -34,13 +35,13 @@ export class MalformedExpiry extends Error {
  * silently; a JWT with a malformed `exp` throws {@link MalformedExpiry}.
  */
 export function expiryResolver<User>(expiresAt: ExpiryOf<User> | undefined): ExpiryOf<User> {
-  if (expiresAt !== undefined && typeof expiresAt !== 'function') throw new TypeError('createAuthGate: `expiresAt` must be a function');
+  if (expiresAt !== undefined && typeof expiresAt !== 'function') throw invalidOption('`expiresAt` must be a function');
   if (expiresAt === undefined) return (_user, token) => jwtExpiry(token);
   return (user, token) => {
     const at = expiresAt(user, token);
     if (at === undefined || at === Infinity) return undefined;
-    if (typeof at !== 'number' || Number.isNaN(at)) throw new TypeError('createAuthGate: `expiresAt` must return a number of ms since epoch, or undefined');
-    if (at < SECONDS_LIKE_BELOW) throw new TypeError(`createAuthGate: \`expiresAt\` returned ${at}, which is before 1973 in ms: a date in seconds? It must return ms since epoch`);
+    if (typeof at !== 'number' || Number.isNaN(at)) throw invalidOption('`expiresAt` must return a number of ms since epoch, or undefined');
+    if (at < SECONDS_LIKE_BELOW) throw invalidOption(`\`expiresAt\` returned ${at}, which is before 1973 in ms: a date in seconds? It must return ms since epoch`);
     return at;
   };
 }

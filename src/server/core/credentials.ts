@@ -2,9 +2,9 @@
 // carrier. Nothing here validates a token; it only finds one, and reports a
 // request that carries an ambiguous or malformed one as invalid rather than
 // guessing.
-import type { IncomingMessage } from 'node:http';
-import { decodeBase64Url } from '../utils/base64url.ts';
-import type { Carrier } from './types.ts';
+import { decodeBase64Url } from '../../utils/base64url.ts';
+import type { Carrier } from './options.ts';
+import type { GateRequest } from './runtime.ts';
 
 export interface CredentialSettings {
   carriers: ReadonlySet<Carrier>;
@@ -18,7 +18,7 @@ export type Extracted =
   | { kind: 'found'; carrier: Carrier; token: string; username?: string }
   | { kind: 'invalid'; carrier: Carrier; reason: string };
 
-type Probe = (req: IncomingMessage, settings: CredentialSettings, offered: readonly string[]) => Extracted;
+type Probe = (req: GateRequest, settings: CredentialSettings, offered: readonly string[]) => Extracted;
 
 // The contract's precedence when a request carries several credentials.
 const PRECEDENCE: ReadonlyArray<[Carrier, Probe]> = [
@@ -30,7 +30,7 @@ const PRECEDENCE: ReadonlyArray<[Carrier, Probe]> = [
 ];
 
 /** The first credential found among the enabled upgrade carriers. */
-export function extractCredential(req: IncomingMessage, settings: CredentialSettings, offered: readonly string[]): Extracted {
+export function extractCredential(req: GateRequest, settings: CredentialSettings, offered: readonly string[]): Extracted {
   for (const [carrier, probe] of PRECEDENCE) {
     if (!settings.carriers.has(carrier)) continue;
     const result = probe(req, settings, offered);
@@ -43,28 +43,28 @@ function found(carrier: Carrier, token: string): Extracted {
   return token === '' ? { kind: 'invalid', carrier, reason: 'empty credential' } : { kind: 'found', carrier, token };
 }
 
-function authorization(req: IncomingMessage, scheme: string): string | undefined {
-  const match = /^([A-Za-z]+) +(.*)$/.exec(req.headers.authorization ?? '');
+function authorization(req: GateRequest, scheme: string): string | undefined {
+  const match = /^([A-Za-z]+) +(.*)$/.exec(req.header('authorization') ?? '');
   return match && match[1].toLowerCase() === scheme ? match[2].trim() : undefined;
 }
 
-function fromBearerHeader(req: IncomingMessage): Extracted {
+function fromBearerHeader(req: GateRequest): Extracted {
   const token = authorization(req, 'bearer');
   return token === undefined ? { kind: 'none' } : found('header', token);
 }
 
-function fromBasicHeader(req: IncomingMessage): Extracted {
+function fromBasicHeader(req: GateRequest): Extracted {
   const encoded = authorization(req, 'basic');
   if (encoded === undefined) return { kind: 'none' };
   // Standard base64 (RFC 7617), UTF-8 as Chromium sends it.
-  const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+  const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded) ? decodeBase64(encoded) : '';
   const colon = decoded.indexOf(':');
   if (colon < 0) return { kind: 'invalid', carrier: 'basic', reason: 'malformed basic credential' };
   const result = found('basic', decoded.slice(colon + 1));
   return result.kind === 'found' ? { ...result, username: decoded.slice(0, colon) } : result;
 }
 
-function fromSubprotocol(_req: IncomingMessage, { prefix }: CredentialSettings, offered: readonly string[]): Extracted {
+function fromSubprotocol(_req: GateRequest, { prefix }: CredentialSettings, offered: readonly string[]): Extracted {
   const entries = offered.filter((entry) => entry.startsWith(prefix));
   if (entries.length === 0) return { kind: 'none' };
   if (entries.length > 1) return { kind: 'invalid', carrier: 'subprotocol', reason: 'several token subprotocols' };
@@ -74,10 +74,10 @@ function fromSubprotocol(_req: IncomingMessage, { prefix }: CredentialSettings, 
     : found('subprotocol', token);
 }
 
-function fromQuery(req: IncomingMessage, { param }: CredentialSettings): Extracted {
+function fromQuery(req: GateRequest, { param }: CredentialSettings): Extracted {
   let values: string[];
   try {
-    values = new URL(req.url ?? '/', 'http://gate.invalid').searchParams.getAll(param);
+    values = new URL(req.url, 'http://gate.invalid').searchParams.getAll(param);
   } catch {
     return { kind: 'none' };
   }
@@ -86,8 +86,8 @@ function fromQuery(req: IncomingMessage, { param }: CredentialSettings): Extract
   return found('query', values[0]);
 }
 
-function fromCookie(req: IncomingMessage, { cookie }: CredentialSettings): Extracted {
-  const values = cookieValues(req.headers.cookie, cookie);
+function fromCookie(req: GateRequest, { cookie }: CredentialSettings): Extracted {
+  const values = cookieValues(req.header('cookie'), cookie);
   if (values.length === 0) return { kind: 'none' };
   // Cookie tossing: a page on a sibling subdomain can add its own cookie of
   // that name (with `domain=` and a longer `path`, so it is listed first), and
@@ -112,4 +112,14 @@ function cookieValues(header: string | undefined, name: string): string[] {
     values.push(value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value);
   }
   return values;
+}
+
+// Standard base64 to UTF-8 text, lenient as Node's decoder is (a bad byte
+// becomes U+FFFD): the password is then refused by `verify`, not here.
+function decodeBase64(encoded: string): string {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0)));
+  } catch {
+    return '';
+  }
 }

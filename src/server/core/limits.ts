@@ -5,9 +5,9 @@
 // ("Redis down", a client that queues while disconnected) into sockets that
 // never settle. Each bound fails closed: 503/429 before the upgrade, 1013
 // after it.
-import type { IncomingMessage } from 'node:http';
-import { isIPv6 } from 'node:net';
-import type { AuthGateLimits, AuthGateOptions, Verify } from './types.ts';
+import { invalidOption } from './errors.ts';
+import type { AuthGateLimits, GateOptions, Verify } from './options.ts';
+import type { GateRequest } from './runtime.ts';
 
 export interface Limits {
   pending: number;
@@ -23,7 +23,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The `limits` option with defaults applied; throws on a value that cannot be meant. */
 export function resolveLimits(limits: AuthGateLimits | undefined): Limits {
-  if (limits !== undefined && (typeof limits !== 'object' || limits === null)) throw new TypeError('createAuthGate: `limits` must be an object');
+  if (limits !== undefined && (typeof limits !== 'object' || limits === null)) throw invalidOption('`limits` must be an object');
   const resolved: Limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) {
     const value = limits?.[key];
@@ -35,7 +35,7 @@ export function resolveLimits(limits: AuthGateLimits | undefined): Limits {
         ? Number.isFinite(value) && value > 0 && value <= MAX_TIMER_MS
         : Number.isInteger(value) && value >= 1;
     if (!valid) {
-      throw new TypeError(`createAuthGate: \`limits.${key}\` must be ${countLike ? 'a positive integer (or Infinity)' : key === 'verifyTimeout' ? 'a positive number of ms' : 'a positive integer of bytes'}`);
+      throw invalidOption(`\`limits.${key}\` must be ${countLike ? 'a positive integer (or Infinity)' : key === 'verifyTimeout' ? 'a positive number of ms' : 'a positive integer of bytes'}`);
     }
     resolved[key] = value;
   }
@@ -47,11 +47,16 @@ export function resolveLimits(limits: AuthGateLimits | undefined): Limits {
  * An IPv6 address counts per /64, the block one subscriber usually gets:
  * counted one by one, a single client would have 2^64 addresses.
  */
-export function resolveAddress<User>(options: AuthGateOptions<User>): (req: IncomingMessage) => string {
+export function resolveAddress<User, Req>(options: GateOptions<User, Req>): (req: GateRequest<Req>) => string {
   const { address } = options;
-  if (address === undefined) return (req) => addressBlock(req.socket?.remoteAddress ?? '');
-  if (typeof address !== 'function') throw new TypeError('createAuthGate: `address` must be a function (req) => string');
-  return (req) => addressBlock(String(address(req)));
+  if (address === undefined) return (req) => addressBlock(req.remoteAddress ?? '');
+  if (typeof address !== 'function') throw invalidOption('`address` must be a function (req) => string');
+  return (req) => addressBlock(String(address(req.native)));
+}
+
+// An IPv6 address in text form (the runtimes hand them over valid; this only tells them from IPv4 and names).
+function isIPv6(address: string): boolean {
+  return address.includes(':') && /^[0-9A-Fa-f:.]+$/.test(address);
 }
 
 /** An IPv6 address's /64 (`2001:db8:0:1::/64`); an IPv4 one (mapped or not) as is; anything else unchanged. */
@@ -102,8 +107,8 @@ export interface PendingSlot {
   release(): void;
 }
 
-export interface Admission {
-  slot(req: IncomingMessage): PendingSlot;
+export interface Admission<Req> {
+  slot(req: GateRequest<Req>): PendingSlot;
   /** Sockets authenticating now (for tests and metrics). */
   readonly pending: number;
 }
@@ -120,7 +125,7 @@ interface Waiter {
  * take at most half of it: anonymous sockets, however many addresses they
  * come from, can never keep a client with a credential from being verified.
  */
-export function createAdmission(limits: Limits, addressOf: (req: IncomingMessage) => string, now: () => number = Date.now): Admission {
+export function createAdmission<Req>(limits: Limits, addressOf: (req: GateRequest<Req>) => string, now: () => number = Date.now): Admission<Req> {
   let pending = 0;
   const awaitingShare = Math.max(1, Math.floor(limits.pending / 2));
   // In arrival order: the first is the one that has waited longest.
@@ -128,7 +133,7 @@ export function createAdmission(limits: Limits, addressOf: (req: IncomingMessage
   // Only addresses with something pending are kept: the map cannot outgrow `pending`.
   const perAddress = new Map<string, number>();
 
-  function slot(req: IncomingMessage): PendingSlot {
+  function slot(req: GateRequest<Req>): PendingSlot {
     let address: string | undefined;
     let waiter: Waiter | undefined;
     let holders = 1;
@@ -198,14 +203,6 @@ export function createAdmission(limits: Limits, addressOf: (req: IncomingMessage
   };
 }
 
-/** A re-authentication found no room among the pending: closed 1013, the client retries with backoff. */
-export class Overloaded extends Error {
-  constructor() {
-    super('too many pending');
-    this.name = 'Overloaded';
-  }
-}
-
 /** What a `verify` that did not settle within `verifyTimeout` fails with (close 1013, `error` event). */
 export class VerifyTimeout extends Error {
   constructor(ms: number) {
@@ -221,7 +218,7 @@ export class VerifyTimeout extends Error {
  * call itself settled, however late: a hung `verify` keeps its place in the
  * pool, so hung calls cannot pile up beyond `pending`.
  */
-export function withVerifyTimeout<User>(verify: Verify<User>, ms: number, hold: () => () => void = () => () => {}): Verify<User> {
+export function withVerifyTimeout<User, Req>(verify: Verify<User, Req>, ms: number, hold: () => () => void = () => () => {}): Verify<User, Req> {
   type Result = User | null | undefined | false;
   return (token, req, context) =>
     new Promise<Result>((resolve, reject) => {
