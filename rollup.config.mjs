@@ -12,6 +12,8 @@ import { terserOptions } from './scripts/rollup/minify.mjs';
 const root = new URL('.', import.meta.url).pathname;
 
 const transpile = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' });
+// The CDN files are for pages without a bundler: `process.env.NODE_ENV` is settled here.
+const cdnTranspile = (mode) => esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', define: { 'process.env.NODE_ENV': JSON.stringify(mode) } });
 // ESM/CJS import the runtime dependencies (and ws, server side) by name, as
 // published: an app's bundler resolves and dedupes them.
 // The cookie carrier goes in a chunk of its own: js-cookie runs code at import (a
@@ -42,22 +44,25 @@ export default [
       { dir: 'dist', format: 'cjs', exports: 'named', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks, hoistTransitiveImports: false },
     ],
   },
-  {
-    // The global `AuthSocket` is the class itself, so this entry default-exports it.
+  // The CDN builds. The global `AuthSocket` is the class itself, so this entry
+  // default-exports it. Licence texts go to <file>.LICENSE.txt; each file keeps
+  // a one-line banner. Both runtime dependencies are inlined here, as published.
+  // authsocket.min.js is the production build (errors keep their code, numbers
+  // and docs link); authsocket.js, unminified, the development build (errors
+  // also say what to do).
+  ...[['dist/authsocket.min.js', 'production'], ['dist/authsocket.js', 'development']].map(([file, mode]) => ({
     input: 'src/global.ts',
-    // Licence texts go to dist/authsocket.min.js.LICENSE.txt; the file keeps a one-line banner.
-    // Both runtime dependencies are inlined here, as published.
-    plugins: [nodeResolve({ browser: true }), transpile(), licenses({ root })],
+    plugins: [nodeResolve({ browser: true }), cdnTranspile(mode), licenses({ root })],
     output: {
-      file: 'dist/authsocket.min.js',
+      file,
       format: 'iife',
       name: 'AuthSocket',
       exports: 'default',
       sourcemap: true,
-      banner: licenseBanner(root, 'dist/authsocket.min.js'),
-      plugins: [terser(terserOptions)],
+      banner: licenseBanner(root, file),
+      plugins: mode === 'production' ? [terser(terserOptions)] : [],
     },
-  },
+  })),
   {
     input: 'src/server/index.ts',
     external,

@@ -22,15 +22,18 @@
 // docs URL; a make-before-break refresh finishes before the credential expires;
 // the "server down" hint when the token provider cannot reach its server; one
 // verdict per in-place re-authentication): 15,793 / 12,375 B, so 16,000 / 12,500. Lower a budget as size work lands; raise one only for a
-// reviewed feature or fix, saying so here. The attempt-object rebuild (issue 21)
-// measured 16,567 / 13,004 B before its size work: 16,750 / 13,250 until that lands.
+// reviewed feature or fix, saying so here. The client core rebuilt around
+// attempt objects, with production builds (errors keep their code, numbers and
+// docs link; development builds also say what to do): 15,366 / 12,126 B, so
+// 15,500 / 12,250. Still over the targets (12,000 / 8,000): bench/MODULES.md
+// says where the bytes are and what each remaining lever would cost.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 16_750; // bytes, CDN build, min+gzip -9 (see the history above)
-export const APP_BUDGET = 13_250; // bytes, one-carrier app, min+gzip -9
+export const BUDGET = 15_500; // bytes, CDN build, min+gzip -9 (see the history above)
+export const APP_BUDGET = 12_250; // bytes, one-carrier app, min+gzip -9
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
 export const APP = fileURLToPath(new URL('../bench/fixtures/one-carrier-app.js', import.meta.url));

@@ -1,4 +1,4 @@
-// The AuthSocket of the main entry and the CDN build: the core, with SPEC's
+// The AuthSocket of the main entry and the CDN build: the core, with the public
 // vocabulary (carriers by name, plain feature options, `shared`) mapped to the
 // core's values here, in one place.
 import type { CarrierContext } from './carriers/carrier.ts';

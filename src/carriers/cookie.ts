@@ -14,7 +14,7 @@ export const COOKIE_LIMIT = 4096;
  */
 export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: CarrierContext): Carrier {
   if (typeof document === 'undefined' || typeof location === 'undefined') {
-    throw fail('UNSUPPORTED_CARRIER', "auth.via 'cookie' needs a browser page; in Node use 'header' or 'query'");
+    throw fail('UNSUPPORTED_CARRIER', process.env.NODE_ENV !== 'production' ? "auth.via 'cookie' needs a browser page; in Node use 'header' or 'query'" : 'cookie');
   }
   const options = auth.cookie ?? {};
   const name = options.name ?? DEFAULT_COOKIE;
@@ -28,18 +28,18 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   };
 
   if (attributes.sameSite === 'None' && !attributes.secure) {
-    throw fail('INVALID_OPTIONS', "cookie.sameSite 'None' needs cookie.secure");
+    throw fail('INVALID_OPTIONS', process.env.NODE_ENV !== 'production' ? "cookie.sameSite 'None' needs cookie.secure" : 'cookie.sameSite');
   }
   // Every engine the same: WebKit drops Secure cookies even on http://localhost
   // (measured: WebKitGTK 2.50), where Chromium and Firefox keep them.
   if (attributes.secure && !https) {
-    throw fail('INVALID_OPTIONS', 'cookie.secure on a plain http page: serve it over https or drop secure');
+    throw fail('INVALID_OPTIONS', process.env.NODE_ENV !== 'production' ? 'cookie.secure on a plain http page: serve it over https or drop secure' : 'cookie.secure');
   }
   const reachable = attributes.domain === undefined
     ? url.hostname === pageHost
     : isWithinDomain(pageHost, attributes.domain) && isWithinDomain(url.hostname, attributes.domain);
   if (!reachable) {
-    throw fail('COOKIE_SCOPE', `a cookie set on ${pageHost} does not reach ${url.hostname}; set auth.cookie.domain or use another carrier`);
+    throw fail('COOKIE_SCOPE', process.env.NODE_ENV !== 'production' ? `a cookie set on ${pageHost} does not reach ${url.hostname}; set auth.cookie.domain or use another carrier` : url.hostname);
   }
 
   const removal = { path: attributes.path, domain: attributes.domain };
@@ -55,7 +55,7 @@ export function createCookieCarrier({ auth, url, connectionTimeout = 10_000 }: C
   const fits = (token: string) => {
     const size = new TextEncoder().encode(`${name}=${Cookies.converter.write(token, name)}`).length;
     if (size > COOKIE_LIMIT) {
-      throw fail('TOKEN_PROVIDER_FAILED', `cookie of ${size} bytes, over the ${COOKIE_LIMIT} bytes browsers keep; use a short ticket or auth.via 'message'`);
+      throw fail('TOKEN_PROVIDER_FAILED', process.env.NODE_ENV !== 'production' ? `cookie of ${size} bytes, over the ${COOKIE_LIMIT} bytes browsers keep; use a short ticket or auth.via 'message'` : `${size} > ${COOKIE_LIMIT} bytes`);
     }
   };
   return {

@@ -10,13 +10,13 @@ export function createHeaderCarrier({ WebSocket }: CarrierContext): Carrier {
   const inBrowser = typeof document !== 'undefined';
   // The runtime's own WebSocket (Node 22+, Deno, Bun) takes no headers either.
   if (inBrowser || WebSocket === undefined || WebSocket === (globalThis as { WebSocket?: unknown }).WebSocket) {
-    throw fail('UNSUPPORTED_CARRIER', "auth.via 'header' needs options.WebSocket from 'ws' (Node); in browsers use another carrier");
+    throw fail('UNSUPPORTED_CARRIER', process.env.NODE_ENV !== 'production' ? "auth.via 'header' needs options.WebSocket from 'ws' (Node); in browsers use another carrier" : 'header');
   }
   return {
     name: 'header',
     prepare: (token, target) => {
       if (/[\r\n]/.test(token)) {
-        throw fail('TOKEN_PROVIDER_FAILED', 'token has a line break; a header cannot carry it');
+        throw fail('TOKEN_PROVIDER_FAILED', process.env.NODE_ENV !== 'production' ? 'token has a line break; a header cannot carry it' : 'header');
       }
       return { ...planFor(target), headers: { Authorization: `Bearer ${token}` } };
     },

@@ -22,7 +22,7 @@ export function createCarrier(context: CarrierContext): Carrier {
   const via = context.auth.via as CarrierName;
   const create = Object.hasOwn(carriers, via) ? carriers[via] : undefined;
   if (!create) {
-    throw fail('INVALID_OPTIONS', `auth.via ${JSON.stringify(String(via))}: use one of ${Object.keys(carriers).join(', ')}`);
+    throw fail('INVALID_OPTIONS', process.env.NODE_ENV !== 'production' ? `auth.via ${JSON.stringify(String(via))}: use one of ${Object.keys(carriers).join(', ')}` : 'auth.via');
   }
   return create(context);
 }

@@ -6,7 +6,7 @@ import { DEFAULT_PARAM } from '../wire.ts';
 export function createQueryCarrier({ auth }: CarrierContext): Carrier {
   const param = auth.param ?? DEFAULT_PARAM;
   if (typeof param !== 'string' || param === '') {
-    throw fail('INVALID_OPTIONS', 'auth.param: give a non-empty name');
+    throw fail('INVALID_OPTIONS', process.env.NODE_ENV !== 'production' ? 'auth.param: give a non-empty name' : 'auth.param');
   }
   return {
     name: 'query',

@@ -10,7 +10,7 @@ export function createSubprotocolCarrier({ auth }: CarrierContext): Carrier {
   const prefix = auth.prefix ?? DEFAULT_PREFIX;
   // Subprotocol entries are HTTP tokens; base64url keeps any credential within them.
   if (!isHttpTokenText(prefix)) {
-    throw fail('INVALID_OPTIONS', `auth.prefix: use ${HTTP_TOKEN_HINT}`);
+    throw fail('INVALID_OPTIONS', process.env.NODE_ENV !== 'production' ? `auth.prefix: use ${HTTP_TOKEN_HINT}` : 'auth.prefix');
   }
   return {
     name: 'subprotocol',

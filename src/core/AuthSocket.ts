@@ -77,7 +77,7 @@ export class AuthSocket<In = unknown, Out = In> {
     const debug = options.debug === true ? (line: string) => console.debug(line) : options.debug || undefined;
     const log = (line: string) => debug?.(redactor.redact(`[authsocket] ${line}`));
     const error = (cause: unknown) => {
-      const failure = cause instanceof AuthSocketError ? cause : fail('CONNECTION_FAILED', 'unexpected (see cause)', cause);
+      const failure = cause instanceof AuthSocketError ? cause : fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? 'unexpected (see cause)' : '', cause);
       failure.message = redactor.redact(failure.message);
       log(`error ${failure.code}: ${failure.message}`);
       outbox.emit('error', failure);
@@ -92,16 +92,16 @@ export class AuthSocket<In = unknown, Out = In> {
       checkAuthSource(auth.token);
       checkTransportSecurity(socketUrl, true, options.allowInsecure);
       const { via, ack } = auth;
-      if (typeof via !== 'function') throw invalid("auth.via: pass a carrier from 'authsocket/lite'");
+      if (typeof via !== 'function') throw invalid(process.env.NODE_ENV !== 'production' ? "auth.via: pass a carrier from 'authsocket/lite'" : 'auth.via');
       carrier = via({ auth, url: socketUrl, WebSocket: options.WebSocket, connectionTimeout: reconnect.connectionTimeout });
-      if (auth.refresh === 'in-place' && !carrier.inBand) throw invalid("auth.refresh 'in-place' needs auth.via 'message'");
-      if (ack && typeof ack !== 'function') throw invalid("auth.ack: pass ack from 'authsocket/lite'");
+      if (auth.refresh === 'in-place' && !carrier.inBand) throw invalid(process.env.NODE_ENV !== 'production' ? "auth.refresh 'in-place' needs auth.via 'message'" : 'auth.refresh');
+      if (ack && typeof ack !== 'function') throw invalid(process.env.NODE_ENV !== 'production' ? "auth.ack: pass ack from 'authsocket/lite'" : 'auth.ack');
       handshake = carrier.inBand ?? ack?.(auth);
       if (typeof auth.token === 'string') checkFixedToken(carrier, auth.token, target);
     }
     const setup = optionValue('setup', options.setup);
     const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
-    if (!WebSocket) throw invalid("no WebSocket here: pass options.WebSocket (Node: from 'ws')");
+    if (!WebSocket) throw invalid(process.env.NODE_ENV !== 'production' ? "no WebSocket here: pass options.WebSocket (Node: from 'ws')" : 'WebSocket');
     const machine = new StateMachine((change) => {
       log(`state ${change.from} -> ${change.to}`);
       outbox.emit('state', change);
@@ -142,7 +142,7 @@ export class AuthSocket<In = unknown, Out = In> {
       error,
       log,
     };
-    if (options.shared && !options.share) throw invalid("shared: use 'authsocket', not lite");
+    if (options.shared && !options.share) throw invalid(process.env.NODE_ENV !== 'production' ? "shared: use 'authsocket', not lite" : 'shared');
     this.#tabs = options.share?.(this.url, queueMax, {
       socket: this, events: outbox, machine, lead: () => this.#start(),
       write: (frame) => this.#write(frame), queue: (frame) => queue.push(frame),
@@ -181,7 +181,7 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   send(msg: Out): void {
     if (this.#closedByApp) {
-      throw fail('CONNECTION_FAILED', 'closed by close(); call open() first (nothing queued)');
+      throw fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? 'closed by close(); call open() first (nothing queued)' : 'closed');
     }
     const frame = this.#codec.encode(msg);
     if (!this.#tabs?.send(frame) && !this.#write(frame)) this.#client.queue.push(frame);
@@ -211,7 +211,7 @@ export class AuthSocket<In = unknown, Out = In> {
   }
 
   #start(): void {
-    this.#client.events.settle(() => {
+    this.#client.events.transition(() => {
       this.#session = new Session(this.#client);
     });
   }
@@ -226,17 +226,17 @@ export class AuthSocket<In = unknown, Out = In> {
    */
   close(code = 1000, reason = ''): void {
     if (code !== 1000 && !(code >= 3000 && code <= 4999)) {
-      throw invalid(`close(${code}): give 1000 or 3000–4999`);
+      throw invalid(process.env.NODE_ENV !== 'production' ? `close(${code}): give 1000 or 3000–4999` : `close(${code})`);
     }
     if (new TextEncoder().encode(reason).length > 123) {
-      throw invalid('close(): reason over 123 bytes');
+      throw invalid(process.env.NODE_ENV !== 'production' ? 'close(): reason over 123 bytes' : 'close() reason > 123 bytes');
     }
     this.#closedByApp = true;
     const { queue, machine, events, log, rules } = this.#client;
     if (this.#tabs?.close(code, reason)) return;
     for (const feature of rules.features) feature.closing?.(); // resume: tells the server, before the close frame
     if (this.state === 'closed' && queue.size === 0) return;
-    events.settle(() => {
+    events.transition(() => {
       this.#session?.end(code, reason);
       const dropped = queue.drop();
       machine.moveTo('closed');
@@ -256,7 +256,7 @@ export class AuthSocket<In = unknown, Out = In> {
     if (this.#tabs?.reconnect()) return;
     const session = this.#session;
     if (!session || session.over) return this.open();
-    this.#client.events.settle(() => session.reconnect());
+    this.#client.events.transition(() => session.reconnect());
   }
 
   /**
@@ -269,7 +269,7 @@ export class AuthSocket<In = unknown, Out = In> {
    * ```
    */
   reauthenticate(): Promise<void> {
-    if (!this.#client.token) return Promise.reject(invalid('reauthenticate() needs options.auth'));
+    if (!this.#client.token) return Promise.reject(invalid(process.env.NODE_ENV !== 'production' ? 'reauthenticate() needs options.auth' : 'auth'));
     const relayed = this.#tabs?.reauthenticate();
     if (relayed) return relayed;
     return this.#session?.reauthenticate() ?? Promise.reject(notOpen(this.state));
@@ -286,7 +286,7 @@ export class AuthSocket<In = unknown, Out = In> {
     return new Promise((resolve, reject) => {
       const settle = (state: State) => {
         if (state === 'open') resolve();
-        else if (state === 'closed') reject(fail('CONNECTION_FAILED', 'closed; call open() first'));
+        else if (state === 'closed') reject(fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? 'closed; call open() first' : 'closed'));
         else return false;
         return true;
       };

@@ -54,7 +54,7 @@ export function judgeClose(code: number, byClient: boolean, overrides?: CloseCod
 /** Checks `options.closeCodes`: keys are close codes a server can send, values one of the four actions. */
 export function checkCloseCodes(closeCodes: unknown): CloseCodeOverrides | undefined {
   if (closeCodes === undefined) return undefined;
-  const bad = (detail: string) => invalid(`closeCodes${detail}`);
+  const bad = (detail: string) => invalid(process.env.NODE_ENV !== 'production' ? `closeCodes${detail}` : 'closeCodes');
   if (typeof closeCodes !== 'object' || closeCodes === null || Array.isArray(closeCodes)) {
     throw bad(": give an object, e.g. { 4400: 'fatal' }");
   }

@@ -38,7 +38,7 @@ export async function fetchCredential(
     const late = cause === TIMED_OUT;
     throw fail(
       'TOKEN_PROVIDER_FAILED',
-      late ? `auth.token gave no answer within ${timeout} ms; retrying` : 'auth.token failed (see cause); retrying',
+      process.env.NODE_ENV !== 'production' ? (late ? `auth.token gave no answer within ${timeout} ms; retrying` : 'auth.token failed (see cause); retrying') : late ? `${timeout} ms` : 'auth.token',
       late ? new DOMException(`no answer within ${timeout} ms`, 'TimeoutError') : cause,
     );
   } finally {
@@ -47,7 +47,7 @@ export async function fetchCredential(
   // A string, `{ token, expiresAt? }`, or anything else (refused below).
   const { token, expiresAt } = typeof credential === 'string' ? { token: credential, expiresAt: undefined } : credential ?? {};
   if (typeof token !== 'string' || token === '') {
-    throw fail('TOKEN_PROVIDER_FAILED', 'auth.token returned no token; return a string or { token, expiresAt }');
+    throw fail('TOKEN_PROVIDER_FAILED', process.env.NODE_ENV !== 'production' ? 'auth.token returned no token; return a string or { token, expiresAt }' : 'auth.token');
   }
   return { token, expiresAt: expiresAt ?? jwtExpiry(token), fetchedAt: Date.now() };
 }

@@ -92,7 +92,7 @@ export const attemptFeature = <T extends AttemptFeature>(value: T): T => {
  * @throws {@link AuthSocketError} `INVALID_OPTIONS` for a value no feature made
  */
 export function optionValue<T>(name: string, value: T | undefined): T | undefined {
-  if (value !== undefined && !made.has(value as object)) throw invalid(`${name}: wrap it in ${name}() from 'authsocket/lite'`);
+  if (value !== undefined && !made.has(value as object)) throw invalid(process.env.NODE_ENV !== 'production' ? `${name}: wrap it in ${name}() from 'authsocket/lite'` : name);
   return value;
 }
 

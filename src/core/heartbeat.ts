@@ -44,7 +44,7 @@ export function createHeartbeat(interval: number, timeout: number, sendPing: () 
 /** `options.heartbeat`, checked: interval and timeout in ms > 0. */
 export function checkHeartbeat(heartbeat: HeartbeatOptions<any, any>): void {
   if (!(heartbeat.interval > 0) || !(heartbeat.timeout > 0)) {
-    throw invalid('heartbeat: give interval and timeout in ms > 0');
+    throw invalid(process.env.NODE_ENV !== 'production' ? 'heartbeat: give interval and timeout in ms > 0' : 'heartbeat');
   }
 }
 

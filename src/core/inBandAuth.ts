@@ -95,10 +95,10 @@ export class VerdictWait {
 /** What a verdict other than an ack means; `next` says what happens now. */
 function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, next: string): AuthSocketError {
   return verdict === 'timeout'
-    ? fail('AUTH_TIMEOUT', `no auth answer within ${timeout} ms; ${next}`)
+    ? fail('AUTH_TIMEOUT', process.env.NODE_ENV !== 'production' ? `no auth answer within ${timeout} ms; ${next}` : `${timeout} ms`)
     : verdict === 'reject'
-      ? fail('AUTH_REJECTED', `auth message rejected; ${next}`)
-      : fail('CONNECTION_FAILED', 'ended during authentication');
+      ? fail('AUTH_REJECTED', process.env.NODE_ENV !== 'production' ? `auth message rejected; ${next}` : 'reject')
+      : fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? 'ended during authentication' : 'ended');
 }
 
 /**
@@ -109,7 +109,7 @@ function verdictError(verdict: Exclude<Verdict, 'ack'>, timeout: number, next: s
  */
 export function createHandshake(auth: Omit<AuthOptionsBase<any, any>, 'ack'>, frame?: (token: string) => unknown): InBandAuth {
   const timeout = auth.timeout ?? 10_000;
-  if (!(timeout > 0)) throw fail('INVALID_OPTIONS', 'auth.timeout: give ms > 0');
+  if (!(timeout > 0)) throw fail('INVALID_OPTIONS', process.env.NODE_ENV !== 'production' ? 'auth.timeout: give ms > 0' : 'auth.timeout');
   const isAck = auth.isAck ?? ((msg: unknown) => hasType(msg, AUTH_FRAME.OK));
   const isReject = auth.isReject ?? ((msg: unknown) => hasType(msg, AUTH_FRAME.ERROR));
   const handshake: InBandAuth = {

@@ -18,7 +18,7 @@ const RECONNECT_DEFAULTS: Required<ReconnectOptions> = {
 
 /** `value` when it is a number ≥ `min` (NaN is not), else `INVALID_OPTIONS` naming the option. */
 function atLeast<T>(name: string, value: T, min: number): T {
-  if (!((value as number) >= min)) throw invalid(`${name}: give a number ≥ ${min}`);
+  if (!((value as number) >= min)) throw invalid(process.env.NODE_ENV !== 'production' ? `${name}: give a number ≥ ${min}` : `${name} ≥ ${min}`);
   return value;
 }
 
@@ -30,8 +30,8 @@ export function resolveReconnect(reconnect: AuthSocketOptions['reconnect']): Res
     // Not a number (a string such as '500' would compare as one): refused as NaN.
     resolved[key] = atLeast(`reconnect.${key}`, typeof value === 'number' ? value : NaN, key === 'factor' ? 1 : 0);
   }
-  if (resolved.maxDelay < resolved.minDelay) throw invalid('reconnect.maxDelay: give ≥ minDelay');
-  if (resolved.connectionTimeout === 0) throw invalid('reconnect.connectionTimeout: give > 0');
+  if (resolved.maxDelay < resolved.minDelay) throw invalid(process.env.NODE_ENV !== 'production' ? 'reconnect.maxDelay: give ≥ minDelay' : 'reconnect.maxDelay');
+  if (resolved.connectionTimeout === 0) throw invalid(process.env.NODE_ENV !== 'production' ? 'reconnect.connectionTimeout: give > 0' : 'reconnect.connectionTimeout');
   return resolved;
 }
 
@@ -39,9 +39,9 @@ export function resolveReconnect(reconnect: AuthSocketOptions['reconnect']): Res
 export function checkProtocols(protocols: unknown): string[] {
   if (protocols === undefined) return [];
   if (!Array.isArray(protocols) || protocols.some((entry) => typeof entry !== 'string' || entry === '' || !isHttpTokenText(entry))) {
-    throw invalid(`protocols: give an array of ${HTTP_TOKEN_HINT}`);
+    throw invalid(process.env.NODE_ENV !== 'production' ? `protocols: give an array of ${HTTP_TOKEN_HINT}` : 'protocols');
   }
-  if (new Set(protocols).size !== protocols.length) throw invalid('protocols: an entry repeats');
+  if (new Set(protocols).size !== protocols.length) throw invalid(process.env.NODE_ENV !== 'production' ? 'protocols: an entry repeats' : 'protocols');
   return [...protocols];
 }
 
@@ -52,13 +52,13 @@ export function checkQueueMax(queue: AuthSocketOptions['queue']): number {
 /** A credential must not cross the network in clear text unless the user says so. */
 export function checkTransportSecurity(url: URL, hasCredential: boolean, allowInsecure: boolean | undefined): void {
   if (hasCredential && url.protocol === 'ws:' && !isLoopbackHost(url.hostname) && !allowInsecure) {
-    throw fail('INSECURE_TRANSPORT', `no credential over ws:// to ${url.hostname}; use wss:// or allowInsecure: true`);
+    throw fail('INSECURE_TRANSPORT', process.env.NODE_ENV !== 'production' ? `no credential over ws:// to ${url.hostname}; use wss:// or allowInsecure: true` : url.hostname);
   }
 }
 
 export function checkAuthSource(token: unknown): void {
   if (typeof token !== 'function' && (typeof token !== 'string' || token === '')) {
-    throw invalid('auth.token: give a string or a function');
+    throw invalid(process.env.NODE_ENV !== 'production' ? 'auth.token: give a string or a function' : 'auth.token');
   }
 }
 

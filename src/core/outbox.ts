@@ -2,7 +2,7 @@ import type { Emitter } from './emitter.ts';
 
 /**
  * Events leave only once the client's state has settled. A transition (a
- * socket event, a timer, a public method) runs inside {@link Outbox.settle};
+ * socket event, a timer, a public method) runs inside {@link Outbox.transition};
  * what it emits waits until it has finished, then goes out in order. A
  * listener that calls back into the client (`close()` in an `error`
  * listener) starts a transition of its own on a settled client, and its
@@ -41,7 +41,7 @@ export class Outbox<Events> {
   }
 
   /** Runs `transition`, then sends what it emitted. */
-  settle<T>(transition: () => T): T {
+  transition<T>(transition: () => T): T {
     this.#depth += 1;
     try {
       return transition();

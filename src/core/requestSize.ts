@@ -30,7 +30,7 @@ export function longestLine(plan: AttemptPlan): { line: string; bytes: number } 
 export function checkHandshakeSize(plan: AttemptPlan, via: string): void {
   const { line, bytes: size } = longestLine(plan);
   if (size <= HANDSHAKE_LINE_LIMIT) return;
-  throw fail('TOKEN_PROVIDER_FAILED', `${line} ${size} bytes long, over the ${HANDSHAKE_LINE_LIMIT} bytes servers accept (via '${via}'); use a short ticket or auth.via 'message'`);
+  throw fail('TOKEN_PROVIDER_FAILED', process.env.NODE_ENV !== 'production' ? `${line} ${size} bytes long, over the ${HANDSHAKE_LINE_LIMIT} bytes servers accept (via '${via}'); use a short ticket or auth.via 'message'` : `${size} > ${HANDSHAKE_LINE_LIMIT} bytes`);
 }
 
 /** A fixed string token that can never travel by this carrier is a setup error: `INVALID_OPTIONS`. */

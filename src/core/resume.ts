@@ -85,7 +85,7 @@ export class ResumeSession {
   #current: Connection | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #asked = false;
-  /** The page is going away and its state was saved: nothing more is counted, delivered or sent. */
+  /** The page is going away and its state was saved: nothing more is counted or delivered. */
   frozen = false;
   readonly #max: number;
   readonly #askAt: number;
@@ -200,7 +200,7 @@ export class ResumeSession {
   write(connection: Connection, frame: Frame): boolean {
     // A newer connection has taken the session over (this one's writes would be lost), or
     // queue.max frames wait for the gate's acknowledgement: the caller queues (or throws QUEUE_FULL).
-    if (connection !== this.#current || this.#kept.length >= this.#max || this.frozen) return false;
+    if (connection !== this.#current || this.#kept.length >= this.#max) return false;
     return this.#number(connection, frame, false);
   }
 
@@ -325,12 +325,12 @@ export const RESUME_ANSWER_TIMEOUT = 10_000;
 export function resumeFeature(option: boolean | ResumeOptions): AttemptFeature | undefined {
   if (!option) return undefined;
   let session!: ResumeSession; // made with queue.max, when the client is
-  let forget = () => {};
+  let saved: ReturnType<typeof persist>;
   const attempts = new WeakMap<AttemptHandle, { connection: ResumeConnection; answered?: () => void; timer?: ReturnType<typeof setTimeout> }>();
   return attemptFeature({
     keeps(queueMax, url) {
       session = new ResumeSession(queueMax);
-      if (option !== true && option.persist) forget = persist(session, `authsocket:resume:${url}`);
+      if (option !== true && option.persist) saved = persist(session, `authsocket:resume:${url}`);
       return () => session.kept;
     },
     offer(attempt, offered) {
@@ -356,7 +356,12 @@ export function resumeFeature(option: boolean | ResumeOptions): AttemptFeature |
         failAttempt(fail('CONNECTION_FAILED', `no resume answer within ${RESUME_ANSWER_TIMEOUT} ms (is resume on at the server?); retrying`));
       }, RESUME_ANSWER_TIMEOUT);
     },
-    write: (attempt, frame) => attempts.get(attempt)?.connection.write(frame) ?? attempt.send(frame),
+    write(attempt, frame) {
+      const written = attempts.get(attempt)?.connection.write(frame) ?? attempt.send(frame);
+      // Sent after pagehide (a timer still running): saved too, so that the next page knows it.
+      if (written && session.frozen) saved?.save();
+      return written;
+    },
     ended(attempt) {
       const state = attempts.get(attempt);
       clearTimeout(state?.timer);
@@ -364,7 +369,7 @@ export function resumeFeature(option: boolean | ResumeOptions): AttemptFeature |
     },
     closing() {
       session.end();
-      forget();
+      saved?.forget();
     },
   });
 }
@@ -372,12 +377,12 @@ export function resumeFeature(option: boolean | ResumeOptions): AttemptFeature |
 /**
  * `persist`: the session goes to `sessionStorage` (this tab's) when the page goes
  * away, and a page loaded in that tab with a socket to the same URL continues
- * it. From `pagehide` on nothing more is counted or sent (what was saved stays
- * true). Returns what forgets it (`close()`).
+ * it. From `pagehide` on nothing more is counted or delivered (what was saved
+ * stays true); what is sent meanwhile is saved again. `forget`: for `close()`.
  */
-function persist(session: ResumeSession, key: string): () => void {
+function persist(session: ResumeSession, key: string): { save(): void; forget(): void } | undefined {
   const storage = typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
-  if (!storage || typeof addEventListener === 'undefined') return () => {};
+  if (!storage || typeof addEventListener === 'undefined') return undefined;
   try {
     const saved = storage.getItem(key);
     storage.removeItem(key);
@@ -401,9 +406,12 @@ function persist(session: ResumeSession, key: string): () => void {
   };
   addEventListener('pagehide', save);
   addEventListener('pageshow', thaw);
-  return () => {
-    removeEventListener('pagehide', save);
-    removeEventListener('pageshow', thaw);
-    storage.removeItem(key);
+  return {
+    save,
+    forget() {
+      removeEventListener('pagehide', save);
+      removeEventListener('pageshow', thaw);
+      storage.removeItem(key);
+    },
   };
 }

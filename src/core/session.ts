@@ -267,7 +267,7 @@ export class Session<In> implements AttemptReports {
     }
     attempt.carry(credential);
     const plan = carrier.prepare(credential.token, target, attempt);
-    this.#longestLine = longestLine(plan);
+    if (process.env.NODE_ENV !== 'production') this.#longestLine = longestLine(plan); // for the hint
     checkHandshakeSize(plan, carrier.name);
     return attempt.offer(plan);
   }
@@ -279,7 +279,7 @@ export class Session<In> implements AttemptReports {
     try {
       msg = this.#client.codec.decode(frame);
     } catch (cause) {
-      return this.#client.error(fail('DECODE_FAILED', 'frame skipped: options.codec could not decode it (see cause)', cause));
+      return this.#client.error(fail('DECODE_FAILED', process.env.NODE_ENV !== 'production' ? 'frame skipped: options.codec could not decode it (see cause)' : 'codec', cause));
     }
     if (attempt.read(msg)) this.#client.deliver(msg);
   }
@@ -298,7 +298,7 @@ export class Session<In> implements AttemptReports {
     if (role === 'candidate') {
       const error = ending.noSubprotocol ? noSubprotocolError(this.#offered(), 'the current connection stays up') : fail(
         this.#policy.judgeClose(code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
-        `re-authentication failed: new connection ${closed}; the current connection stays up`,
+        `${process.env.NODE_ENV !== 'production' ? 're-authentication failed: new connection ' : ''}${closed}; the current connection stays up`,
       );
       client.error(error);
       return this.#dropCandidate(error);
@@ -310,7 +310,7 @@ export class Session<In> implements AttemptReports {
     client.queue.settleUnconfirmed(decision.refused);
     if (decision.next) {
       const error = attempt.authError(decision.next)
-        ?? (ending.local ? undefined : fail('AUTH_REJECTED', `credential refused: ${closed}; ${decision.next}`));
+        ?? (ending.local ? undefined : fail('AUTH_REJECTED', process.env.NODE_ENV !== 'production' ? `credential refused: ${closed}; ${decision.next}` : closed));
       if (error) client.error(error);
     }
     if (ending.noSubprotocol) client.error(noSubprotocolError(this.#offered(), 'retrying'));
@@ -335,13 +335,14 @@ export class Session<In> implements AttemptReports {
 
   #hint(providerUnreachable = false): void {
     const carrier = this.#client.carrier?.name;
-    this.#client.error(fail('CONNECTION_FAILED', unopenedHint({
-      attempts: this.#policy.unopened,
+    const attempts = this.#policy.unopened;
+    this.#client.error(fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? unopenedHint({
+      attempts,
       credentialOnUpgrade: carrier !== undefined && carrier !== 'message',
       offered: this.#offered(),
       longest: this.#longestLine,
       providerUnreachable,
-    })));
+    }) : `${attempts} attempts never opened; ${providerUnreachable ? 'server down or unreachable' : 'a refused upgrade? accept it and close with 4401/4403'}`));
   }
 
   /** The application subprotocols every attempt offers (the token entry aside). */
@@ -369,10 +370,10 @@ export class Session<In> implements AttemptReports {
   #stop(why: Stop, code = 0, reason = ''): void {
     const client = this.#client;
     if (why === 'retries' && client.retry.reconnect.enabled) {
-      client.error(fail('CONNECTION_FAILED', `Gave up after ${this.#policy.retries} retries (reconnect.maxRetries); call open()`));
+      client.error(fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? `Gave up after ${this.#policy.retries} retries (reconnect.maxRetries); call open()` : `Gave up after ${this.#policy.retries} retries`));
     }
     if (why === 'fatal') {
-      client.error(fail('CONNECTION_FAILED', `closed with ${code}${reason ? ` (${reason})` : ''}, fatal by options.closeCodes; stopped, queue kept; call open()`));
+      client.error(fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? `closed with ${code}${reason ? ` (${reason})` : ''}, fatal by options.closeCodes; stopped, queue kept; call open()` : `${code} fatal`));
     }
     this.end(1000, '');
     client.machine.moveTo('closed');
@@ -412,7 +413,7 @@ export class Session<In> implements AttemptReports {
     }
     client.redactor.remember(credential.token);
     if (this.#live !== attempt || client.machine.state !== 'open') {
-      throw fail('CONNECTION_FAILED', 'connection changed during re-authentication');
+      throw fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? 'connection changed during re-authentication' : 'changed');
     }
     const handshake = client.rules.handshake!;
     await new Promise<void>((resolve, reject) => {
@@ -531,6 +532,6 @@ export class Session<In> implements AttemptReports {
   }
 
   #settle<T>(transition: () => T): T {
-    return this.#client.events.settle(transition);
+    return this.#client.events.transition(transition);
   }
 }

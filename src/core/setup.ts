@@ -24,7 +24,7 @@ export type SetupRunner = (write: (msg: unknown) => boolean, timeout: number, do
  * ```
  */
 export const setupFeature = <Out = unknown>(setup: SetupFn<Out>): SetupRunner => {
-  if (typeof setup !== 'function') throw invalid('setup: give a function');
+  if (typeof setup !== 'function') throw invalid(process.env.NODE_ENV !== 'production' ? 'setup: give a function' : 'setup');
   return featureValue((write, timeout, done) => {
     let settled = false;
     /** The connection ended, or the outcome was reported: nothing more is. */
@@ -37,11 +37,11 @@ export const setupFeature = <Out = unknown>(setup: SetupFn<Out>): SetupRunner =>
       cancel();
       done(error);
     };
-    const failed = (cause: unknown) => finish(fail('CONNECTION_FAILED', 'options.setup failed (see cause); retrying', cause));
-    const timer = setTimeout(() => finish(fail('CONNECTION_FAILED', `options.setup did not settle within ${timeout} ms; retrying`)), timeout);
+    const failed = (cause: unknown) => finish(fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? 'options.setup failed (see cause); retrying' : 'setup', cause));
+    const timer = setTimeout(() => finish(fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? `options.setup did not settle within ${timeout} ms; retrying` : `setup ${timeout} ms`)), timeout);
     const connection: SetupConnection<unknown> = {
       send(msg) {
-        if (!write(msg)) throw fail('CONNECTION_FAILED', 'connection ended; setup runs again on the next');
+        if (!write(msg)) throw fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? 'connection ended; setup runs again on the next' : 'setup');
       },
     };
     try {

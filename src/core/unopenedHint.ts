@@ -32,7 +32,7 @@ export function unopenedHint({ attempts, credentialOnUpgrade, offered, longest, 
 
 /** The server opened the connection without selecting any offered subprotocol (Firefox, WebKit); `next` says what happens now. */
 export function noSubprotocolError(offered: readonly string[], next: string): AuthSocketError {
-  return fail('CONNECTION_FAILED', `server selected no subprotocol of ${offered.join(', ') || 'those offered'}; make it select one; ${next}`);
+  return fail('CONNECTION_FAILED', process.env.NODE_ENV !== 'production' ? `server selected no subprotocol of ${offered.join(', ') || 'those offered'}; make it select one; ${next}` : 'no subprotocol');
 }
 
 /**

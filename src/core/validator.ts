@@ -29,7 +29,7 @@ export const validateFeature = <In = unknown>(schema: StandardSchemaV1<unknown, 
   let pending: Promise<void> | undefined;
   const settle = (result: StandardSchemaResult<any>): void => {
     if (!result.issues) return deliver(result.value);
-    report(fail('VALIDATION_FAILED', `message skipped: ${result.issues.map((issue) => issue.message).join('; ')}`));
+    report(fail('VALIDATION_FAILED', process.env.NODE_ENV !== 'production' ? `message skipped: ${result.issues.map((issue) => issue.message).join('; ')}` : 'validate'));
   };
   return {
     push(msg) {
@@ -38,12 +38,12 @@ export const validateFeature = <In = unknown>(schema: StandardSchemaV1<unknown, 
       try {
         result = schema['~standard'].validate(msg);
       } catch (cause) {
-        return report(fail('VALIDATION_FAILED', 'validator threw (see cause); message skipped', cause));
+        return report(fail('VALIDATION_FAILED', process.env.NODE_ENV !== 'production' ? 'validator threw (see cause); message skipped' : 'validate', cause));
       }
       if (!pending && typeof (result as { then?: unknown } | null)?.then !== 'function') return settle(result as StandardSchemaResult<any>);
       const delivery: Promise<void> = (pending ?? Promise.resolve())
         .then(() => result)
-        .then(settle, (cause) => report(fail('VALIDATION_FAILED', 'validator rejected (see cause); message skipped', cause)))
+        .then(settle, (cause) => report(fail('VALIDATION_FAILED', process.env.NODE_ENV !== 'production' ? 'validator rejected (see cause); message skipped' : 'validate', cause)))
         .finally(() => {
           if (pending === delivery) pending = undefined;
         });

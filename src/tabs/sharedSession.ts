@@ -230,9 +230,12 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       if (leader) return false;
       if (relay) ask('open');
       else {
-        relay = openRelay(name, receive);
+        // Each relayed message is one transition: its events go out once it settled.
+        relay = openRelay(name, (message) => events.transition(() => receive(message)));
         // The election: the group's Web Lock, held as long as the leader lives;
         // when its page goes away the browser releases it and the next waiting instance leads.
+        // (Not one transition: the end of the old leader's connection is this
+        // instance's own news, emitted before it leads and relays its events.)
         resign = holdLock(locks, `${name}:leader`, lead);
         post({ k: HELLO, from: id });
       }

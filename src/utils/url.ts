@@ -9,10 +9,10 @@ export function toSocketUrl(input: string | URL): URL {
   try {
     url = new URL(String(input), typeof location === 'undefined' ? undefined : location.href);
   } catch {
-    throw fail('INVALID_URL', 'not a URL; give ws(s):// or http(s)://');
+    throw fail('INVALID_URL', process.env.NODE_ENV !== 'production' ? 'not a URL; give ws(s):// or http(s)://' : '');
   }
   url.protocol = url.protocol.replace(/^http(s?):$/, 'ws$1:');
-  if (!/^wss?:$/.test(url.protocol)) throw fail('INVALID_URL', `${url.protocol} URL; give ws(s):// or http(s)://`);
+  if (!/^wss?:$/.test(url.protocol)) throw fail('INVALID_URL', process.env.NODE_ENV !== 'production' ? `${url.protocol} URL; give ws(s):// or http(s)://` : url.protocol);
   // WebSocket URLs cannot carry a fragment.
   url.hash = '';
   return url;

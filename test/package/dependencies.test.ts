@@ -13,9 +13,9 @@ const dist = join(root, 'dist');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const read = (file: string) => readFileSync(file, 'utf8');
 
-/** Every shipped ESM/CJS file: dist/*.js|cjs and dist/chunks/* (not the CDN IIFE, which inlines everything). */
+/** Every shipped ESM/CJS file: dist/*.js|cjs and dist/chunks/* (not the CDN IIFEs authsocket.min.js and authsocket.js, which inline everything). */
 const shipped = [
-  ...readdirSync(dist).filter((name) => /\.c?js$/.test(name) && !name.endsWith('.min.js')).map((name) => join(dist, name)),
+  ...readdirSync(dist).filter((name) => /\.c?js$/.test(name) && !/^authsocket(\.min)?\.js$/.test(name)).map((name) => join(dist, name)),
   ...readdirSync(join(dist, 'chunks')).filter((name) => /\.c?js$/.test(name)).map((name) => join(dist, 'chunks', name)),
 ];
 /** Bare specifiers a file imports, re-exports or requires (statements, not text in strings). */

@@ -280,7 +280,8 @@ test('persist: the session goes to sessionStorage at pagehide and the next page 
     page.dispatchEvent(new Event('pagehide'));
     assert.deepEqual(JSON.parse(stored.get(`authsocket:resume:${url}`)!), { id: ID, received: 1, sent: 2, kept: [app(1), app(2)] });
     assert.equal(before.receive!(first, app(2)), undefined, 'after pagehide nothing more is delivered (it would not be saved)');
-    assert.equal(before.write!(first, app(3)), false, 'nor sent');
+    assert.equal(before.write!(first, app(3)), true, 'what is sent after pagehide goes out...');
+    assert.deepEqual(JSON.parse(stored.get(`authsocket:resume:${url}`)!).kept, [app(1), app(2), app(3)], '...and is saved too');
 
     const after = resumeFeature({ persist: true })!; // the reloaded page
     after.keeps!(10, url);
@@ -292,7 +293,7 @@ test('persist: the session goes to sessionStorage at pagehide and the next page 
     after.admit!(next, (extra) => opened.push(extra), () => {});
     after.receive!(next, session(ID, 'resumed', 1));
     assert.deepEqual(opened, [{ session: 'resumed' }]);
-    assert.deepEqual(sent, [app(2)], 'what the gate lacked goes again, once');
+    assert.deepEqual(sent, [app(2), app(3)], 'what the gate lacked goes again, once');
     assert.equal(after.receive!(next, app(2)), app(2), 'the replay continues after what the old page got');
   } finally {
     for (const name of ['sessionStorage', 'addEventListener', 'removeEventListener']) delete globals[name];
