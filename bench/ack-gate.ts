@@ -14,13 +14,15 @@ export interface AckGate {
   close(): Promise<void>;
 }
 
-export async function startAckGate(origin: string): Promise<AckGate> {
+/** `options`: more gate options (bench/resume-open.ts: `resume` instead of `ack`). */
+export async function startAckGate(origin: string, options: Record<string, unknown> = {}): Promise<AckGate> {
   const { createAuthGate } = await import(pathToFileURL(join(ROOT, 'dist', 'server.js')).href);
   const gate = createAuthGate({
     origins: [origin],
     carriers: ['subprotocol', 'query', 'cookie'],
     verify: async (token: string) => (token === TOKEN ? 'bench-user' : null),
     ack: true,
+    ...options,
   });
   gate.on('connection', (socket: import('ws').WebSocket) => {
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));

@@ -1,7 +1,9 @@
 // Renders a run's figures as markdown: the full bench/RESULTS.md and the short
 // summary that goes into bench/README.md. Every number comes from `results`.
+import { renderResumeOpen, type ResumeOpenResults } from './resume-open.ts';
 import type { BrowserResults } from './browser.ts';
 import type { GateResults } from './gate.ts';
+import type { ResumeResults } from './resume.ts';
 import type { FeatureSizes, SizeRow } from './sizes.ts';
 import type { StormResults } from './storm.ts';
 import { fmt, summarize, table, type Summary, type Unmeasured } from './lib.ts';
@@ -32,6 +34,10 @@ export interface Results {
   browser?: BrowserResults | undefined;
   storm?: StormResults | undefined;
   gate?: GateResults | undefined;
+  /** `resume` at open: a resumed open against an acked one (bench/resume-open.ts). */
+  resume?: ResumeOpenResults | undefined;
+  /** `resume` on against off at the gate (absent in runs before it was measured). */
+  resumeGate?: ResumeResults | undefined;
   /** Sections outside the browser that failed to measure in this run, and why. */
   unmeasured?: Unmeasured[];
 }
@@ -286,6 +292,22 @@ export function gateCostSection(cost: GateCost | undefined): string[] {
   ];
 }
 
+/** Echo throughput through the gate, `resume` on against off. */
+function resumeSection(r: ResumeResults | undefined): string[] {
+  if (!r) return [];
+  const perSec = (s: Summary) => `${fmt.int(s.median)} (${fmt.int(s.min)} – ${fmt.int(s.max)})`;
+  return [
+    '## `resume` at the gate: what acknowledgements cost',
+    '',
+    `One connection, ${fmt.int(r.messages)} small text messages echoed by the gate's app (at most ${r.window} unanswered), against a gate in its own process with \`resume\` off and on (in-memory store). With \`resume\` the client asks for a session and acknowledges every second and when asked, as the authsocket client does; the gate counts, keeps each echo until acknowledged, and acknowledges. Runs alternate off/on after a warm-up each; median of ${r.runs.on.length}. Target: on ≥ ${fmt.x(TARGETS.throughputRatio)} off (acknowledgements cost at most 5%).`,
+    '',
+    table(['gate', 'messages/s'], [['`resume` off', perSec(r.off)], ['`resume` on', perSec(r.on)]]),
+    '',
+    `On ÷ off: **${fmt.x(r.ratio)}** (${verdict(r.ratio >= TARGETS.throughputRatio)}).`,
+    '',
+  ];
+}
+
 function gateSection(g: GateResults | undefined): string[] {
   if (!g) return [];
   if (!g.available) return ['## Server gate', '', `Not measured: ${g.note}.`, ''];
@@ -350,6 +372,8 @@ export function renderResults(results: Results): string {
     ...stormSection(results.storm),
     ...(browser ? memorySection(browser) : []),
     ...gateSection(results.gate),
+    ...(results.resume ? ['## resume at open\n', 'The shipped client on Node against the shipped gate through the delay proxy; from `new AuthSocket` (or `reconnect()`) to `open`. The resume request rides in the upgrade and the answer is the gate\'s first frame: a resumed open costs no round trip more than an acked one.\n', renderResumeOpen(results.resume), ''] : []),
+    ...resumeSection(results.resumeGate),
     ...modulesPointer(),
   ].join('\n');
 }

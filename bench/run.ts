@@ -1,7 +1,7 @@
 // `npm run bench`: builds, measures, prints the table and writes
 // bench/RESULTS.md (and the "last run" section of bench/README.md) from this
 // run's figures. Flags: --quick (small counts, for trying the harness),
-// --only=sizes,throughput,open,reconnect,memory,storm,gate, --no-build,
+// --only=sizes,throughput,open,reconnect,memory,storm,gate,resume,resume-gate, --no-build,
 // --merge (with --only=sizes, storm and/or gate: the measured sections replace
 // theirs in bench/results.json and RESULTS.md is rendered again; its header
 // says which sections were re-measured when).
@@ -14,6 +14,8 @@ import { measureFeatureSizes, measureSizes } from './sizes.ts';
 import { runBrowser, type BrowserSettings } from './browser.ts';
 import { runStorm } from './storm.ts';
 import { runGate } from './gate.ts';
+import { runResume } from './resume.ts';
+import { runResumeOpen } from './resume-open.ts';
 import { log, measureOr, type Unmeasured } from './lib.ts';
 import { renderResults, renderSummary, type Results, type RunInfo } from './report.ts';
 
@@ -27,6 +29,7 @@ const browserSettings: BrowserSettings = quick
   : { messages: 50_000, throughputRuns: 5, opens: 50, reconnectTrials: 8, downtime: 300, cycles: 1_000, extraCycles: 500, latency: 10 };
 const storm = quick ? { clients: 50, downtime: 1_000 } : { clients: 200, downtime: 1_000 };
 const gate = quick ? { clients: 200, runs: 2 } : { clients: 1_000, runs: 5 };
+const resumeGate = quick ? { messages: 5_000, runs: 2 } : { messages: 50_000, runs: 5 };
 
 // --render: rewrite RESULTS.md and the README section from bench/results.json
 // (the last full run's figures) without measuring, after a change to report.ts.
@@ -36,7 +39,7 @@ if (args.includes('--render')) {
   process.exit(0);
 }
 
-const mergeable = ['sizes', 'storm', 'gate', 'throughput', 'open', 'reconnect', 'memory'];
+const mergeable = ['sizes', 'storm', 'gate', 'throughput', 'open', 'reconnect', 'memory', 'resume', 'resume-gate'];
 if (args.includes('--merge') && (!onlyArg || quick || onlyArg.some((s) => !mergeable.includes(s)))) {
   console.error(`bench: --merge needs --only= with sections among ${mergeable.join(', ')} and no --quick`);
   process.exit(1);
@@ -78,9 +81,11 @@ const browser = browserSections.length ? await measureOr(`browser (${browserSect
 info.chromium = browser?.chromium ?? '';
 const stormResults = only('storm') ? await measureOr('storm', unmeasured, () => runStorm(storm.clients, storm.downtime)) : undefined;
 const gateResults = only('gate') ? await measureOr('gate', unmeasured, () => runGate(gate.clients, gate.runs)) : undefined;
+const resumeResults = only('resume') ? await measureOr('resume', unmeasured, () => runResumeOpen(quick ? 5 : 30)) : undefined;
+const resumeGateResults = only('resume-gate') ? await measureOr('resume-gate', unmeasured, () => runResume(resumeGate.messages, resumeGate.runs)) : undefined;
 info.seconds = (Date.now() - started) / 1000;
 
-const results = { info, sizes, features, browser, storm: stormResults, gate: gateResults, unmeasured };
+const results = { info, sizes, features, browser, storm: stormResults, gate: gateResults, resume: resumeResults, resumeGate: resumeGateResults, unmeasured };
 if (onlyArg && args.includes('--merge') && !quick) {
   // --only=…,--merge: this run's sections replace theirs in bench/results.json;
   // the rest stays from the last full run, and the header says what was re-measured when.
@@ -94,6 +99,8 @@ if (onlyArg && args.includes('--merge') && !quick) {
   if (only('sizes')) Object.assign(merged, { sizes, features });
   if (only('storm')) merged.storm = stormResults;
   if (only('gate')) merged.gate = gateResults;
+  if (only('resume')) merged.resume = resumeResults;
+  if (only('resume-gate')) merged.resumeGate = resumeGateResults;
   if (browser && saved.browser) {
     const fresh = (section: string) => onlyArg.includes(section);
     merged.browser = {

@@ -215,6 +215,18 @@ export interface PlainFeatureOptions<In = unknown, Out = In> {
   validate: StandardSchemaV1<unknown, In>;
   setup: (connection: SetupConnection<Out>) => void | Promise<void>;
   closeCodes: Record<number, CloseCodeAction>;
+  resume: boolean | ResumeOptions;
+}
+
+/** `resume` with options; `resume: true` is `{}`. */
+export interface ResumeOptions {
+  /**
+   * Keep the session (its id, the count received and the text messages not yet
+   * acknowledged) in `sessionStorage` when the page goes away, so that a reload of
+   * the page continues it: nothing sent just before the reload is lost or repeated.
+   * @defaultValue `false`
+   */
+  persist?: boolean;
 }
 
 /**
@@ -268,6 +280,21 @@ export interface ClientOptions<In, Out, Auth, Features extends { [K in keyof Pla
   WebSocket?: WebSocketConstructorLike;
   /** Log lifecycle lines (never a credential): `true` for `console.debug`, or your own sink. */
   debug?: boolean | ((line: string) => void);
+  /**
+   * Nothing lost, nothing twice, with a server that has `resume` on: the
+   * connection's session outlives its sockets. Every app message in both
+   * directions arrives once and in order across drops, heartbeat timeouts,
+   * expiry and `reconnect()`; `open` says whether the session was `'resumed'`,
+   * is `'new'`, or was `'lost'` (then re-sync: what the server sent meanwhile
+   * is gone, what the client sent goes again). See docs/resume.md.
+   * @example
+   * ```ts
+   * const socket = new AuthSocket(url, { auth, resume: true });
+   * socket.on('open', ({ session }) => session === 'lost' && refetchState());
+   * ```
+   * @defaultValue `false`
+   */
+  resume?: Features['resume'];
 }
 
 /**
@@ -323,8 +350,8 @@ export interface CloseInfo {
 export interface AuthSocketEvents<In = unknown> {
   /** An attempt starts (after the credential is fetched). */
   connecting: { attempt: number };
-  /** Authenticated and ready; queued messages are flushed right after. */
-  open: { attempt: number };
+  /** Authenticated and ready; queued messages are flushed right after. `session`: with `resume`, what became of the session. */
+  open: { attempt: number; session?: 'new' | 'resumed' | 'lost' };
   /** A decoded (and validated) incoming message. */
   message: In;
   /** A connection ended. */

@@ -65,3 +65,36 @@ export interface Ending {
  * server's ack or reject, no answer in time, or the connection ended first.
  */
 export type Verdict = 'ack' | 'reject' | 'timeout' | 'ended';
+
+// ── resume: sessions that survive their connections ─────────────────────────
+// A client with `resume` offers, last among its subprotocols, `authsocket.resume`
+// (start a session) or `authsocket.resume.<session>.<received>` (continue it,
+// having received <received> app frames); the gate never selects it. Control
+// frames are JSON text frames starting with `{"$":`; app frames travel
+// unchanged and are numbered 1, 2, 3… per direction and session by counting.
+
+/** The resume subprotocol entry: bare, or followed by `.<session>.<received>`. */
+export const RESUME_PROTOCOL = 'authsocket.resume';
+/** Every control frame's text starts with this (an app text frame that does is sent as `msg`). */
+export const RESUME_CONTROL_PREFIX = '{"$":';
+/** The `$` of each control frame. */
+export const RESUME_FRAME = {
+  /** gate → client, first frame after admission: `{"$":"session","id","status","received"}`. */
+  SESSION: 'session',
+  /** either way, cumulative: `{"$":"ack","n":<received>}`. */
+  ACK: 'ack',
+  /** either way: "send your ack now": `{"$":"ask"}`. */
+  ASK: 'ask',
+  /** client → gate on `close()`: the session ends: `{"$":"end"}`. */
+  END: 'end',
+  /** an escaped app text frame: `{"$":"msg","d":"<the frame's text>"}`. */
+  MSG: 'msg',
+} as const;
+/** What the gate's `session` frame says about the request. */
+export type ResumeStatus = 'new' | 'resumed' | 'lost';
+/** ms: the latest a side acknowledges after the first unacknowledged app frame arrived. */
+export const RESUME_ACK_DELAY = 1000;
+/** A session id: 22 base64url characters (128 random bits). */
+export const RESUME_SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+/** The heartbeat's frames, never counted, kept or replayed with resume. */
+export const RESUME_UNCOUNTED = { PING: '{"type":"ping"}', PONG: '{"type":"pong"}' } as const;

@@ -106,7 +106,10 @@ export class AuthSocket<In = unknown, Out = In> {
       log(`state ${change.from} -> ${change.to}`);
       outbox.emit('state', change);
     });
-    const queue = new PendingQueue(queueMax);
+    const features = attemptFeatures(options);
+    // Frames a feature keeps (resume: sent, not yet acknowledged) share queue.max with the queue.
+    const kept = features.map((feature) => feature.keeps?.(queueMax, this.url)).filter((count) => count !== undefined);
+    const queue = new PendingQueue(queueMax, () => kept.reduce((sum, count) => sum + count(), 0));
     this.#client = {
       url: this.url,
       target,
@@ -118,7 +121,7 @@ export class AuthSocket<In = unknown, Out = In> {
         handshake,
         setup,
         heartbeat,
-        features: attemptFeatures(options),
+        features,
         setupTimeout: reconnect.connectionTimeout,
         minUptime: reconnect.minUptime,
         toFrame: (msg) => (typeof msg === 'string' ? msg : codec.encode(msg as Out)),
@@ -229,8 +232,10 @@ export class AuthSocket<In = unknown, Out = In> {
       throw invalid(process.env.NODE_ENV !== 'production' ? 'close(): reason over 123 bytes' : 'close() reason > 123 bytes');
     }
     this.#closedByApp = true;
-    const { queue, machine, events, log } = this.#client;
-    if (this.#tabs?.close(code, reason) || (this.state === 'closed' && queue.size === 0)) return;
+    const { queue, machine, events, log, rules } = this.#client;
+    if (this.#tabs?.close(code, reason)) return;
+    for (const feature of rules.features) feature.closing?.(); // resume: tells the server, before the close frame
+    if (this.state === 'closed' && queue.size === 0) return;
     events.transition(() => {
       this.#session?.end(code, reason);
       const dropped = queue.drop();

@@ -124,7 +124,7 @@ export class Attempt implements AttemptHandle {
 
   /** The plan with what the features add to the offer. */
   offer(plan: AttemptPlan): AttemptPlan {
-    for (const feature of this.#rules.features) plan.protocols.push(...(feature.offer?.(this) ?? []));
+    for (const feature of this.#rules.features) plan.protocols.push(...(feature.offer?.(this, plan.protocols) ?? []));
     return plan;
   }
 
@@ -133,10 +133,10 @@ export class Attempt implements AttemptHandle {
     return !this.#ended && this.transport.send(frame);
   }
 
-  /** Writes an application frame (through the features' `outgoing`). */
+  /** Writes an application frame (a feature's `write` does it, when one has it). */
   write(frame: Frame): boolean {
-    for (const feature of this.#rules.features) if (feature.outgoing) frame = feature.outgoing(this, frame);
-    return this.send(frame);
+    const writer = this.#rules.features.find((feature) => feature.write);
+    return writer ? !this.#ended && writer.write!(this, frame) : this.send(frame);
   }
 
   /** The socket opened: the handshake (if any), the features' `admit`, `setup`, then {@link AttemptReports.ready}. */
@@ -202,10 +202,12 @@ export class Attempt implements AttemptHandle {
     return handshake.error(verdict, 'this connection ends');
   }
 
-  /** A raw incoming frame: `true` when a feature consumed it. Any frame proves a live link alive. */
-  receive(data: string | ArrayBuffer): boolean {
+  /** A raw incoming frame: the frame to decode, or `undefined` when a feature consumed it. Any frame proves a live link alive. */
+  receive(data: string | ArrayBuffer): string | ArrayBuffer | undefined {
     this.#heartbeat?.alive();
-    return this.#rules.features.some((feature) => feature.receive?.(this, data));
+    let frame: string | ArrayBuffer | undefined = data;
+    for (const feature of this.#rules.features) if (frame !== undefined && feature.receive) frame = feature.receive(this, frame);
+    return frame;
   }
 
   /**
@@ -283,6 +285,7 @@ export class Attempt implements AttemptHandle {
       if (settled || this.#ended) return;
       settled = true;
       Object.assign(this.#extra, extra);
+      this.#confirm();
       this.#admit(next);
     }, (error) => {
       if (settled || this.#ended) return;
@@ -299,7 +302,7 @@ export class Attempt implements AttemptHandle {
       return this.#readyWhenDone();
     }
     this.#reports.authenticating(this);
-    this.#cancelSetup = setup((msg) => this.send(this.#rules.toFrame(msg)), this.#rules.setupTimeout, (error) => {
+    this.#cancelSetup = setup((msg) => this.write(this.#rules.toFrame(msg)), this.#rules.setupTimeout, (error) => {
       this.#cancelSetup = undefined;
       if (error) return this.#reports.failed(this, error);
       this.#setUp = true;

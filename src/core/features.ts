@@ -20,34 +20,43 @@ export type OpenExtra = Record<string, unknown>;
 
 /**
  * A feature that takes part in every attempt: the extension point of features
- * that speak on the connection itself (`resume` is the one in view). Every
- * hook is optional; the client calls them in this order for each attempt:
+ * that speak on the connection itself (`resume`). Every hook is optional.
+ * Once, when the client is made:
+ *
+ * - `keeps(queueMax, url)`: the feature keeps frames of its own that count against
+ *   `queue.max` with the queue; it returns how many it keeps now (`url`: the
+ *   socket's, e.g. to name what it stores).
+ *
+ * For each attempt, in this order:
  *
  * 1. `offer` while the attempt is planned: subprotocol entries appended to its
- *    offer (after the app's protocols and the carrier's entry);
+ *    offer (`offered`: the app's protocols and the carrier's entry so far);
  * 2. `opened` when its socket opened (before the handshake);
  * 3. `receive` with every incoming frame, before anything else reads it
- *    (decoding, the handshake, the heartbeat): `true` consumes it (a control
- *    frame: never counted as a message, never delivered);
+ *    (decoding, the handshake, the heartbeat): the frame to read on (itself,
+ *    or what it wraps), or `undefined` to consume it (a control frame, or one
+ *    already delivered: never counted as a message, never delivered);
  * 4. `admit` once the server accepted the credential and before `setup`:
  *    `open` waits until the feature calls `proceed` (e.g. on its answer frame,
- *    which `receive` saw), whose argument joins the `open` payload; `fail`
- *    fails the attempt like a refused handshake;
- * 5. `outgoing` with every application frame the client writes on a live
- *    attempt (never the auth frame, pings or `setup`'s): the frame to write
- *    instead. A feature that must keep frames until the server acknowledged
- *    them keeps its own reference here, writes them again with
- *    {@link AttemptHandle.send} on a later attempt, and throws `QUEUE_FULL` past
- *    `queue.max`;
+ *    which `receive` saw), whose argument joins the `open` payload and which
+ *    confirms the attempt like an ack; `fail` fails the attempt like a failed `setup`;
+ * 5. `write` with every application frame the client writes on the attempt
+ *    (`setup`'s too; never the auth frame or pings): the feature writes it
+ *    itself with {@link AttemptHandle.send} (numbered, kept until the server
+ *    acknowledged it) and says whether it went out (`false`: the client keeps it queued);
  * 6. `ended` when the attempt ended, whatever ended it.
+ *
+ * And `closing` when the app calls `close()`, before the close frame.
  */
 export interface AttemptFeature {
-  offer?(attempt: AttemptHandle): string[];
+  keeps?(queueMax: number, url: string): () => number;
+  offer?(attempt: AttemptHandle, offered: readonly string[]): string[];
   opened?(attempt: AttemptHandle): void;
-  receive?(attempt: AttemptHandle, data: string | ArrayBuffer): boolean;
+  receive?(attempt: AttemptHandle, data: string | ArrayBuffer): string | ArrayBuffer | undefined;
   admit?(attempt: AttemptHandle, proceed: (extra?: OpenExtra) => void, fail: (error: AuthSocketError) => void): void;
-  outgoing?(attempt: AttemptHandle, frame: Frame): Frame;
+  write?(attempt: AttemptHandle, frame: Frame): boolean;
   ended?(attempt: AttemptHandle, ending: Ending | undefined): void;
+  closing?(): void;
 }
 
 /**

@@ -12,9 +12,12 @@ export class PendingQueue {
   #unconfirmed: Frame[] = [];
 
   readonly #max: number;
+  readonly #held: () => number;
 
-  constructor(max: number) {
+  /** @param held - frames kept elsewhere that count against `max` too (resume's unacknowledged ones) */
+  constructor(max: number, held: () => number = () => 0) {
     this.#max = max;
+    this.#held = held;
   }
 
   get size(): number {
@@ -23,7 +26,7 @@ export class PendingQueue {
 
   /** Adds a frame, or throws `QUEUE_FULL`: nothing is dropped silently. */
   push(frame: Frame): void {
-    if (this.#frames.length >= this.#max) {
+    if (this.#frames.length + this.#held() >= this.#max) {
       throw queueFull(this.#max);
     }
     this.#frames.push(frame);

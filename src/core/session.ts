@@ -273,10 +273,11 @@ export class Session<In> implements AttemptReports {
   }
 
   #onFrame(attempt: Attempt, data: string | ArrayBuffer): void {
-    if (attempt.receive(data)) return;
+    const frame = attempt.receive(data);
+    if (frame === undefined) return;
     let msg: In;
     try {
-      msg = this.#client.codec.decode(data);
+      msg = this.#client.codec.decode(frame);
     } catch (cause) {
       return this.#client.error(fail('DECODE_FAILED', process.env.NODE_ENV !== 'production' ? 'frame skipped: options.codec could not decode it (see cause)' : 'codec', cause));
     }

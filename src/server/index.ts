@@ -48,3 +48,10 @@ export type {
   Verify,
   VerifyContext,
 } from './types.ts';
+export { createRedisSessions } from './resume/redisSessions.ts';
+export type { RedisSessions, RedisSessionsClient, RedisSessionsOptions } from './resume/redisSessions.ts';
+export { createMemorySessions } from './resume/store.ts';
+export type { SessionLimits, SessionOwner, SessionState, SessionStore } from './resume/store.ts';
+export type { ResumeOptions } from './resume/options.ts';
+export type { SessionInfo } from './resume/registry.ts';
+export type { SessionSocket } from './resume/sessionSocket.ts';

@@ -43,7 +43,7 @@ check<Equal<Credential, string | { token: string; expiresAt?: number }>>();
 socket.send({ type: 'say', text: 'hello' });
 
 socket.on('connecting', (event) => check<Equal<typeof event, { attempt: number }>>());
-socket.on('open', (event) => check<Equal<typeof event, { attempt: number }>>());
+socket.on('open', (event) => check<Equal<typeof event, { attempt: number; session?: 'new' | 'resumed' | 'lost' }>>());
 socket.on('message', (msg) => {
   check<Equal<typeof msg, ServerMsg>>();
   // Narrowing works on the discriminated union.

@@ -22,16 +22,16 @@ function recorder() {
     offer: (attempt: AttemptHandle) => [`example.resume.${attempt.role}`],
     opened: () => void seen.push('opened'),
     receive: (_attempt, data) => {
-      if (typeof data !== 'string' || !data.startsWith('{"$":')) return false;
+      if (typeof data !== 'string' || !data.startsWith('{"$":')) return data;
       seen.push(`control ${data}`);
       release?.({ session: 'resumed' });
-      return true;
+      return undefined;
     },
     admit: (_attempt, proceed) => {
       seen.push('admit');
       release = proceed;
     },
-    outgoing: (_attempt, frame) => `${++sent}:${String(frame)}`,
+    write: (attempt, frame) => attempt.send(`${++sent}:${String(frame)}`),
     ended: () => void seen.push('ended'),
   };
   return { seen, value: attemptFeature(feature) };

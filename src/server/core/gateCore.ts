@@ -9,7 +9,7 @@
 // Adapters (src/server/use/*) only translate their runtime to these calls.
 import { Emitter } from '../../emitter.ts';
 import { CLOSE } from './closeCodes.ts';
-import type { CoreExtensions, GateCore, SocketHandler, StagedSocket, UpgradeAccepted, UpgradeDecision } from './contract.ts';
+import type { AdmissionStage, CoreExtensions, GateCore, SocketHandler, StagedSocket, UpgradeAccepted, UpgradeDecision } from './contract.ts';
 import { extractCredential } from './credentials.ts';
 import { invalidOption } from './errors.ts';
 import { createOriginCheck, isWebSocketHandshake, offeredProtocols, originOf, resolvePaths, selectProtocol } from './handshake.ts';
@@ -20,6 +20,8 @@ import type { Carrier, GateEvents, GateOptions, Refusal, Verify, VerifyContext }
 import { READY_STATE, type FrameData, type GateRequest, type GateSocket, type SocketControls } from './runtime.ts';
 import { resolveSettings } from './settings.ts';
 import { runVerify, type Outcome } from './verification.ts';
+import { resolveResume } from '../resume/options.ts';
+import { createSessionRegistry } from '../resume/registry.ts';
 
 /** `Retry-After` of the 503/429 answers when too many sockets are still authenticating. */
 const RETRY_AFTER = { 'Retry-After': '1' } as const;
@@ -61,7 +63,16 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
   const admission = createAdmission(limits, resolveAddress(options));
   const ack = options.ack ?? false;
   if (typeof ack !== 'boolean') throw invalidOption('`ack` must be a boolean');
-  const stages = extensions.stages ?? [];
+  // Sessions that outlive their connections, for clients that ask (`resume`): one admission stage.
+  const resume = resolveResume(options.resume);
+  const connectionOf = new WeakMap<GateSocket, Connection>();
+  const sessions = resume && createSessionRegistry<User>(resume, (socket, code, reason) => {
+    const connection = connectionOf.get(socket);
+    // 1006 is never sent: it asks to cut the connection (the session socket's `terminate`).
+    if (code === 1006) connection?.controls.terminate?.();
+    return code === 1006 || !connection ? Promise.resolve() : connection.end(code, reason);
+  }, (error) => events.emit('error', error, undefined));
+  const stages = [...(sessions ? [sessions as unknown as AdmissionStage<User, Socket, Req>] : []), ...(extensions.stages ?? [])];
   // The connection being handed to the app, for a `connection` listener that throws.
   let admitting: Connection | undefined;
   const events = new Emitter<GateEvents<User, Socket, Req>>({
@@ -215,6 +226,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
         used = true;
         const connection = new Connection(socket, controls, request, offered);
         opened.add(connection);
+        connectionOf.set(socket, connection);
         try {
           if (closing) void connection.end(CLOSE.goingAway.code, CLOSE.goingAway.reason);
           else start(connection);

@@ -2,6 +2,7 @@
 // runtime's own request type (`IncomingMessage` on Node, `Request` on the
 // Fetch-API runtimes), handed back to the app's callbacks as is; `Socket` is
 // the socket type the app receives in `connection`.
+import type { ResumeOptions } from '../resume/options.ts';
 import type { Revocations } from '../revocations.ts';
 
 /**
@@ -250,4 +251,23 @@ export interface GateEvents<User, Socket, Req = unknown> {
    * without a request (`req` is `undefined`).
    */
   error: (error: unknown, req: Req | undefined) => void;
+}
+
+// ── `resume`: sessions that outlive their connections ────────────────────────
+// A part of its own of the same interface, so that the resume option stays one block.
+export interface GateOptions<User, Req = unknown> {
+  /**
+   * Sessions for clients with `resume: true`: each admitted client that asks
+   * gets a session bound to its user key, which continues across its
+   * connections (every app frame both ways delivered once and in order);
+   * `connection` fires once per session, with a session socket and `info`.
+   * Clients without `resume` are served as without this option. Default
+   * `false`. See docs/resume.md.
+   *
+   * @example
+   * ```ts
+   * createAuthGate({ origins, verify, resume: { window: 120_000, maxBuffered: 1000 } });
+   * ```
+   */
+  resume?: boolean | ResumeOptions;
 }

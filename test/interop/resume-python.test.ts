@@ -1,0 +1,183 @@
+// `resume: true` (the client from src/, on Node's `ws`) against the Python
+// reference server written from the wire description alone
+// (examples/recipes/python_resume_server.py), through a TCP proxy that can cut
+// or freeze the connection: numbered traffic both ways while the connection is
+// cut mid-stream, every number arrives exactly once and in order on both
+// sides, and `open` says 'resumed'; a restarted server (sessions in memory)
+// says 'lost' and the client's unacknowledged frames arrive at least once.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { WebSocket } from 'ws';
+import { AuthSocket } from '../../src/index.ts';
+import { nextEvent, untilState } from '../support/interop/client.ts';
+import { needsPython, startCuttableProxy, startResumeServer, type CuttableProxy, type ResumeServer } from './resume-python-rig.ts';
+
+type Msg = { type: string; n?: number; got?: number[] };
+const FAST = { minDelay: 20, maxDelay: 100 };
+const COUNT = 300;
+const range = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
+
+describe('resume against the Python reference server', needsPython, () => {
+  let server: ResumeServer;
+  let proxy: CuttableProxy;
+  before(async () => {
+    server = await startResumeServer();
+    proxy = await startCuttableProxy(server.port);
+  });
+  after(async () => {
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  /** A client through the proxy, recording `open` statuses and the server's stream numbers. */
+  function client(options: Record<string, unknown> = {}) {
+    const socket = new AuthSocket<Msg, Msg>(`ws://127.0.0.1:${proxy.port}/`, {
+      WebSocket: WebSocket as never,
+      auth: { via: 'subprotocol', token: 'good:alice' },
+      resume: true,
+      reconnect: FAST,
+      ...options,
+    });
+    const sessions: string[] = [];
+    const stream: number[] = [];
+    socket.on('open', ({ session }) => sessions.push(session!));
+    socket.on('message', (msg) => msg.type === 's' && stream.push(msg.n!));
+    return { socket, sessions, stream };
+  }
+
+  /** Sends n = 1…COUNT every `every` ms while the server streams COUNT numbers; resolves when all were sent. */
+  function traffic(socket: AuthSocket<Msg, Msg>, every = 4): Promise<void> {
+    socket.send({ type: 'stream', n: 0, count: COUNT, every } as Msg);
+    let n = 0;
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        socket.send({ type: 'n', n: ++n });
+        if (n === COUNT) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, every);
+    });
+  }
+
+  const streamReaches = (socket: AuthSocket<Msg, Msg>, n: number, ms = 15_000) =>
+    nextEvent<Msg>(socket, 'message', ms, (msg) => msg.type === 's' && msg.n! >= n);
+
+  /** Both directions complete: the server's record of the client's numbers, and the client's of the server's. */
+  async function assertExactlyOnce(socket: AuthSocket<Msg, Msg>, stream: number[]): Promise<void> {
+    if (stream.length < COUNT) await streamReaches(socket, COUNT);
+    const report = nextEvent<Msg>(socket, 'message', 10_000, (msg) => msg.type === 'report');
+    socket.send({ type: 'report' });
+    assert.deepEqual((await report).got, range(COUNT), 'the server got every number once, in order');
+    assert.deepEqual(stream, range(COUNT), 'the client got every number once, in order');
+  }
+
+  for (const [name, interrupt] of [
+    ['a TCP cut', (_socket: AuthSocket<Msg, Msg>) => proxy.cut()],
+    ['the server dropping the connection', (socket: AuthSocket<Msg, Msg>) => socket.send({ type: 'cut' })],
+    ['reconnect()', (socket: AuthSocket<Msg, Msg>) => socket.reconnect()],
+    ['a 4401 close (expiry)', (socket: AuthSocket<Msg, Msg>) => socket.send({ type: 'close', n: 4401, code: 4401 } as Msg)],
+  ] as const) {
+    test(`${name} twice mid-stream: every number exactly once and in order both ways; open says resumed`, async () => {
+      const { socket, sessions, stream } = client();
+      try {
+        await untilState(socket, 'open');
+        const sent = traffic(socket);
+        await streamReaches(socket, 80);
+        interrupt(socket);
+        await streamReaches(socket, 180);
+        interrupt(socket);
+        await sent;
+        await assertExactlyOnce(socket, stream);
+        assert.deepEqual(sessions, ['new', 'resumed', 'resumed']);
+      } finally {
+        socket.close();
+      }
+    });
+  }
+
+  test('a frozen connection: the heartbeat gives it up, the session resumes, nothing lost or repeated', async () => {
+    const { socket, sessions, stream } = client({ heartbeat: { interval: 100, timeout: 300 } });
+    try {
+      await untilState(socket, 'open');
+      const sent = traffic(socket);
+      await streamReaches(socket, 100);
+      proxy.freeze();
+      await sent;
+      await assertExactlyOnce(socket, stream);
+      assert.deepEqual(sessions, ['new', 'resumed']);
+    } finally {
+      socket.close();
+    }
+  });
+
+  test('make-before-break refreshes before expiry mid-stream: every number exactly once and in order both ways', async () => {
+    const token = async () => ({ token: 'good:alice', expiresAt: Date.now() + 1000 }); // a refresh every ~500 ms
+    const { socket, sessions, stream } = client({ auth: { via: 'subprotocol', token } });
+    const switches: string[] = [];
+    socket.on('reauthenticated', ({ via }) => switches.push(via));
+    const errors: string[] = [];
+    socket.on('error', (error) => errors.push(error.message));
+    try {
+      await untilState(socket, 'open');
+      await traffic(socket, 6);
+      await assertExactlyOnce(socket, stream);
+      assert.ok(switches.length >= 2, `switched ${switches.length} times; errors: ${errors.join(' | ')}`);
+      assert.deepEqual(sessions.filter((status) => status !== 'resumed'), ['new']);
+      console.log(`make-before-break: ${switches.length} switches, ${sessions.length - 1} reconnections, errors: ${errors.join(' | ') || 'none'}`);
+    } finally {
+      socket.close();
+    }
+  });
+
+  test('close() ends the session: the next open() gets a new one', async () => {
+    const { socket, sessions } = client();
+    await untilState(socket, 'open');
+    socket.close();
+    socket.open();
+    await untilState(socket, 'open');
+    socket.close();
+    assert.deepEqual(sessions, ['new', 'new']);
+  });
+
+  test('an app frame that looks like a control frame travels escaped and arrives as sent', async () => {
+    const raw: unknown[] = [];
+    const { socket } = client({ codec: { encode: (msg: unknown) => (typeof msg === 'string' ? msg : JSON.stringify(msg)), decode: (data: unknown) => (raw.push(data), JSON.parse(String(data))) } });
+    try {
+      await untilState(socket, 'open');
+      const echoed = nextEvent<Msg>(socket, 'message', 5000, (msg) => (msg as unknown as { $?: string }).$ === 'ack');
+      socket.send('{"$":"ack","n":1000000}' as unknown as Msg); // echoed by the server's app
+      await echoed;
+      assert.deepEqual(raw, ['{"$":"ack","n":1000000}'], 'the only frame the codec saw is the app frame');
+    } finally {
+      socket.close();
+    }
+  });
+
+  test('a restarted server (sessions in memory): open says lost, the unacknowledged frames arrive again (at least once)', async () => {
+    const { socket, sessions } = client();
+    const got = new Set<number>();
+    const record = (line: string) => {
+      const parsed = JSON.parse(line) as { got?: number };
+      if (parsed.got !== undefined) got.add(parsed.got);
+    };
+    try {
+      await untilState(socket, 'open');
+      const before = server.child;
+      const sent = traffic(socket);
+      await nextEvent(socket, 'message', 5000, (msg: Msg) => msg.type === 's' && msg.n! >= 50);
+      const relost = nextEvent<{ session?: string }>(socket, 'open', 10_000);
+      await server.restart();
+      for (const line of before.lines) if (line.startsWith('{')) record(line);
+      assert.equal((await relost).session, 'lost');
+      await sent;
+      const report = nextEvent<Msg>(socket, 'message', 10_000, (msg) => msg.type === 'report');
+      socket.send({ type: 'report' });
+      for (const n of (await report).got!) got.add(n);
+      assert.deepEqual([...got].sort((a, b) => a - b), range(COUNT), 'every number reached one of the two servers');
+      assert.deepEqual(sessions, ['new', 'lost']);
+    } finally {
+      socket.close();
+    }
+  });
+});

@@ -1,0 +1,109 @@
+// `resume: true` in the client, on the fake WebSocket playing the gate: the
+// request in the upgrade, `open` only after the gate's session frame (with its
+// status), control frames never delivered whatever the codec, the kept frames
+// sent again after a drop, the queue bound shared with them, `end` on close().
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { useClients, type Msg } from './client-harness.ts';
+import { FakeWebSocket, nextEvent, recordEvents } from './fake-websocket.ts';
+
+const { create, freshToken } = useClients();
+const ID = 'AbCdEfGhIjKlMnOpQrStUv';
+const answer = (status: string, received = 0, id = ID) => JSON.stringify({ $: 'session', id, status, received });
+
+test('the request rides last in the upgrade; open waits for the answer and carries its status', async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken }, resume: true });
+  const log = recordEvents(socket);
+  socket.send({ type: 'early' });
+  const ws = await FakeWebSocket.nth(0);
+  assert.equal(ws.protocols[0], 'authsocket');
+  assert.match(ws.protocols[1]!, /^base64url\.bearer\./);
+  assert.equal(ws.protocols[2], 'authsocket.resume');
+  ws.open();
+  assert.equal(socket.state, 'authenticating');
+  assert.deepEqual(ws.sent, [], 'nothing counted goes out before the answer');
+  ws.receive(answer('new'));
+  assert.equal(socket.state, 'open');
+  assert.deepEqual(log.filter(([type]) => type === 'open').map(([, p]) => p), [{ attempt: 1, session: 'new' }]);
+  assert.deepEqual(ws.sentMessages, [{ type: 'early' }]);
+  assert.equal(log.some(([type]) => type === 'message'), false, 'the answer is no message');
+});
+
+test('query carrier without app protocols offers authsocket, then the request', async () => {
+  create({ auth: { via: 'query', token: freshToken }, resume: true });
+  const ws = await FakeWebSocket.nth(0);
+  assert.deepEqual(ws.protocols, ['authsocket', 'authsocket.resume']);
+});
+
+test('with auth.ack: auth_ok first, then the answer; open after both', async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken, ack: true }, resume: true });
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  ws.receive({ type: 'auth_ok' });
+  assert.equal(socket.state, 'authenticating');
+  ws.receive(answer('new'));
+  assert.equal(socket.state, 'open');
+});
+
+test('control frames never reach message listeners, whatever the codec; an escaped app frame does', async () => {
+  const seen: unknown[] = [];
+  const socket = create({
+    auth: { via: 'subprotocol', token: freshToken },
+    resume: true,
+    codec: { encode: (msg: Msg) => JSON.stringify(msg), decode: (data) => ({ type: 'raw', data }) as Msg },
+  });
+  socket.on('message', (msg) => seen.push(msg.data));
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  ws.receive(answer('new'));
+  ws.receive('{"$":"ack","n":0}');
+  ws.receive('{"$":"ask"}');
+  ws.receive(JSON.stringify({ $: 'msg', d: '{"$":"ask"}' }));
+  ws.receive('plain');
+  assert.deepEqual(seen, ['{"$":"ask"}', 'plain']);
+  assert.deepEqual(ws.sent, [], 'ask with nothing unacknowledged sends no ack');
+});
+
+test('a drop: the next connection continues the session; the kept frames the gate lacks go again, then the queue', async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken }, resume: true });
+  const first = await FakeWebSocket.nth(0);
+  first.open();
+  first.receive(answer('new'));
+  first.receive({ type: 'n', n: 1 });
+  first.receive({ type: 'n', n: 2 });
+  for (let i = 1; i <= 3; i++) socket.send({ type: 'up', i });
+  first.fail();
+  socket.send({ type: 'up', i: 4 }); // queued while reconnecting
+  const second = await FakeWebSocket.nth(1);
+  assert.equal(second.protocols.at(-1), `authsocket.resume.${ID}.2`);
+  second.open();
+  const opened = nextEvent(socket, 'open');
+  second.receive(answer('resumed', 1));
+  assert.deepEqual(await opened, { attempt: 2, session: 'resumed' });
+  assert.deepEqual(second.sentMessages, [{ type: 'up', i: 2 }, { type: 'up', i: 3 }, { type: 'up', i: 4 }]);
+});
+
+test('the kept frames count against queue.max: QUEUE_FULL until the gate acknowledges', async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken }, resume: true, queue: { max: 4 } });
+  const ws = await FakeWebSocket.nth(0);
+  ws.open();
+  ws.receive(answer('new'));
+  for (let i = 1; i <= 4; i++) socket.send({ type: 'up', i });
+  assert.throws(() => socket.send({ type: 'up', i: 5 }), { code: 'QUEUE_FULL' });
+  assert.ok(ws.sent.includes('{"$":"ask"}'), 'asked for the ack at half of queue.max');
+  ws.receive('{"$":"ack","n":4}');
+  socket.send({ type: 'up', i: 5 });
+});
+
+test('close(): {"$":"end"} just before the close frame; open() afterwards starts a new session', async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken }, resume: true });
+  const first = await FakeWebSocket.nth(0);
+  first.open();
+  first.receive(answer('new'));
+  socket.close();
+  assert.equal(first.sent.at(-1), '{"$":"end"}');
+  assert.equal(first.closeCalls.length, 1);
+  socket.open();
+  const second = await FakeWebSocket.nth(1);
+  assert.equal(second.protocols.at(-1), 'authsocket.resume');
+});
