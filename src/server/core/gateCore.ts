@@ -9,7 +9,7 @@
 // Adapters (src/server/use/*) only translate their runtime to these calls.
 import { Emitter } from '../../emitter.ts';
 import { CLOSE } from './closeCodes.ts';
-import type { AdmissionStage, CoreExtensions, GateCore, StagedSocket, UpgradeAccepted, UpgradeDecision } from './contract.ts';
+import type { AdmissionStage, CoreExtensions, GateCore, SocketHandler, StagedSocket, UpgradeAccepted, UpgradeDecision } from './contract.ts';
 import { extractCredential } from './credentials.ts';
 import { invalidOption } from './errors.ts';
 import { createOriginCheck, isWebSocketHandshake, offeredProtocols, originOf, resolvePaths, selectProtocol } from './handshake.ts';
@@ -80,7 +80,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       if (event === 'error') return rethrowAsynchronously(error); // nowhere better to report it
       if (event === 'connection' && admitting) {
         // The same fate whichever carrier authenticated: reported, socket closed.
-        events.emit('error', error, admitting.request.native);
+        events.emit('error', error, admitting.nativeRequest());
         void admitting.end(CLOSE.internalError.code, CLOSE.internalError.reason);
         return;
       }
@@ -233,7 +233,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
         } finally {
           slot.release();
         }
-        return connection.handler;
+        return connection;
       },
       abandon() {
         if (used) return;
@@ -244,7 +244,8 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
   }
 
   /** One socket's life in the gate: pending (authenticating), admitted, ended. */
-  class Connection implements Held {
+  // It is also the adapter's SocketHandler: no closures per socket.
+  class Connection implements Held, SocketHandler {
     phase: 'pending' | 'staging' | 'admitted' | 'ended' = 'pending';
     #firstFrame: FirstFrameAuth | undefined;
     /** Gives back the pool place the first frame's wait holds. */
@@ -258,20 +259,28 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
     #ended: Promise<void> | undefined;
     #onClosed: (() => void) | undefined;
     #closed = false;
-    readonly handler = {
-      message: (data: FrameData, isBinary: boolean) => this.#message(data, isBinary),
-      oversized: () => {
-        if (this.phase === 'pending') this.#firstFrame?.oversized();
-      },
-      closed: (code: number, reason: string) => this.#closedNow(code, reason),
-    };
 
     constructor(
       readonly socket: Socket,
       readonly controls: SocketControls,
-      readonly request: GateRequest<Req>,
-      readonly offered: readonly string[],
-    ) {}
+      request: GateRequest<Req>,
+      offered: readonly string[],
+    ) {
+      this.#request = request;
+      this.#offered = offered;
+    }
+
+    // The request and what it offered, until the socket is handed over: a
+    // socket that stays for hours need not keep its upgrade request.
+    #request: GateRequest<Req> | undefined;
+    #offered: readonly string[];
+    get #req(): GateRequest<Req> {
+      return this.#request!;
+    }
+
+    nativeRequest(): Req | undefined {
+      return this.#request?.native;
+    }
 
     get open(): boolean {
       return !this.#closed && this.socket.readyState === READY_STATE.OPEN;
@@ -306,7 +315,7 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
         send: (text) => this.send(text),
         firstFrame: slot.firstFrameArrived,
         verify: async (token) => {
-          const verdict = await check(token, this.request, { carrier: 'message' }, slot);
+          const verdict = await check(token, this.#req, { carrier: 'message' }, slot);
           this.#verdict = verdict.identity;
           return verdict.outcome;
         },
@@ -323,8 +332,8 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       if (this.phase !== 'pending') return;
       if (outcome.kind === 'refused') {
         this.phase = 'ended';
-        if (outcome.error !== undefined) events.emit('error', outcome.error, this.request.native);
-        refused({ code: outcome.code, reason: detail ?? outcome.reason, carrier, origin: originOf(this.request), req: this.request.native });
+        if (outcome.error !== undefined) events.emit('error', outcome.error, this.#req.native);
+        refused({ code: outcome.code, reason: detail ?? outcome.reason, carrier, origin: originOf(this.#req), req: this.#req.native });
         void this.end(outcome.code, outcome.reason);
         return;
       }
@@ -342,12 +351,12 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       if (carrier === 'message') this.#reauthentication = this.#answerReauthentication();
       this.#waiting.push(...held);
       this.phase = 'staging';
-      const staged = stages.map((stage) => stage.admit({ socket: this.socket, user, key: proven.key, request: this.request, offered: this.offered }));
+      const staged = stages.map((stage) => stage.admit({ socket: this.socket, user, key: proven.key, request: this.#req, offered: this.#offered }));
       if (staged.some((answer) => answer instanceof Promise)) {
         void Promise.all(staged).then(
           (answers) => this.#handOver(user, answers),
           (error: unknown) => {
-            events.emit('error', error, this.request.native);
+            events.emit('error', error, this.#req.native);
             void this.end(CLOSE.internalError.code, CLOSE.internalError.reason);
           },
         );
@@ -363,8 +372,8 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
         admitting = this;
         try {
           const appSocket = (connection?.socket ?? this.socket) as Socket;
-          if (connection?.info) events.emit('connection', appSocket, user, this.request.native, connection.info);
-          else events.emit('connection', appSocket, user, this.request.native);
+          if (connection?.info) events.emit('connection', appSocket, user, this.#req.native, connection.info);
+          else events.emit('connection', appSocket, user, this.#req.native);
         } finally {
           admitting = undefined;
         }
@@ -373,24 +382,39 @@ export function createGateCore<User, Socket extends GateSocket = GateSocket, Req
       for (const [data, isBinary] of this.#waiting.splice(0)) {
         if (this.phase === 'admitted' && this.#message(data, isBinary)) this.controls.deliver(data, isBinary);
       }
+      this.#request = undefined;
+      this.#offered = [];
     }
 
     #answerReauthentication(): (data: FrameData, isBinary: boolean) => boolean {
+      const request = this.#req; // kept for the socket's life: re-authentication verifies against it
       return answerReauthentication<User>({
         isOpen: () => this.open,
         send: (text) => this.send(text),
         verify: async (token) => {
-          const { outcome, identity: proven } = await recheck(token, this.request);
+          const { outcome, identity: proven } = await recheck(token, request);
           if (outcome.kind !== 'accepted' || proven === undefined) return { outcome };
           return { outcome, renew: () => identity.renew(this, outcome.user, proven) };
         },
         settle: (renewed) => {
-          if (renewed.kind === 'accepted') return void events.emit('reauthenticated', this.socket, renewed.user, this.request.native);
-          if (renewed.error !== undefined) events.emit('error', renewed.error, this.request.native);
-          refused({ code: renewed.code, reason: renewed.reason, carrier: 'message', origin: originOf(this.request), req: this.request.native });
+          if (renewed.kind === 'accepted') return void events.emit('reauthenticated', this.socket, renewed.user, request.native);
+          if (renewed.error !== undefined) events.emit('error', renewed.error, request.native);
+          refused({ code: renewed.code, reason: renewed.reason, carrier: 'message', origin: originOf(request), req: request.native });
           void this.end(renewed.code, renewed.reason);
         },
       });
+    }
+
+    message(data: FrameData, isBinary: boolean): boolean {
+      return this.#message(data, isBinary);
+    }
+
+    oversized(): void {
+      if (this.phase === 'pending') this.#firstFrame?.oversized();
+    }
+
+    closed(code: number, reason: string): void {
+      this.#closedNow(code, reason);
     }
 
     #message(data: FrameData, isBinary: boolean): boolean {

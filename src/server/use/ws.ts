@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createGateCore } from '../core/gateCore.ts';
 import { resolvePaths } from '../core/handshake.ts';
 import type { SocketHandler, UpgradeAccepted } from '../core/contract.ts';
-import type { SocketControls } from '../core/runtime.ts';
+import type { FrameData, SocketControls } from '../core/runtime.ts';
 import { resolveSettings } from '../core/settings.ts';
 import type { AuthGate, AuthGateOptions } from '../types.ts';
 import { attachedListener, isGone, nodeRequest, refuseUpgrade } from './nodeUpgrades.ts';
@@ -17,9 +17,10 @@ import { attachedListener, isGone, nodeRequest, refuseUpgrade } from './nodeUpgr
 /**
  * The `ws` WebSocket the gate hands out: the same class for the app, with the
  * gate's core reading each incoming frame first, so that auth frames and
- * frames held during authentication never reach the app's listeners.
+ * frames held during authentication never reach the app's listeners. It is
+ * also the core's `SocketControls` (`terminate`, `pause`, `resume` are ws's).
  */
-class GateWebSocket extends WebSocket {
+class GateWebSocket extends WebSocket implements SocketControls {
   /** Set once the core has taken the socket over. */
   gateHandler: SocketHandler | undefined;
 
@@ -29,8 +30,12 @@ class GateWebSocket extends WebSocket {
   }
 
   /** Delivers a frame to the app's listeners, past the core (frames it held and now hands over). */
-  deliverToApp(data: RawData, isBinary: boolean): void {
-    super.emit('message', data, isBinary);
+  deliver(data: FrameData, isBinary: boolean): void {
+    super.emit('message', data as RawData, isBinary);
+  }
+
+  capFrames(bytes: number): () => void {
+    return capFrames(this, bytes);
   }
 }
 
@@ -97,10 +102,9 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
       // frames) and then closes the socket. Without a listener that event
       // would throw and take the whole server down, so one is always there.
       ws.on('error', ignoreError);
-      const handler = decision.open(ws, controlsOf(ws));
-      ws.gateHandler = handler;
+      ws.gateHandler = decision.open(ws, ws);
       ws.on('error', reportOversize);
-      ws.once('close', (code: number, reason: Buffer) => handler.closed(code, reason.toString()));
+      ws.once('close', reportClose);
     });
   }
 
@@ -124,16 +128,6 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
   };
 }
 
-function controlsOf(ws: GateWebSocket): SocketControls {
-  return {
-    deliver: (data, isBinary) => ws.deliverToApp(data as RawData, isBinary),
-    terminate: () => ws.terminate(),
-    pause: () => ws.pause(),
-    resume: () => ws.resume(),
-    capFrames: (bytes) => capFrames(ws, bytes),
-  };
-}
-
 // Listeners shared by every socket (`this` is the emitter): a closure per
 // socket would keep the whole upgrade's scope (its request, its pool slot)
 // alive for the socket's lifetime.
@@ -141,6 +135,9 @@ function destroySocket(this: Duplex): void {
   this.destroy();
 }
 function ignoreError(): void {}
+function reportClose(this: WebSocket, code: number, reason: Buffer): void {
+  (this as GateWebSocket).gateHandler?.closed(code, reason.toString());
+}
 /** `ws` closes with 1009 itself on a frame over its limit; the core makes it a refusal before authentication. */
 function reportOversize(this: WebSocket, error: unknown): void {
   if ((error as { code?: unknown } | null)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') (this as GateWebSocket).gateHandler?.oversized();
