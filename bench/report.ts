@@ -1,6 +1,6 @@
 // Renders a run's figures as markdown: the full bench/RESULTS.md and the short
 // summary that goes into bench/README.md. Every number comes from `results`.
-import { renderResumeOpen, type ResumeOpenResults } from './resume-open.ts';
+import { renderResumeOpen, renderResumeThroughput, type ResumeOpenResults } from './resume-open.ts';
 import type { BrowserResults } from './browser.ts';
 import type { GateResults } from './gate.ts';
 import type { ResumeResults } from './resume.ts';
@@ -372,7 +372,7 @@ export function renderResults(results: Results): string {
     ...stormSection(results.storm),
     ...(browser ? memorySection(browser) : []),
     ...gateSection(results.gate),
-    ...(results.resume ? ['## resume at open\n', 'The shipped client on Node against the shipped gate through the delay proxy; from `new AuthSocket` (or `reconnect()`) to `open`. The resume request rides in the upgrade and the answer is the gate\'s first frame: a resumed open costs no round trip more than an acked one.\n', renderResumeOpen(results.resume), ''] : []),
+    ...(results.resume ? ['## resume at open\n', 'The shipped client on Node against the shipped gate through the delay proxy; from `new AuthSocket` (or `reconnect()`) to `open`. The resume request rides in the upgrade and the answer is the gate\'s first frame: a resumed open costs no round trip more than an acked one.\n', renderResumeOpen(results.resume), '', renderResumeThroughput(results.resume), ''] : []),
     ...resumeSection(results.resumeGate),
     ...modulesPointer(),
   ].join('\n');

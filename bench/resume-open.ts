@@ -28,6 +28,8 @@ export interface ResumeOpenRow {
 export interface ResumeOpenResults {
   oneWay: number;
   rows: ResumeOpenRow[];
+  /** Echoed messages per second on loopback (no delay), `resume` off and on: medians of `runs`. */
+  throughput?: { messages: number; off: number; on: number; ratio: number };
 }
 
 // Node's `ws` sends no Origin of its own: the bench client says it is a page of this origin.
@@ -70,6 +72,23 @@ async function measure(url: string, options: Record<string, unknown>, runs: numb
   return { open, reopen, sessions };
 }
 
+/** Echoed messages per second: `count` JSON messages sent at once, until the last echo arrived. */
+async function echoRate(url: string, options: Record<string, unknown>, count: number): Promise<number> {
+  const { AuthSocket } = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
+  const socket = new AuthSocket(url, { WebSocket: OriginWebSocket, queue: { max: count + 10 }, ...options });
+  await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+  const started = performance.now();
+  const done = new Promise<void>((resolve) => {
+    let echoed = 0;
+    socket.on('message', () => ++echoed === count && resolve());
+  });
+  for (let i = 0; i < count; i++) socket.send({ type: 'n', n: i, text: 'the quick brown fox' });
+  await done;
+  const rate = count / ((performance.now() - started) / 1000);
+  socket.close();
+  return rate;
+}
+
 export async function runResumeOpen(runs = 30, oneWay = 10): Promise<ResumeOpenResults> {
   const acked = await startAckGate(ORIGIN);
   const resuming = await startAckGate(ORIGIN, { ack: false, resume: true });
@@ -84,8 +103,18 @@ export async function runResumeOpen(runs = 30, oneWay = 10): Promise<ResumeOpenR
       const ms = summarize(values);
       return { what, ms, rtts: Math.round((ms.median / rtt) * 10) / 10 };
     };
+    // Throughput on loopback: acknowledgements are the only frames resume adds.
+    const messages = runs >= 30 ? 20_000 : 2_000;
+    const off: number[] = [];
+    const on: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      off.push(await echoRate(`ws://127.0.0.1:${acked.port}/`, { auth: { via: 'subprotocol', token: TOKEN, ack: true } }, messages));
+      on.push(await echoRate(`ws://127.0.0.1:${resuming.port}/`, { auth: { via: 'subprotocol', token: TOKEN }, resume: true }, messages));
+    }
+    const [offRate, onRate] = [summarize(off).median, summarize(on).median];
     return {
       oneWay,
+      throughput: { messages, off: offRate, on: onRate, ratio: onRate / offRate },
       rows: [
         row('acked open (auth.ack, gate ack: true)', plain.open),
         row("resume: first open ('new')", resumed.open),
@@ -109,8 +138,16 @@ export function renderResumeOpen({ oneWay, rows }: ResumeOpenResults): string {
   return lines.join('\n');
 }
 
+/** The throughput line under the table. */
+export function renderResumeThroughput({ throughput }: ResumeOpenResults): string {
+  if (!throughput) return '';
+  const { messages, off, on, ratio } = throughput;
+  return `Throughput on loopback (Node, ${messages.toLocaleString('en')} echoed JSON messages, median of 5): \`resume\` off ${Math.round(off).toLocaleString('en')}/s, on ${Math.round(on).toLocaleString('en')}/s: ${(ratio * 100).toFixed(0)} % (target ≥ 95 %).`;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = await runResumeOpen(process.argv.includes('--quick') ? 5 : 30);
   console.log(renderResumeOpen(results));
+  console.log(renderResumeThroughput(results));
   process.exit(0);
 }

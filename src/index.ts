@@ -28,6 +28,7 @@ export type {
   Frame,
   HeartbeatOptions,
   ReconnectOptions,
+  ResumeOptions,
   SetupConnection,
   StandardSchemaResult,
   StandardSchemaV1,

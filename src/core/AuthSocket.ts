@@ -100,6 +100,7 @@ export class AuthSocket<In = unknown, Out = In> {
       if (typeof auth.token === 'string') checkFixedToken(carrier, auth.token, target);
     }
     const setup = optionValue('setup', options.setup);
+    optionValue('resume', options.resume); // a plain `resume: true` in the lite entry is an error, not silently off
     const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     if (!WebSocket) throw invalid(process.env.NODE_ENV !== 'production' ? "no WebSocket here: pass options.WebSocket (Node: from 'ws')" : 'WebSocket');
     const machine = new StateMachine((change) => {

@@ -207,7 +207,9 @@ export function resumeSuite(name: string, backend: ResumeBackend, options: TestO
         await streamReaches(page, 100);
         proxy.freeze();
         await assertExactlyOnce(page);
-        assert.deepEqual(await page.evaluate(() => (window as any).run.sessions), ['new', 'resumed']);
+        // Under load a 300 ms heartbeat may give up a healthy connection too: each comes back resumed.
+        const sessions: string[] = await page.evaluate(() => (window as any).run.sessions);
+        assert.ok(sessions.length >= 2 && sessions[0] === 'new' && sessions.slice(1).every((status) => status === 'resumed'), sessions.join(' '));
       } finally {
         await page.evaluate(() => (window as any).sockets.s.close());
         await page.close();

@@ -107,3 +107,15 @@ test('close(): {"$":"end"} just before the close frame; open() afterwards starts
   const second = await FakeWebSocket.nth(1);
   assert.equal(second.protocols.at(-1), 'authsocket.resume');
 });
+
+test("authsocket/lite: resume(true) turns it on; a plain resume: true is INVALID_OPTIONS, not silently off", async () => {
+  const { AuthSocket: Lite, resume, subprotocol } = await import('../../src/lite.ts');
+  assert.throws(() => new Lite('wss://api.example.com/ws', { WebSocket: FakeWebSocket, auth: { via: subprotocol, token: 't' }, resume: true as never }), { code: 'INVALID_OPTIONS' });
+  const socket = new Lite('wss://api.example.com/ws', { WebSocket: FakeWebSocket, auth: { via: subprotocol, token: 't' }, resume: resume(true) });
+  try {
+    const ws = await FakeWebSocket.nth(0);
+    assert.equal(ws.protocols.at(-1), 'authsocket.resume');
+  } finally {
+    socket.close();
+  }
+});
