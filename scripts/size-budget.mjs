@@ -26,14 +26,17 @@
 // attempt objects, with production builds (errors keep their code, numbers and
 // docs link; development builds also say what to do): 15,366 / 12,126 B, so
 // 15,500 / 12,250. Still over the targets (12,000 / 8,000): bench/MODULES.md
-// says where the bytes are and what each remaining lever would cost.
+// says where the bytes are and what each remaining lever would cost. Raised
+// for `resume` (a reviewed feature, in the CDN build; 1,218 B of it there) and
+// the one emitter shared with the server (about 40 B CDN, 90 B app): 17,072 /
+// 12,333 B, so 17,250 / 12,500.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 15_500; // bytes, CDN build, min+gzip -9 (see the history above)
-export const APP_BUDGET = 12_250; // bytes, one-carrier app, min+gzip -9
+export const BUDGET = 17_250; // bytes, CDN build, min+gzip -9 (see the history above)
+export const APP_BUDGET = 12_500; // bytes, one-carrier app, min+gzip -9
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
 export const APP = fileURLToPath(new URL('../bench/fixtures/one-carrier-app.js', import.meta.url));
