@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outputs = ['index.js', 'index.cjs', 'index.d.ts', 'authsocket.min.js', 'server.js', 'server.d.ts'].map((file) => join(root, 'dist', file));
+const outputs = ['index.js', 'index.cjs', 'index.d.ts', 'authsocket.js', 'authsocket.min.js', 'server.js', 'server.d.ts'].map((file) => join(root, 'dist', file));
 const sources = ['src', 'rollup.config.mjs', 'package.json', 'tsconfig.json'].map((file) => join(root, file));
 
 /** The newest modification time under `paths` (files and directories, recursively). */

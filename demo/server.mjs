@@ -28,7 +28,9 @@ const files = {
   '/': 'demo/public/index.html',
   '/app.js': 'demo/public/app.js',
   '/style.css': 'demo/public/style.css',
-  '/dist/authsocket.min.js': 'dist/authsocket.min.js',
+  '/dist/authsocket.js': 'dist/authsocket.js',
+  '/dist/authsocket.js.map': 'dist/authsocket.js.map',
+  '/dist/authsocket.min.js': 'dist/authsocket.min.js', // examples/script-tag: the production build, as from a CDN
   '/dist/authsocket.min.js.map': 'dist/authsocket.min.js.map',
 };
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };

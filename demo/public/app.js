@@ -348,5 +348,5 @@ $('#chat-form').addEventListener('submit', (event) => {
   ui.input.value = '';
 });
 
-log('page', `tab ${clientId}: loaded dist/authsocket.min.js with a <script> tag (typeof AuthSocket = ${typeof AuthSocket})`, 'muted');
+log('page', `tab ${clientId}: loaded dist/authsocket.js (the development build) with a <script> tag (typeof AuthSocket = ${typeof AuthSocket})`, 'muted');
 connect();
