@@ -67,7 +67,7 @@ describe('resume over Redis: two instances', needsRedis, () => {
     assert.deepEqual(keys, [], 'end deletes the session from Redis');
   });
 
-  test('the old connection still open on A: A closes it and its session socket before B answers', async () => {
+  test('the old connection still open on A: A closes its session socket before B answers; the old connection gets 1001', async () => {
     const onA = new WireClient(a.url, { ackWithin: false });
     const { id } = await onA.connect();
     const appA = a.sessions.get(id)!;
@@ -81,8 +81,12 @@ describe('resume over Redis: two instances', needsRedis, () => {
     const answer = await client.connect();
     order.push(`B answered ${answer.status}`);
     await oldClosed;
-    assert.deepEqual(order.slice(0, 2), ['A closed', 'B answered resumed']);
-    assert.match(order[2]!, /^old connection 1001 session moved$/);
+    // A's session socket closes before B answers. The old connection's close frame
+    // and B's answer travel on two TCP connections, so which one this process reads
+    // first is up to the network: only that the old one gets 1001 is asserted.
+    assert.equal(order[0], 'A closed');
+    assert.ok(order.indexOf('A closed') < order.indexOf('B answered resumed'), order.join(' | '));
+    assert.ok(order.includes('old connection 1001 session moved'), order.join(' | '));
     client.end();
   });
 
