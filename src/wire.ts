@@ -96,5 +96,11 @@ export type ResumeStatus = 'new' | 'resumed' | 'lost';
 export const RESUME_ACK_DELAY = 1000;
 /** A session id: 22 base64url characters (128 random bits). */
 export const RESUME_SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+/**
+ * The close a connection gets when another connection of the client took its
+ * session over (a make-before-break candidate, a new tab leader, another gate
+ * instance): the session goes on there.
+ */
+export const RESUME_MOVED = { code: 1001, reason: 'session moved' } as const;
 /** The heartbeat's frames, never counted, kept or replayed with resume. */
 export const RESUME_UNCOUNTED = { PING: '{"type":"ping"}', PONG: '{"type":"pong"}' } as const;

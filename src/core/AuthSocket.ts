@@ -147,6 +147,7 @@ export class AuthSocket<In = unknown, Out = In> {
     this.#tabs = options.share?.(this.url, queueMax, {
       socket: this, events: outbox, machine, lead: () => this.#start(),
       write: (frame) => this.#write(frame), queue: (frame) => queue.push(frame),
+      session: features.find((feature) => feature.shared)?.shared?.(),
     });
     // Start on the next microtask so that listeners added right after `new` see every event.
     if (!options.startClosed) queueMicrotask(() => this.state === 'idle' && this.open());

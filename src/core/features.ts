@@ -50,6 +50,8 @@ export type OpenExtra = Record<string, unknown>;
  */
 export interface AttemptFeature {
   keeps?(queueMax: number, url: string): () => number;
+  /** The session the feature keeps across connections, for a tab group to carry across a change of leader (`resume`). */
+  shared?(): SharedSession;
   offer?(attempt: AttemptHandle, offered: readonly string[]): string[];
   opened?(attempt: AttemptHandle): void;
   receive?(attempt: AttemptHandle, data: string | ArrayBuffer): string | ArrayBuffer | undefined;
@@ -57,6 +59,45 @@ export interface AttemptFeature {
   write?(attempt: AttemptHandle, frame: Frame): boolean;
   ended?(attempt: AttemptHandle, ending: Ending | undefined): void;
   closing?(): void;
+}
+
+/** A session as it crosses to other tabs (structured-cloneable): see {@link SharedSession}. */
+export interface SessionState {
+  id: string;
+  /** App frames delivered so far. */
+  received: number;
+  /** App frames sent so far; the kept ones are the last `kept.length`. */
+  sent: number;
+  /** Sent and not acknowledged by the server yet. */
+  kept: Frame[];
+}
+
+/** What the tab group's leader hears of its session, to pass on. */
+export interface SessionWatcher {
+  /** A frame was numbered and kept (`sent` + 1). */
+  kept(frame: Frame): void;
+  /** The server acknowledged `n` frames. */
+  acknowledged(n: number): void;
+  /** The server answered (the whole state, resent frames included), or the session ended (`undefined`). */
+  answered(state: SessionState | undefined): void;
+}
+
+/**
+ * A session that outlives connections (`resume`), as a tab group shares it:
+ * the leader reports each change to the other tabs, each keeps a copy, and a
+ * new leader continues from its copy, so that nothing is lost or sent twice
+ * across a change of leader.
+ */
+export interface SharedSession {
+  /** The session now; `undefined` before the server's first answer. */
+  state(): SessionState | undefined;
+  /** App frames delivered so far (each relayed message carries it: a tab skips what it has). */
+  readonly received: number;
+  /** A new leader, before it connects: continue `state` (`undefined`: start a new session). */
+  take(state: SessionState | undefined): void;
+  watch(watcher: SessionWatcher | undefined): void;
+  /** The next `close()` leaves the session to another tab: it is not ended at the server. */
+  handOver(): void;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { fail } from '../errors/AuthSocketError.ts';
 import type { Frame, ResumeOptions } from '../types.ts';
-import { type AttemptFeature, type AttemptHandle, attemptFeature } from './features.ts';
+import { type AttemptFeature, type AttemptHandle, attemptFeature, type SessionState, type SessionWatcher, type SharedSession } from './features.ts';
 import {
   DEFAULT_APP_PROTOCOL,
   RESUME_ACK_DELAY,
@@ -71,7 +71,7 @@ const count = (value: unknown): number | undefined => (Number.isSafeInteger(valu
  * The kept frames count against `queue.max` with the queue ({@link kept}); at
  * half of it the client asks the gate for its acknowledgement.
  */
-export class ResumeSession {
+export class ResumeSession implements SharedSession {
   /** The session the gate gave; `undefined` before the first answer and after `close()`. */
   #id: string | undefined;
   /** App frames received in the session (the highest number delivered). */
@@ -87,6 +87,12 @@ export class ResumeSession {
   #asked = false;
   /** The page is going away and its state was saved: nothing more is counted or delivered. */
   frozen = false;
+  /** The tab group's leader passes every change on. */
+  #watcher: SessionWatcher | undefined;
+  /** Set while the answer resends: the watcher gets the whole state after. */
+  #answering = false;
+  /** `close()` leaves the session to another tab. */
+  #handedOver = false;
   readonly #max: number;
   readonly #askAt: number;
 
@@ -104,6 +110,27 @@ export class ResumeSession {
   /** The session id (for tests and `persist`); `undefined` before the first answer. */
   get id(): string | undefined {
     return this.#id;
+  }
+
+  get received(): number {
+    return this.#received;
+  }
+
+  state(): SessionState | undefined {
+    return this.#id ? { id: this.#id, received: this.#received, sent: this.#sent, kept: [...this.#kept] } : undefined;
+  }
+
+  take(state: SessionState | undefined): void {
+    this.#forget();
+    if (state) this.#restore(state);
+  }
+
+  watch(watcher: SessionWatcher | undefined): void {
+    this.#watcher = watcher;
+  }
+
+  handOver(): void {
+    this.#handedOver = true;
   }
 
   /**
@@ -124,23 +151,37 @@ export class ResumeSession {
   }
 
   /** Continues a saved session (before the first connection). */
-  restore({ id, received, sent, kept }: ResumeSnapshot): void {
+  restore(snapshot: ResumeSnapshot): void {
+    this.#restore({ ...snapshot, kept: Array.isArray(snapshot.kept) ? snapshot.kept.filter((frame) => typeof frame === 'string') : snapshot.kept });
+  }
+
+  #restore({ id, received, sent, kept }: SessionState): void {
     if (!RESUME_SESSION_ID.test(id) || ![received, sent].every((n) => count(n) !== undefined) || !Array.isArray(kept) || kept.length > sent) return;
     this.#id = id;
     this.#received = this.#acknowledged = received;
     this.#sent = sent;
-    this.#kept = kept.filter((frame) => typeof frame === 'string');
+    this.#kept = [...kept];
   }
 
-  /** `close()`: tells the gate the session ends (just before the close frame) and forgets it. */
+  /**
+   * `close()`: tells the gate the session ends (just before the close frame) and
+   * forgets it; after {@link handOver} only forgets it (another tab continues it).
+   */
   end(): void {
     const current = this.#current;
-    if (current?.status) current.send(control({ $: RESUME_FRAME.END }));
+    if (current?.status && !this.#handedOver) {
+      current.send(control({ $: RESUME_FRAME.END }));
+      this.#watcher?.answered(undefined);
+    }
+    this.#forget();
+  }
+
+  #forget(): void {
     this.#id = undefined;
     this.#received = this.#acknowledged = this.#sent = 0;
     this.#kept = [];
     this.#current = undefined;
-    this.#asked = false;
+    this.#asked = this.#handedOver = false;
     clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
   }
@@ -161,14 +202,18 @@ export class ResumeSession {
       this.#received = this.#acknowledged = 0;
     }
     this.#id = id;
-    this.#sent = Math.min(gateReceived, this.#sent);
+    // What the gate has: a tab that took the session over may know less than the gate.
+    this.#sent = gateReceived;
     this.#kept = [];
     this.#asked = false;
     this.#current = connection;
     // Sent again in order, numbered after what the gate has; a frame that cannot
     // go out now is kept all the same and goes with the next answer.
+    this.#answering = true;
     for (const frame of resend) this.#number(connection, frame, true);
+    this.#answering = false;
     if (this.#received > this.#acknowledged) this.#scheduleAck();
+    this.#watcher?.answered(this.state());
     return status;
   }
 
@@ -185,6 +230,7 @@ export class ResumeSession {
     const firstKept = this.#sent - this.#kept.length + 1;
     this.#kept.splice(0, Math.max(0, n - firstKept + 1));
     if (this.#kept.length < this.#askAt) this.#asked = false;
+    this.#watcher?.acknowledged(n);
   }
 
   /** @internal Acknowledges now what was received (the gate asked, or the delay ran out). */
@@ -219,6 +265,7 @@ export class ResumeSession {
     if (!written && !always) return false;
     this.#sent += 1;
     this.#kept.push(frame);
+    if (!this.#answering) this.#watcher?.kept(frame);
     if (this.#kept.length >= this.#askAt && !this.#asked) {
       this.#asked = connection.send(control({ $: RESUME_FRAME.ASK }));
     }
@@ -333,6 +380,7 @@ export function resumeFeature(option: boolean | ResumeOptions): AttemptFeature |
       if (option !== true && option.persist) saved = persist(session, `authsocket:resume:${url}`);
       return () => session.kept;
     },
+    shared: () => session,
     offer(attempt, offered) {
       const state = { connection: session.connect((frame) => attempt.send(frame), () => state.answered?.()) } as { connection: ResumeConnection; answered?: () => void; timer?: ReturnType<typeof setTimeout> };
       attempts.set(attempt, state);

@@ -3,7 +3,7 @@ import { type AuthSocketError, fail, notOpen } from '../errors/AuthSocketError.t
 import type { AuthOptions, AuthSocketEvents, Codec, WebSocketConstructorLike } from '../types.ts';
 import type { SecretRedactor } from '../utils/redact.ts';
 import { wait } from '../utils/wait.ts';
-import { DEFAULT_APP_PROTOCOL, type Ending } from '../wire.ts';
+import { DEFAULT_APP_PROTOCOL, type Ending, RESUME_MOVED } from '../wire.ts';
 import { Attempt, type AttemptReports, type AttemptRules, type OpenExtra } from './attempt.ts';
 import { isOffline, watchBrowserSignals } from './browserSignals.ts';
 import { RETRY_NOW } from './closeCodes.ts';
@@ -66,6 +66,12 @@ export class Session<In> implements AttemptReports {
   #switch: { resolve(): void; reject(error: AuthSocketError): void } | undefined;
   /** Connections replaced by a re-authenticated one, not yet closed. */
   readonly #retired = new Set<Attempt>();
+  /**
+   * The live connection ended because the candidate took its `resume` session
+   * over (its answer is on the way): the switch comes with that answer, or,
+   * should the candidate fail, this ending is handled then.
+   */
+  #movedAway: { attempt: Attempt; ending: Ending } | undefined;
   /** Attempts made in this session (1 for the first). */
   #attempt = 0;
   #nextDelay = 0;
@@ -97,6 +103,7 @@ export class Session<In> implements AttemptReports {
 
   /** Drops the live connection and connects again at once with a fresh credential. */
   reconnect(): void {
+    if (this.#movedAway) this.#abandon('reconnect requested'); // the live connection is gone: a new one starts
     this.#wake();
     this.#transport.drop(RETRY_NOW, 'reconnect requested');
   }
@@ -291,18 +298,31 @@ export class Session<In> implements AttemptReports {
       this.#retired.delete(attempt);
       return attempt.stop(1000, 'reauthenticated');
     }
-    const client = this.#client;
     const { code } = ending;
-    const reason = client.redactor.redact(ending.reason);
-    const closed = `closed with ${code}${reason ? ` (${reason})` : ''}`;
+    if (role === 'live' && this.#candidate && code === RESUME_MOVED.code && ending.reason === RESUME_MOVED.reason) {
+      // Two sockets: the server's close of this one may arrive before its answer on the candidate.
+      attempt.transport.stop();
+      this.#movedAway = { attempt, ending };
+      return;
+    }
     if (role === 'candidate') {
+      const closed = `closed with ${code}${ending.reason ? ` (${this.#client.redactor.redact(ending.reason)})` : ''}`;
       const error = ending.noSubprotocol ? noSubprotocolError(this.#offered(), 'the current connection stays up') : fail(
         this.#policy.judgeClose(code, ending.local) === 'transient' ? 'CONNECTION_FAILED' : 'AUTH_REJECTED',
         `${process.env.NODE_ENV !== 'production' ? 're-authentication failed: new connection ' : ''}${closed}; the current connection stays up`,
       );
-      client.error(error);
+      this.#client.error(error);
       return this.#dropCandidate(error);
     }
+    this.#dropped(attempt, ending);
+  }
+
+  /** The live connection ended: reconnect, or stop as the retry policy judges. */
+  #dropped(attempt: Attempt, ending: Ending): void {
+    const client = this.#client;
+    const { code } = ending;
+    const reason = client.redactor.redact(ending.reason);
+    const closed = `closed with ${code}${reason ? ` (${reason})` : ''}`;
     // The next connection fetches a fresh credential anyway.
     this.#abandon('re-authentication: the connection dropped; reconnecting');
     client.log(`connection ended: ${code}${reason ? ` (${reason})` : ''}${ending.opened ? '' : ', never opened'}`);
@@ -386,6 +406,7 @@ export class Session<In> implements AttemptReports {
   /** Closes every connection of the session: the live one, a pending candidate, retired ones. */
   #closeAll(code: number, reason: string, why: string): void {
     clearTimeout(this.#refreshTimer);
+    this.#movedAway = undefined;
     this.#abandon(why);
     for (const attempt of this.#retired) attempt.stop(1000, 'reauthenticated');
     this.#retired.clear();
@@ -450,9 +471,12 @@ export class Session<In> implements AttemptReports {
     const client = this.#client;
     this.#candidate = undefined;
     const linger = retireDelay(previous.credential, RETIRE_AFTER);
-    previous.retire(linger);
     for (const retired of this.#retired) if (retired.ended) this.#retired.delete(retired);
-    this.#retired.add(previous);
+    if (this.#movedAway) this.#movedAway = undefined; // closed already
+    else {
+      previous.retire(linger);
+      this.#retired.add(previous);
+    }
     this.#transport = attempt.transport;
     this.#live = attempt;
     attempt.live();
@@ -477,6 +501,12 @@ export class Session<In> implements AttemptReports {
     this.#candidate = undefined;
     this.#switch?.reject(error);
     this.#switch = undefined;
+    const moved = this.#movedAway;
+    if (!moved) return;
+    // The live connection is gone too: a new one, as after any drop.
+    this.#movedAway = undefined;
+    this.#transport = this.#connect();
+    this.#dropped(moved.attempt, moved.ending);
   }
 
   #scheduleRefresh(credential: FetchedCredential | undefined): void {

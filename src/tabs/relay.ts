@@ -1,5 +1,9 @@
 import { AuthSocketError, type AuthSocketErrorCode } from '../errors/AuthSocketError.ts';
-import type { Frame, State } from '../types.ts';
+import type { SessionState } from '../core/features.ts';
+import type { AuthSocketEvents, Frame, State } from '../types.ts';
+
+/** An `open` event's payload. */
+export type OpenEvent = AuthSocketEvents<unknown>['open'];
 
 /** An error as it crosses the channel (an `AuthSocketError` does not survive structured cloning). */
 export interface RelayedError {
@@ -8,7 +12,7 @@ export interface RelayedError {
 }
 
 // Message kinds: small numbers, a byte each on the wire and in the bundle.
-// The leader posts the first five, followers the last four.
+// The leader posts 0–4 and 9–11 (the `resume` session), followers 5–8.
 export const LEAD = 0;
 export const STATUS = 1;
 export const EVENT = 2;
@@ -18,6 +22,9 @@ export const HELLO = 5;
 export const SEND = 6;
 export const ASK = 7;
 export const BYE = 8;
+export const KEPT = 9;
+export const ACKED = 10;
+export const SESSION = 11;
 
 /** A follower's request, done by the leader on the shared connection. */
 export type Ask = 'open' | 'reconnect' | 'reauthenticate';
@@ -30,10 +37,14 @@ export type Ask = 'open' | 'reconnect' | 'reauthenticate';
 export type Relayed =
   /** A new leader holds the lock: whatever the previous one had is gone. */
   | { k: typeof LEAD }
-  /** The leader's answer to `HELLO`. */
-  | { k: typeof STATUS; to: string; state: State; attempt: number }
-  /** One event of the leader's, for every follower to emit as its own. */
-  | { k: typeof EVENT; type: string; payload: unknown }
+  /** The leader's answer to `HELLO` (`session`: its `resume` session). */
+  | { k: typeof STATUS; to: string; state: State; attempt: number; opened?: OpenEvent | undefined; session?: SessionState | undefined }
+  /**
+   * One event of the leader's, for every follower to emit as its own; a
+   * `message` of a `resume` session carries its number `n` (a follower skips
+   * what it has: a new leader may replay what the previous one relayed).
+   */
+  | { k: typeof EVENT; type: string; payload: unknown; n?: number | undefined }
   /** The leader wrote the follower's frames up to `seq` to the socket. */
   | { k: typeof WROTE; to: string; seq: number }
   /** The leader's `reauthenticate()` for the follower's ask number `n` settled. */
@@ -47,7 +58,15 @@ export type Relayed =
   | { k: typeof SEND; from: string; seq: number; base: number; frame: Frame }
   | { k: typeof ASK; from: string; n: number; op: Ask }
   /** A follower left the group. */
-  | { k: typeof BYE; from: string };
+  | { k: typeof BYE; from: string }
+  /**
+   * The leader's `resume` session, as every tab keeps a copy to continue it
+   * should it lead: a frame numbered and kept, the server's acknowledgement,
+   * and the whole session at each answer (`undefined`: it ended).
+   */
+  | { k: typeof KEPT; frame: Frame }
+  | { k: typeof ACKED; n: number }
+  | { k: typeof SESSION; session: SessionState | undefined };
 
 /** One kind of message, by its `k`. */
 export type RelayedOf<K extends Relayed['k']> = Extract<Relayed, { k: K }>;

@@ -1,9 +1,10 @@
+import type { SessionState, SessionWatcher, SharedSession } from '../core/features.ts';
 import type { Outbox } from '../core/outbox.ts';
 import { stateTransitions, type StateMachine } from '../core/stateMachine.ts';
 import { type AuthSocketError, fail, invalid, queueFull } from '../errors/AuthSocketError.ts';
 import type { AuthSocketEvents, Frame, State } from '../types.ts';
 import { holdLock, webLocks } from '../utils/webLock.ts';
-import { ASK, type Ask, BYE, DONE, EVENT, fromWire, HELLO, LEAD, openRelay, type Relayed, type RelayedOf, SEND, STATUS, toWire, WROTE } from './relay.ts';
+import { ACKED, ASK, type Ask, BYE, DONE, EVENT, fromWire, HELLO, KEPT, LEAD, type OpenEvent, openRelay, type Relayed, type RelayedOf, SEND, SESSION, STATUS, toWire, WROTE } from './relay.ts';
 
 /** What the instance lends its tab group: the one seam between `AuthSocket` and the sharing. */
 export interface TabHost<In> {
@@ -16,6 +17,8 @@ export interface TabHost<In> {
   write(frame: Frame): boolean;
   /** Queues a frame for the instance's next authenticated connection. */
   queue(frame: Frame): void;
+  /** The instance's `resume` session, which the group carries across a change of leader. */
+  session?: SharedSession | undefined;
 }
 
 /**
@@ -59,7 +62,7 @@ export function shareAcrossTabs<In>(shared: unknown, url: string, max: number, h
  * the leader, keeping each until the leader confirms it wrote it to the socket.
  */
 function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabHost<In>): TabGroup<In> {
-  const { socket, events, machine } = host;
+  const { socket, events, machine, session } = host;
   // Web Locks, hence this code, exist only in secure contexts, as randomUUID does.
   const id = crypto.randomUUID();
   let relay: BroadcastChannel | undefined;
@@ -77,6 +80,18 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   const expected = new Map<string, number>();
   /** Leader: its connection's attempt number, for followers that join. */
   let attempt = 0;
+  /** Leader: its last `open` payload (with `resume`, the session's status), for followers that join. */
+  let opened: OpenEvent | undefined;
+  /** Follower: the leader's `resume` session as last heard (a new leader continues it). */
+  let copy: SessionState | undefined;
+  /** The other instances heard of (joined, not left): a leader's `close()` leaves the session to them. */
+  const members = new Set<string>();
+  /** Leader: its session's changes, for every follower's copy. */
+  const watcher: SessionWatcher = {
+    kept: (frame) => post({ k: KEPT, frame }),
+    acknowledged: (n) => post({ k: ACKED, n }),
+    answered: (state) => post({ k: SESSION, session: state }),
+  };
 
   const post = (message: Relayed) => relay?.postMessage(message);
   const following = () => !leader && relay !== undefined;
@@ -96,6 +111,11 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
     leaderGone();
     leader = synced = true;
     expected.clear();
+    // The session goes on from what this instance heard of it: the gate's answer
+    // says how much of it arrived, and the rest goes again, once.
+    if (copy) session?.take(copy);
+    session?.watch(watcher);
+    copy = undefined;
     post({ k: LEAD });
     takeBack(); // first on the connection this instance now makes
     // A group that gave up (unauthorized, maxRetries) waits for open().
@@ -120,6 +140,8 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
 
   function receive(message: Relayed): void {
     if ('to' in message && message.to !== id) return; // a reply to another instance
+    if (message.k === HELLO) members.add(message.from);
+    if (message.k === BYE) members.delete(message.from);
     if (leader) serve(message);
     else mirror(message);
   }
@@ -130,7 +152,8 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
     events.on(type, (payload: any) => {
       if (!leader) return;
       if (type === 'connecting' || type === 'open') attempt = payload.attempt;
-      post({ k: EVENT, type, payload: type === 'error' ? toWire(payload) : payload });
+      if (type === 'open') opened = payload;
+      post({ k: EVENT, type, payload: type === 'error' ? toWire(payload) : payload, n: type === 'message' ? session?.received : undefined });
     });
   }
 
@@ -138,7 +161,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   function serve(message: Relayed): void {
     switch (message.k) {
       case HELLO:
-        return post({ k: STATUS, to: message.from, state: machine.state, attempt });
+        return post({ k: STATUS, to: message.from, state: machine.state, attempt, opened, session: session?.state() });
       case SEND:
         return write(message);
       case ASK:
@@ -177,12 +200,26 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       case LEAD:
         leaderGone();
         synced = true;
+        post({ k: HELLO, from: id }); // so that the new leader knows this instance is here
         return;
       case STATUS:
-        if (!synced) catchUp(message.state, message.attempt);
-        return;
+        if (synced) return;
+        copy = message.session;
+        return catchUp(message.state, message.attempt, message.opened);
       case EVENT:
-        if (synced) apply(message.type as keyof AuthSocketEvents<In>, message.payload);
+        if (!synced || !isNew(message.n)) return;
+        return apply(message.type as keyof AuthSocketEvents<In>, message.payload);
+      case KEPT:
+        if (copy) {
+          copy.sent += 1;
+          copy.kept.push(message.frame);
+        }
+        return;
+      case ACKED:
+        copy?.kept.splice(0, Math.max(0, message.n - (copy.sent - copy.kept.length)));
+        return;
+      case SESSION:
+        copy = message.session;
         return;
       case WROTE:
         outbox = outbox.filter((entry) => entry.seq > message.seq);
@@ -193,14 +230,22 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
     }
   }
 
+  /** A relayed message numbered `n` (`resume`) this instance has not delivered yet; skipped: one a new leader replayed. */
+  function isNew(n: number | undefined): boolean {
+    if (n === undefined || !copy) return true;
+    if (n <= copy.received) return false;
+    copy.received = n;
+    return true;
+  }
+
   /** Joined a leader in state `state`: catch up as if this instance had lived through it. */
-  function catchUp(state: State, attempt: number): void {
+  function catchUp(state: State, attempt: number, opened = { attempt }): void {
     synced = true;
     if (state === 'closed') return follow('closed');
     follow('connecting');
     if (state !== 'reconnecting') events.emit('connecting', { attempt });
     follow(state);
-    if (state === 'open') events.emit('open', { attempt });
+    if (state === 'open') events.emit('open', opened);
   }
 
   function apply<K extends keyof AuthSocketEvents<In>>(type: K, payload: any): void {
@@ -236,7 +281,10 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
         // when its page goes away the browser releases it and the next waiting instance leads.
         // (Not one transition: the end of the old leader's connection is this
         // instance's own news, emitted before it leads and relays its events.)
-        resign = holdLock(locks, `${name}:leader`, lead);
+        // Leading waits one task, so that what the previous leader posted before it
+        // went (its last frames, acknowledgements) is heard first.
+        const joined = relay;
+        resign = holdLock(locks, `${name}:leader`, () => setTimeout(() => relay === joined && lead()));
         post({ k: HELLO, from: id });
       }
       return true;
@@ -253,12 +301,16 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
     // leader ends its session (the next instance leads), a follower drops what
     // it had not handed over (the close event counts it).
     close() {
+      // A leader with other instances left: one of them continues the session.
+      if (leader && members.size > 0) session?.handOver();
+      session?.watch(undefined);
       resign?.();
       failCalls();
       post({ k: BYE, from: id });
       relay?.close();
       relay = resign = undefined;
       leader = synced = false;
+      copy = undefined;
       takeBack();
       return false;
     },

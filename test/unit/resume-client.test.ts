@@ -119,3 +119,47 @@ test("authsocket/lite: resume(true) turns it on; a plain resume: true is INVALID
     socket.close();
   }
 });
+
+// The gate closes the old connection (1001 'session moved') before it answers
+// the make-before-break candidate; on two sockets that close may arrive first.
+test("make-before-break: the old connection's 1001 'session moved' before the candidate's answer is a switch, not a drop", async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken }, resume: true });
+  const log = recordEvents(socket);
+  const old = await FakeWebSocket.nth(0);
+  old.open();
+  old.receive(answer('new'));
+  old.receive({ type: 'n', n: 1 });
+  const done = socket.reauthenticate();
+  const candidate = await FakeWebSocket.nth(1);
+  assert.equal(candidate.protocols.at(-1), `authsocket.resume.${ID}.1`);
+  candidate.open();
+  old.serverClose(1001, 'session moved');
+  assert.equal(socket.state, 'open', 'no drop while the answer is on its way');
+  socket.send({ type: 'up', i: 1 }); // waits for the candidate
+  candidate.receive(answer('resumed', 0));
+  await done;
+  assert.deepEqual(candidate.sentMessages, [{ type: 'up', i: 1 }]);
+  assert.deepEqual(log.map(([type]) => type).filter((type) => type !== 'message' && type !== 'state'), ['connecting', 'open', 'reauthenticated']);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // nothing else follows (no reconnect)
+  assert.equal(FakeWebSocket.instances.length, 2);
+});
+
+test("make-before-break: a candidate that fails after the old connection's 'session moved' reconnects once", async () => {
+  const socket = create({ auth: { via: 'subprotocol', token: freshToken }, resume: true });
+  const log = recordEvents(socket);
+  const old = await FakeWebSocket.nth(0);
+  old.open();
+  old.receive(answer('new'));
+  const done = socket.reauthenticate();
+  const candidate = await FakeWebSocket.nth(1);
+  candidate.open();
+  old.serverClose(1001, 'session moved');
+  candidate.fail();
+  await assert.rejects(done, { code: 'CONNECTION_FAILED' });
+  assert.deepEqual(log.filter(([type]) => type === 'close').map(([, p]) => [p.code, p.willReconnect]), [[1001, true]]);
+  const next = await FakeWebSocket.nth(2);
+  assert.equal(next.protocols.at(-1), `authsocket.resume.${ID}.0`);
+  next.open();
+  next.receive(answer('resumed', 0));
+  assert.equal(socket.state, 'open');
+});

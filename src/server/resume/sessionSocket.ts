@@ -3,7 +3,7 @@
 // session's connections; it owns the session's counts, the frames the client
 // has not acknowledged, and the timers (acknowledgement, window).
 import type { FrameData, GateSocket } from '../core/runtime.ts';
-import { RESUME_ACK_DELAY, RESUME_UNCOUNTED, type ResumeStatus } from '../../wire.ts';
+import { RESUME_ACK_DELAY, RESUME_MOVED, RESUME_UNCOUNTED, type ResumeStatus } from '../../wire.ts';
 import { ackFrame, ASK_FRAME, encodeAppFrame, readClientFrame, sessionFrame, type WireFrame } from './frames.ts';
 import { SessionEvents } from './sessionEvents.ts';
 import type { SessionLimits, SessionState, SessionStore } from './store.ts';
@@ -25,7 +25,7 @@ export const SESSION_CLOSE = {
   /** No connection came back within `window`. */
   expired: { code: 1001, reason: 'session window passed' },
   /** The session continues on another gate instance (or connection of this one). */
-  moved: { code: 1001, reason: 'session moved' },
+  moved: RESUME_MOVED,
   /** The gate closed. */
   goingAway: { code: 1001, reason: 'gate closed' },
   /** The client lacks frames the gate no longer keeps (its buffer overflowed): it starts a new session. */
