@@ -29,13 +29,17 @@
 // says where the bytes are and what each remaining lever would cost. Raised
 // for `resume` (a reviewed feature, in the CDN build; 1,218 B of it there) and
 // the one emitter shared with the server (about 40 B CDN, 90 B app): 17,072 /
-// 12,333 B, so 17,250 / 12,500.
+// 12,333 B, so 17,250 / 12,500. Raised for `resume` across a change of tab
+// leader (the tab group keeps a copy of the session: about 400 B, CDN only)
+// and make-before-break with `resume` (the old connection's "session moved"
+// close before the candidate's answer is a switch: about 150 B, CDN and app):
+// 17,624 / 12,479 B, so 17,750 / 12,500.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 17_250; // bytes, CDN build, min+gzip -9 (see the history above)
+export const BUDGET = 17_750; // bytes, CDN build, min+gzip -9 (see the history above)
 export const APP_BUDGET = 12_500; // bytes, one-carrier app, min+gzip -9
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FILE = fileURLToPath(new URL('../dist/authsocket.min.js', import.meta.url));
