@@ -38,7 +38,7 @@ export type Relayed =
   /** A new leader holds the lock: whatever the previous one had is gone. */
   | { k: typeof LEAD }
   /** The leader's answer to `HELLO` (`session`: its `resume` session). */
-  | { k: typeof STATUS; to: string; state: State; attempt: number; opened?: OpenEvent | undefined; session?: SessionState | undefined }
+  | { k: typeof STATUS; to: string; state: State; attempt: number; openPayload?: OpenEvent | undefined; session?: SessionState | undefined }
   /**
    * One event of the leader's, for every follower to emit as its own; a
    * `message` of a `resume` session carries its number `n` (a follower skips

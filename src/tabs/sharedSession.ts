@@ -81,7 +81,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   /** Leader: its connection's attempt number, for followers that join. */
   let attempt = 0;
   /** Leader: its last `open` payload (with `resume`, the session's status), for followers that join. */
-  let opened: OpenEvent | undefined;
+  let lastOpen: OpenEvent | undefined;
   /** Follower: the leader's `resume` session as last heard (a new leader continues it). */
   let copy: SessionState | undefined;
   /** The other instances heard of (joined, not left): a leader's `close()` leaves the session to them. */
@@ -152,7 +152,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
     events.on(type, (payload: any) => {
       if (!leader) return;
       if (type === 'connecting' || type === 'open') attempt = payload.attempt;
-      if (type === 'open') opened = payload;
+      if (type === 'open') lastOpen = payload;
       post({ k: EVENT, type, payload: type === 'error' ? toWire(payload) : payload, n: type === 'message' ? session?.received : undefined });
     });
   }
@@ -161,7 +161,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   function serve(message: Relayed): void {
     switch (message.k) {
       case HELLO:
-        return post({ k: STATUS, to: message.from, state: machine.state, attempt, opened, session: session?.state() });
+        return post({ k: STATUS, to: message.from, state: machine.state, attempt, openPayload: lastOpen, session: session?.state() });
       case SEND:
         return write(message);
       case ASK:
@@ -205,7 +205,7 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       case STATUS:
         if (synced) return;
         copy = message.session;
-        return catchUp(message.state, message.attempt, message.opened);
+        return catchUp(message.state, message.attempt, message.openPayload);
       case EVENT:
         if (!synced || !isNew(message.n)) return;
         return apply(message.type as keyof AuthSocketEvents<In>, message.payload);
@@ -239,13 +239,13 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   }
 
   /** Joined a leader in state `state`: catch up as if this instance had lived through it. */
-  function catchUp(state: State, attempt: number, opened = { attempt }): void {
+  function catchUp(state: State, attempt: number, open: OpenEvent = { attempt }): void {
     synced = true;
     if (state === 'closed') return follow('closed');
     follow('connecting');
     if (state !== 'reconnecting') events.emit('connecting', { attempt });
     follow(state);
-    if (state === 'open') events.emit('open', opened);
+    if (state === 'open') events.emit('open', open);
   }
 
   function apply<K extends keyof AuthSocketEvents<In>>(type: K, payload: any): void {
