@@ -28,8 +28,12 @@ export interface ResumeOpenRow {
 export interface ResumeOpenResults {
   oneWay: number;
   rows: ResumeOpenRow[];
-  /** Echoed messages per second on loopback (no delay), `resume` off and on: medians of `runs`. */
-  throughput?: { messages: number; off: number; on: number; ratio: number };
+  /**
+   * Echoed messages per second on loopback (no delay), `resume` off and on:
+   * medians of `runs` alternating runs; `cpu`: µs of CPU per echoed message
+   * (client and gate share the process), medians too.
+   */
+  throughput?: { messages: number; runs?: number; off: number; on: number; ratio: number; cpu?: { off: number; on: number } };
 }
 
 // Node's `ws` sends no Origin of its own: the bench client says it is a page of this origin.
@@ -72,12 +76,16 @@ async function measure(url: string, options: Record<string, unknown>, runs: numb
   return { open, reopen, sessions };
 }
 
-/** Echoed messages per second: `count` JSON messages sent at once, until the last echo arrived. */
-async function echoRate(url: string, options: Record<string, unknown>, count: number): Promise<number> {
+/**
+ * Echoed messages per second (`count` JSON messages sent at once, until the last
+ * echo arrived), and the µs of CPU this process spent per message meanwhile.
+ */
+async function echoRate(url: string, options: Record<string, unknown>, count: number): Promise<{ rate: number; cpu: number }> {
   const { AuthSocket } = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
   const socket = new AuthSocket(url, { WebSocket: OriginWebSocket, queue: { max: count + 10 }, ...options });
   await new Promise<void>((resolve) => socket.once('open', () => resolve()));
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const done = new Promise<void>((resolve) => {
     let echoed = 0;
     socket.on('message', () => ++echoed === count && resolve());
@@ -85,8 +93,9 @@ async function echoRate(url: string, options: Record<string, unknown>, count: nu
   for (let i = 0; i < count; i++) socket.send({ type: 'n', n: i, text: 'the quick brown fox' });
   await done;
   const rate = count / ((performance.now() - started) / 1000);
+  const { user, system } = process.cpuUsage(cpuBefore);
   socket.close();
-  return rate;
+  return { rate, cpu: (user + system) / count };
 }
 
 export async function runResumeOpen(runs = 30, oneWay = 10): Promise<ResumeOpenResults> {
@@ -104,17 +113,28 @@ export async function runResumeOpen(runs = 30, oneWay = 10): Promise<ResumeOpenR
       return { what, ms, rtts: Math.round((ms.median / rtt) * 10) / 10 };
     };
     // Throughput on loopback: acknowledgements are the only frames resume adds.
+    // Wall-clock rates on a shared machine swing by 2× from run to run (the
+    // socket writes dominate): many alternating runs, and the CPU per message too.
     const messages = runs >= 30 ? 20_000 : 2_000;
-    const off: number[] = [];
-    const on: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      off.push(await echoRate(`ws://127.0.0.1:${acked.port}/`, { auth: { via: 'subprotocol', token: TOKEN, ack: true } }, messages));
-      on.push(await echoRate(`ws://127.0.0.1:${resuming.port}/`, { auth: { via: 'subprotocol', token: TOKEN }, resume: true }, messages));
+    const throughputRuns = runs >= 30 ? 11 : 3;
+    const echo = (resume: boolean, count: number) => echoRate(
+      `ws://127.0.0.1:${(resume ? resuming : acked).port}/`,
+      resume ? { auth: { via: 'subprotocol', token: TOKEN }, resume: true } : { auth: { via: 'subprotocol', token: TOKEN, ack: true } },
+      count,
+    );
+    await echo(false, messages / 4); // warm-up
+    await echo(true, messages / 4);
+    const off: Array<{ rate: number; cpu: number }> = [];
+    const on: Array<{ rate: number; cpu: number }> = [];
+    for (let i = 0; i < throughputRuns; i++) {
+      off.push(await echo(false, messages));
+      on.push(await echo(true, messages));
     }
-    const [offRate, onRate] = [summarize(off).median, summarize(on).median];
+    const median = (runs: Array<{ rate: number; cpu: number }>, key: 'rate' | 'cpu') => summarize(runs.map((run) => run[key])).median;
+    const [offRate, onRate] = [median(off, 'rate'), median(on, 'rate')];
     return {
       oneWay,
-      throughput: { messages, off: offRate, on: onRate, ratio: onRate / offRate },
+      throughput: { messages, runs: throughputRuns, off: offRate, on: onRate, ratio: onRate / offRate, cpu: { off: median(off, 'cpu'), on: median(on, 'cpu') } },
       rows: [
         row('acked open (auth.ack, gate ack: true)', plain.open),
         row("resume: first open ('new')", resumed.open),
@@ -141,8 +161,9 @@ export function renderResumeOpen({ oneWay, rows }: ResumeOpenResults): string {
 /** The throughput line under the table. */
 export function renderResumeThroughput({ throughput }: ResumeOpenResults): string {
   if (!throughput) return '';
-  const { messages, off, on, ratio } = throughput;
-  return `Throughput on loopback (Node, ${messages.toLocaleString('en')} echoed JSON messages, median of 5): \`resume\` off ${Math.round(off).toLocaleString('en')}/s, on ${Math.round(on).toLocaleString('en')}/s: ${(ratio * 100).toFixed(0)} % (target ≥ 95 %).`;
+  const { messages, runs = 5, off, on, ratio, cpu } = throughput;
+  const cpuLine = cpu ? ` CPU per echoed message (client and gate in this one process): off ${cpu.off.toFixed(2)} µs, on ${cpu.on.toFixed(2)} µs (${cpu.on >= cpu.off ? '+' : ''}${(((cpu.on - cpu.off) / cpu.off) * 100).toFixed(0)} %).` : '';
+  return `Throughput on loopback (Node, ${messages.toLocaleString('en')} echoed JSON messages, median of ${runs} alternating runs): \`resume\` off ${Math.round(off).toLocaleString('en')}/s, on ${Math.round(on).toLocaleString('en')}/s: ${(ratio * 100).toFixed(0)} % (target ≥ 95 %).${cpuLine}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

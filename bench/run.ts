@@ -29,7 +29,7 @@ const browserSettings: BrowserSettings = quick
   : { messages: 50_000, throughputRuns: 5, opens: 50, reconnectTrials: 8, downtime: 300, cycles: 1_000, extraCycles: 500, latency: 10 };
 const storm = quick ? { clients: 50, downtime: 1_000 } : { clients: 200, downtime: 1_000 };
 const gate = quick ? { clients: 200, runs: 2 } : { clients: 1_000, runs: 5 };
-const resumeGate = quick ? { messages: 5_000, runs: 2 } : { messages: 50_000, runs: 5 };
+const resumeGate = quick ? { messages: 5_000, runs: 2 } : { messages: 50_000, runs: 9 };
 
 // --render: rewrite RESULTS.md and the README section from bench/results.json
 // (the last full run's figures) without measuring, after a change to report.ts.
