@@ -45,10 +45,11 @@ export function encodeAppFrame(data: WireFrame): WireFrame {
  */
 export function readClientFrame(data: FrameData, isBinary: boolean): ClientFrame {
   if (isBinary) return { kind: 'app', data, isBinary };
-  // Only the start decides what a frame is: a large app frame is not decoded here.
-  const head = typeof data === 'string' ? data.slice(0, HEAD) : decode(data, HEAD);
-  if (head === RESUME_UNCOUNTED.PING) return { kind: 'ping' };
-  if (!head.startsWith(RESUME_CONTROL_PREFIX)) return { kind: 'app', data, isBinary };
+  // Only the start decides what a frame is: an app frame is not decoded here
+  // (every frame passes through, so its bytes are compared as they are).
+  const text = typeof data === 'string' ? data : undefined;
+  if (text !== undefined ? text === RESUME_UNCOUNTED.PING : startsWith(data as Exclude<FrameData, string>, PING_BYTES, true)) return { kind: 'ping' };
+  if (text !== undefined ? !text.startsWith(RESUME_CONTROL_PREFIX) : !startsWith(data as Exclude<FrameData, string>, CONTROL_BYTES)) return { kind: 'app', data, isBinary };
   let frame: unknown;
   try {
     frame = JSON.parse(typeof data === 'string' ? data : decode(data));
@@ -71,16 +72,29 @@ export function readClientFrame(data: FrameData, isBinary: boolean): ClientFrame
   }
 }
 
-/** Enough characters to tell the heartbeat and a control frame from app text. */
-const HEAD = RESUME_UNCOUNTED.PING.length + 1;
+const utf8 = new TextDecoder();
+const ascii = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+const CONTROL_BYTES = ascii(RESUME_CONTROL_PREFIX);
+const PING_BYTES = ascii(RESUME_UNCOUNTED.PING);
 
-/** The text of a frame that came as bytes (its first `chars` bytes' worth, when given). */
-function decode(data: Exclude<FrameData, string>, bytes?: number): string {
+/** The frame's bytes, joined when they came in parts. */
+function bytesOfFrame(data: Exclude<FrameData, string>): Uint8Array {
   const parts = Array.isArray(data) ? data : [data as ArrayBuffer | ArrayBufferView];
   const views = parts.map((part) => (ArrayBuffer.isView(part) ? new Uint8Array(part.buffer, part.byteOffset, part.byteLength) : new Uint8Array(part)));
-  const joined = views.length === 1 ? views[0]! : Uint8Array.from(views.flatMap((view) => [...view]));
-  // A cut through a multi-byte character decodes as U+FFFD: harmless, only ASCII is compared.
-  return new TextDecoder().decode(bytes === undefined ? joined : joined.subarray(0, bytes));
+  return views.length === 1 ? views[0]! : Uint8Array.from(views.flatMap((view) => [...view]));
+}
+
+/** Whether text that came as bytes starts with (`whole`: is) the ASCII `prefix`. */
+function startsWith(data: Exclude<FrameData, string>, prefix: Uint8Array, whole = false): boolean {
+  const view = data instanceof Uint8Array ? data : bytesOfFrame(data);
+  if (whole ? view.length !== prefix.length : view.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (view[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** The text of a frame that came as bytes. */
+function decode(data: Exclude<FrameData, string>): string {
+  return utf8.decode(bytesOfFrame(data));
 }
 
 /** UTF-8 bytes of `text`, as a Buffer where Node's is there (what `ws` listeners expect). */

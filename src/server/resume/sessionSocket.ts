@@ -312,6 +312,9 @@ function reasonOf(reason: string): unknown {
 }
 
 /** Text stays text, bytes become a Uint8Array; `binary` says which the frame is. */
+const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+
 function toWireFrame(data: unknown, binary: boolean | undefined): WireFrame {
   let frame: WireFrame;
   if (typeof data === 'string') frame = data;
@@ -319,8 +322,8 @@ function toWireFrame(data: unknown, binary: boolean | undefined): WireFrame {
   else if (ArrayBuffer.isView(data)) frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   else if (Array.isArray(data) && data.every((part) => ArrayBuffer.isView(part))) frame = joinBytes(data);
   else throw new TypeError('send: data must be a string, an ArrayBuffer or an ArrayBuffer view');
-  if (binary === true && typeof frame === 'string') return new TextEncoder().encode(frame);
-  if (binary === false && typeof frame !== 'string') return new TextDecoder().decode(frame);
+  if (binary === true && typeof frame === 'string') return utf8Encoder.encode(frame);
+  if (binary === false && typeof frame !== 'string') return utf8.decode(frame);
   return frame;
 }
 
