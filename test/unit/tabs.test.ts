@@ -139,3 +139,39 @@ test('an instance that leads a second time counts each follower\'s frames afresh
   await eventually(() => sent(2).length === 1, 'f\'s frame written by a, leading again');
   assert.deepEqual([sent(0), sent(1), sent(2)], [[1, 2], [3, 4], [5]]);
 });
+
+test('with resume: the next leader continues the session from its copy; the leader\'s close() leaves it, the last close() ends it', async () => {
+  const locks = new FakeLocks();
+  Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+  const ID = 'AbCdEfGhIjKlMnOpQrStUv';
+  const answer = (status: string, received: number) => JSON.stringify({ $: 'session', id: ID, status, received });
+  const options: AuthSocketOptions<Msg> = { shared: 'g', resume: true, auth: { via: 'subprotocol', token: () => 't' } };
+  const a = create(options);
+  const first = await FakeWebSocket.nth(0);
+  first.open();
+  first.receive(answer('new', 0));
+  await untilState(a, 'open');
+  const b = create(options);
+  await untilState(b, 'open');
+  const got: Msg[] = [];
+  b.on('message', (msg) => got.push(msg));
+  first.receive({ n: 1 });
+  first.receive({ n: 2 });
+  await eventually(() => got.length === 2, 'two messages relayed');
+  b.send({ from: 'b', n: 1 }); // written by a, not acknowledged by the gate
+  await eventually(() => first.sent.length === 1, 'the relayed frame');
+
+  a.close();
+  assert.equal(first.sent.includes('{"$":"end"}'), false, 'a hands the session over: no end');
+  const next = await FakeWebSocket.nth(1);
+  assert.equal(next.protocols.at(-1), `authsocket.resume.${ID}.2`, 'b continues with what it delivered');
+  next.open();
+  next.receive(answer('resumed', 0)); // the gate lacks b's frame
+  await untilState(b, 'open');
+  assert.deepEqual(next.sentMessages, [{ from: 'b', n: 1 }], 'sent again, once');
+  next.receive({ n: 3 });
+  await eventually(() => got.length === 3, 'the next message');
+  assert.deepEqual(got.map((msg) => msg.n), [1, 2, 3]);
+  b.close();
+  assert.equal(next.sent.at(-1), '{"$":"end"}', 'the last instance ends the session');
+});
