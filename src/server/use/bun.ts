@@ -105,7 +105,9 @@ const socketStates = new WeakMap<BunSocketData<unknown>, SocketState>();
 export function createAuthGate<User>(options: GateOptions<User, Request>): BunGate<User> {
   const core = createGateCore<User, BunSocket<User>, Request>(options);
   const { maxPayload } = resolveSettings(options);
-  core.on('connection', (ws, user) => { ws.data.user = user; });
+  // With `resume` the app gets the session socket (with `info`), not Bun's: it has no `data`,
+  // and its own `message` and `close` replace your handlers for that client.
+  core.on('connection', (ws, user, _req, info) => { if (info === undefined) ws.data.user = user; });
   return {
     ...runtimeGate(core),
     async handle(req, server) {
