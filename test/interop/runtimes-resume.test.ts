@@ -7,7 +7,8 @@
 // one `connection` (one session socket) at the app; a session whose client
 // stays away past `window` ends (1001) and its next request gets `lost`;
 // `close()` ends the session (the app's session socket closes 1000, the next
-// open is `new`). A plain Worker cannot keep a session: what the app scheduled
+// open is `new`); a `connection` listener that throws ends it with 1011 (Bun
+// runs `close` at once when the gate closes a socket during `open`). A plain Worker cannot keep a session: what the app scheduled
 // while a connection was open (its stream) and the session's window end with
 // that connection's request; the tests pin that limit.
 import assert from 'node:assert/strict';
@@ -113,6 +114,14 @@ for (const target of TARGETS) {
         wire.end();
       });
     }
+
+    test('a `connection` listener that throws: the connection closes 1011 and the session ends (its socket closes 1011 at the app)', async () => {
+      const known = await sessionLog();
+      const wire = new WireClient(url('/resume'), { token: 'carol' });
+      assert.equal((await wire.connect()).status, 'new');
+      assert.deepEqual(await wire.closed, { code: 1011, reason: 'internal error' });
+      assert.deepEqual(await newSessions(known, ([log]) => log?.length === 2), [['connection', 'close 1011 internal error']]);
+    });
 
     test('close() ends the session: the app\'s session socket closes 1000, the next open is new', async () => {
       const known = await sessionLog();

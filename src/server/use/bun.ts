@@ -75,6 +75,10 @@ export interface BunGate<User> extends RuntimeGate<User, BunSocket<User>, Reques
 interface SocketState {
   decision: UpgradeAccepted<BunSocket<unknown>>;
   handler?: SocketHandler;
+  /** The core is taking the socket over (`open` has not returned yet). */
+  opening?: boolean;
+  /** A close that came while `opening`: handed on once `open` returned. */
+  closedEarly?: [code: number, reason: string];
 }
 const socketStates = new WeakMap<BunSocketData<unknown>, SocketState>();
 
@@ -123,24 +127,33 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): BunGa
       return notUpgradable();
     },
     websocket(handlers = {}) {
+      const closed = (ws: BunSocket<User>, state: SocketState | undefined, code: number, reason: string) => {
+        socketStates.delete(ws.data);
+        if (state?.handler === undefined) return state?.decision.abandon();
+        if (code === 1009) state.handler.oversized();
+        state.handler.closed(code, reason);
+        if (ws.data.user !== undefined) handlers.close?.(ws, code, reason);
+      };
       return {
         open(ws) {
           const state = socketStates.get(ws.data)!;
+          state.opening = true;
           state.handler = state.decision.open(ws, {
             deliver: (data) => handlers.message?.(ws, data as BunMessage),
             terminate: () => ws.terminate(),
           });
+          state.opening = false;
+          if (state.closedEarly) closed(ws, state, ...state.closedEarly);
         },
         message(ws, message) {
           if (socketStates.get(ws.data)?.handler?.message(message, typeof message !== 'string')) handlers.message?.(ws, message);
         },
         close(ws, code, reason) {
           const state = socketStates.get(ws.data);
-          socketStates.delete(ws.data);
-          if (state?.handler === undefined) return state?.decision.abandon();
-          if (code === 1009) state.handler.oversized();
-          state.handler.closed(code, reason);
-          if (ws.data.user !== undefined) handlers.close?.(ws, code, reason);
+          // Bun runs `close` at once when the socket is closed during `open` (a refused
+          // credential, a `connection` listener that threw): the core hears of it once it holds the socket.
+          if (state?.opening) state.closedEarly = [code, reason];
+          else closed(ws, state, code, reason);
         },
         drain(ws) {
           if (ws.data.user !== undefined) handlers.drain?.(ws);

@@ -1,7 +1,8 @@
 // The test app every runtime fixture serves, runtime-neutral: which tokens
 // get in, which path has `ack`, and a record of what `verify` saw.
 //   `a+b c%2F;é` (TOKEN) → alice · `brief` → bob, whose credential ends 1 s
-//   after it was verified · `banned` → Forbidden (4403) · anything else → 4401.
+//   after it was verified · `carol` → carol, whose session's `connection`
+//   listener throws · `banned` → Forbidden (4403) · anything else → 4401.
 //   /live: the gate; /ack: the gate with `ack: true`; /late: the gate whose
 //   Origin check takes 300 ms; GET /verified: the tokens `verify` was called
 //   with, as JSON; POST /revoke?key=K: revoke K on every gate, answers how many
@@ -55,13 +56,14 @@ type OnSession = (event: 'connection', listener: (socket: SessionSocket, user: u
 /** Serves each session of `gate` with the resume tests' app, logging its events in `sessions`. */
 function serveSessions(gate: unknown, sessions: Record<string, string[]>): void {
   const state = memoryAppState();
-  (gate as { on: OnSession }).on('connection', (socket, _user, _req, info) => {
+  (gate as { on: OnSession }).on('connection', (socket, user, _req, info) => {
     const id = info?.session ?? 'none: the gate gave a plain socket';
     const log = (sessions[id] ??= []);
     log.push('connection');
     socket.on('suspended', () => log.push('suspended'));
     socket.on('resumed', () => log.push('resumed'));
     socket.on('close', (code: number, reason: unknown) => log.push(`close ${code} ${String(reason)}`));
+    if (user === 'carol') throw new Error('the app failed');
     serveSession(socket, id, state, info?.moved === true);
   });
 }
@@ -75,7 +77,7 @@ export function testGates<Gate>(entry: Entry<Gate>, origins: string[]): TestGate
       verified.push(token);
       if (token === 'banned') throw new entry.Forbidden('banned');
       if (token === 'slow') await new Promise((resolve) => setTimeout(resolve, 300));
-      return token === TOKEN || token === 'slow' ? 'alice' : token === 'brief' ? 'bob' : null;
+      return token === TOKEN || token === 'slow' ? 'alice' : token === 'brief' ? 'bob' : token === 'carol' ? 'carol' : null;
     },
     expiresAt: (user: string) => (user === 'bob' ? Date.now() + BRIEF_MS : undefined),
   };
