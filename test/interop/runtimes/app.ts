@@ -9,7 +9,8 @@
 //   sockets closed. /resume: the gate with `resume: true` (sessions in memory),
 //   serving the resume tests' app (test/server/resume-app.ts); /resume-brief:
 //   the same with a session window of 500 ms; GET /sessions: each session's
-//   events at the app, as JSON.
+//   events at the app, as JSON. /closable: a plain gate that POST
+//   /closable/close closes (answered once `gate.close()` resolved).
 // On admission the app sends {type:'welcome', user} and echoes every frame
 // as {type:'echo', data}.
 import { memoryAppState, serveSession } from '../../server/resume-app.ts';
@@ -40,6 +41,7 @@ export interface TestGates<Gate> {
   late: Gate;
   resume: Gate;
   resumeBrief: Gate;
+  closable: Gate;
   verified: string[];
   /** Per session id, what its session socket did at the app: `connection`, `suspended`, `resumed`, `close <code> <reason>`. */
   sessions: Record<string, string[]>;
@@ -95,13 +97,14 @@ export function testGates<Gate>(entry: Entry<Gate>, origins: string[]): TestGate
     late: entry.createAuthGate({ ...options, origins: lateOrigins }),
     resume,
     resumeBrief,
+    closable: entry.createAuthGate(options),
     verified,
     sessions,
   };
 }
 
-/** Routes a request: upgrades on <prefix>/live, /ack, /late, /resume and /resume-brief to their gate, GET <prefix>/verified and /sessions to the records, else 404. */
-export function route<Gate extends { revoke(key: string): Promise<number> }>(
+/** Routes a request: upgrades on <prefix>/live, /ack, /late, /resume, /resume-brief and /closable to their gate, GET <prefix>/verified and /sessions to the records, else 404. */
+export function route<Gate extends { revoke(key: string): Promise<number>; close(): Promise<void> }>(
   gates: TestGates<Gate>,
   req: Request,
   handle: (gate: Gate) => Promise<Response | undefined>,
@@ -120,6 +123,8 @@ export function route<Gate extends { revoke(key: string): Promise<number> }>(
   if (pathname === '/late') return handle(gates.late);
   if (pathname === '/resume') return handle(gates.resume);
   if (pathname === '/resume-brief') return handle(gates.resumeBrief);
+  if (pathname === '/closable') return handle(gates.closable);
+  if (pathname === '/closable/close' && req.method === 'POST') return gates.closable.close().then(() => Response.json('closed'));
   return new Response('not found', { status: 404 });
 }
 
