@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { nextEvent, quietFor, untilState } from '../support/interop/client.ts';
 import { ORIGIN } from '../support/server-gate.ts';
 import { OriginWebSocket, TOKEN } from '../server/frameworks-vectors.ts';
-import { COUNT, range, report, resumeClient, streamReaches, traffic, type Msg } from '../server/resume-traffic.ts';
+import { assertExactlyOnceAcross, COUNT, range, report, resumeClient, streamReaches, traffic, type Msg } from '../server/resume-traffic.ts';
 import { WireClient } from '../server/resume-wire.ts';
 import { startCuttableProxy, type CuttableProxy } from './resume-python-rig.ts';
 import { RESUME_WINDOW_MS } from './runtimes/app.ts';
@@ -56,15 +56,7 @@ for (const target of TARGETS) {
         const { socket, sessions, stream } = client();
         try {
           await untilState(socket, 'open');
-          const sent = traffic(socket);
-          await streamReaches(socket, 80);
-          proxy.cut();
-          await streamReaches(socket, 180);
-          proxy.cut();
-          await sent;
-          if (stream.length < COUNT) await streamReaches(socket, COUNT);
-          assert.deepEqual(await report(socket), range(COUNT), 'the app got every number once, in order');
-          assert.deepEqual(stream, range(COUNT), 'the client got every number once, in order');
+          await assertExactlyOnceAcross(socket, stream, [80, 180], () => proxy.cut());
           assert.deepEqual(sessions, ['new', 'resumed', 'resumed']);
           assert.deepEqual(await newSessions(known), [['connection', 'suspended', 'resumed', 'suspended', 'resumed']], 'one session socket, one connection');
         } finally {
