@@ -2,19 +2,21 @@
 // Object and a plain Worker on workerd), driven from Node by the authsocket
 // client with `resume: true` on `ws`, through a TCP proxy that can cut the
 // connection. Bun, Deno and the Durable Object: the first answer is `new`;
-// numbered traffic both ways, the connection cut twice mid-stream, the client
-// back `resumed` each time, every number exactly once and in order both ways,
-// one `connection` (one session socket) at the app; a session whose client
-// stays away past `window` ends (1001) and its next request gets `lost`;
-// `close()` ends the session (the app's session socket closes 1000, the next
-// open is `new`); a `connection` listener that throws ends it with 1011 (Bun
-// runs `close` at once when the gate closes a socket during `open`). A plain Worker cannot keep a session: what the app scheduled
-// while a connection was open (its stream) and the session's window end with
-// that connection's request; the tests pin that limit.
+// numbered traffic both ways, the connection cut twice mid-stream (and, apart,
+// `reconnect()` twice), the client back `resumed` each time, every number
+// exactly once and in order both ways, one `connection` (one session socket)
+// at the app; a session whose client stays away past `window` ends (1001) and
+// its next request gets `lost`; a `connection` listener that throws ends it
+// with 1011 (Bun runs `close` at once when the gate closes a socket during
+// `open`); `close()` ends it (the app's session socket closes 1000, the next
+// open is `new`). A plain Worker cannot keep a session: what the app
+// scheduled while a connection was open (its stream) and the session's window
+// end with that connection's request; the tests pin that limit.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { nextEvent, quietFor, untilState } from '../support/interop/client.ts';
 import { ORIGIN } from '../support/server-gate.ts';
+import type { AuthSocket } from '../../src/index.ts';
 import { OriginWebSocket, TOKEN } from '../server/frameworks-vectors.ts';
 import { assertExactlyOnceAcross, COUNT, range, report, resumeClient, streamReaches, traffic, type Msg } from '../server/resume-traffic.ts';
 import { WireClient } from '../server/resume-wire.ts';
@@ -51,18 +53,26 @@ for (const target of TARGETS) {
     }
 
     if (target.outlivesRequest) {
-      test('new; the TCP connection cut twice mid-stream: resumed, every number exactly once and in order both ways, one connection', async () => {
-        const known = await sessionLog();
-        const { socket, sessions, stream } = client();
-        try {
-          await untilState(socket, 'open');
-          await assertExactlyOnceAcross(socket, stream, [80, 180], () => proxy.cut());
-          assert.deepEqual(sessions, ['new', 'resumed', 'resumed']);
-          assert.deepEqual(await newSessions(known), [['connection', 'suspended', 'resumed', 'suspended', 'resumed']], 'one session socket, one connection');
-        } finally {
-          socket.close();
-        }
-      });
+      for (const [name, interrupt, events] of [
+        ['the TCP connection cut', () => proxy.cut(), ['connection', 'suspended', 'resumed', 'suspended', 'resumed']],
+        // Whether the old connection has closed when the new one arrives varies: `suspended` or not.
+        ['reconnect()', (socket: AuthSocket<Msg, Msg>) => socket.reconnect(), undefined],
+      ] as const) {
+        test(`new; ${name} twice mid-stream: resumed, every number exactly once and in order both ways, one connection`, async () => {
+          const known = await sessionLog();
+          const { socket, sessions, stream } = client();
+          try {
+            await untilState(socket, 'open');
+            await assertExactlyOnceAcross(socket, stream, [80, 180], () => interrupt(socket));
+            assert.deepEqual(sessions, ['new', 'resumed', 'resumed']);
+            const logs = await newSessions(known);
+            assert.deepEqual(logs.map((log) => log.filter((event) => !/^(suspended|resumed)$/.test(event))), [['connection']], 'one session socket, one connection, not closed');
+            if (events) assert.deepEqual(logs, [events]);
+          } finally {
+            socket.close();
+          }
+        });
+      }
 
       test(`a client away longer than the window (${RESUME_WINDOW_MS} ms): the session ends 1001, its next request gets lost`, async () => {
         const known = await sessionLog();
