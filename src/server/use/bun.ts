@@ -38,7 +38,11 @@ export interface BunServer {
 /** A frame as Bun delivers it: text as a string, binary as a Buffer. */
 export type BunMessage = string | Uint8Array;
 
-/** Your handlers for admitted sockets (only those: auth frames and refused sockets never reach them). */
+/**
+ * Your handlers for admitted sockets (only those: auth frames and refused sockets never reach
+ * them). With `resume`, a client that asks for a session is served by the session socket
+ * `connection` gives you: its frames and its close go there, not here.
+ */
 export interface BunAppHandlers<User> {
   message?(ws: BunSocket<User>, message: BunMessage): void;
   close?(ws: BunSocket<User>, code: number, reason: string): void;
