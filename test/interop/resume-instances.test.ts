@@ -16,7 +16,7 @@ import { HAPROXY_BIN, startHaproxy, type LoadBalancer } from '../support/load-ba
 import { REDIS_BIN, startRedis, type TestRedis } from '../support/server-redis.ts';
 import { until } from '../support/server-socket.ts';
 import { requireTool } from '../support/tools.ts';
-import { COUNT, range, report, resumeClient, streamReaches, traffic } from '../server/resume-traffic.ts';
+import { assertExactlyOnceAcross, COUNT, range, report, resumeClient, streamReaches, traffic } from '../server/resume-traffic.ts';
 import { startCuttableProxy, type CuttableProxy } from './resume-python-rig.ts';
 
 const GATE = fileURLToPath(new URL('./resume-instances-gate.ts', import.meta.url));
@@ -59,15 +59,7 @@ describe('resume across two gate instances behind HAProxy, sessions in Redis', n
     const { socket, sessions, stream } = client();
     try {
       await untilState(socket, 'open', 10_000);
-      const sent = traffic(socket);
-      await streamReaches(socket, 80);
-      proxy.cut();
-      await streamReaches(socket, 180);
-      proxy.cut();
-      await sent;
-      if (stream.length < COUNT) await streamReaches(socket, COUNT);
-      assert.deepEqual(await report(socket), range(COUNT), 'the apps (both instances) got every number once, in order');
-      assert.deepEqual(stream, range(COUNT), 'the client got every number once, in order');
+      await assertExactlyOnceAcross(socket, stream, [80, 180], () => proxy.cut()); // the apps of both instances
       assert.deepEqual(sessions, ['new', 'resumed', 'resumed']);
       const connections = all().filter((line) => line.connection !== undefined);
       assert.equal(connections.length, 3, 'connection once per arrival on an instance');

@@ -1,9 +1,10 @@
 // The gate's adapters on the real runtimes (Bun.serve, Deno.serve, a Worker and
 // a Durable Object on workerd), poked with `ws` from Node: every carrier brings
 // the token `a+b c%2F;é` intact, a foreign Origin is refused with HTTP 403,
-// `ack` sends auth_ok first, an expired credential closes 4401, and the client
-// gets in after a 4401 with a fresh credential and stops on 4403. The Worker
-// bundle holds neither `ws` nor any `node:` module.
+// `ack` sends auth_ok first, an expired credential closes 4401, the client
+// gets in after a 4401 with a fresh credential and stops on 4403, and
+// `close()` resolves after a refused socket. The Worker bundle holds neither
+// `ws` nor any `node:` module.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connect } from 'node:net';
@@ -132,6 +133,12 @@ for (const target of TARGETS) {
     });
 
     test('the client: 4401 → a fresh credential and in; 4403 → stop with unauthorized', () => assertAuthFailurePolicy(url('/live')));
+
+    test('gate.close() resolves after a refused socket (Bun runs `close` during `open`: the gate must still hear it)', async () => {
+      assert.equal((await attempt(url('/closable?access_token=nope'))).code, 4401);
+      const closed = await fetch(`http://127.0.0.1:${runtime.port}${target.prefix}/closable/close`, { method: 'POST', signal: AbortSignal.timeout(5_000) });
+      assert.equal(await closed.json(), 'closed');
+    });
 
     test('verify saw the token intact from every carrier', async () => {
       const carriers = Object.keys(VECTORS).length - (target.runtime === 'workerd' ? 1 : 0);

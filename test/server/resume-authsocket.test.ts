@@ -12,7 +12,7 @@ import { nextEvent, untilState } from '../support/interop/client.ts';
 import { until } from '../support/server-socket.ts';
 import { startCuttableProxy, type CuttableProxy } from '../interop/resume-python-rig.ts';
 import { memoryAppState, serveSession, type AppState } from './resume-app.ts';
-import { COUNT, range, report, resumeClient, streamReaches, traffic, type Msg } from './resume-traffic.ts';
+import { assertExactlyOnceAcross, COUNT, range, report, resumeClient, streamReaches, traffic, type Msg } from './resume-traffic.ts';
 import { startResumeGate, type ResumeGate } from './resume-wire.ts';
 
 const FAST = { minDelay: 20, maxDelay: 100 };
@@ -37,12 +37,6 @@ describe('resume: the authsocket client against the gate', () => {
 
   const client = (options: Record<string, unknown> = {}) => resumeClient(`ws://127.0.0.1:${proxy.port}/`, options);
 
-  async function assertExactlyOnce(socket: AuthSocket<Msg, Msg>, stream: number[]): Promise<void> {
-    if (stream.length < COUNT) await streamReaches(socket, COUNT);
-    assert.deepEqual(await report(socket), range(COUNT), 'the gate\'s app got every number once, in order');
-    assert.deepEqual(stream, range(COUNT), 'the client got every number once, in order');
-  }
-
   for (const [name, interrupt] of [
     ['a TCP cut', () => proxy.cut()],
     ['reconnect()', (socket: AuthSocket<Msg, Msg>) => socket.reconnect()],
@@ -51,13 +45,7 @@ describe('resume: the authsocket client against the gate', () => {
       const { socket, sessions, stream } = client();
       try {
         await untilState(socket, 'open');
-        const sent = traffic(socket);
-        await streamReaches(socket, 80);
-        interrupt(socket);
-        await streamReaches(socket, 180);
-        interrupt(socket);
-        await sent;
-        await assertExactlyOnce(socket, stream);
+        await assertExactlyOnceAcross(socket, stream, [80, 180], () => interrupt(socket));
         assert.deepEqual(sessions, ['new', 'resumed', 'resumed']);
         assert.equal(g.connections, g.sessions.size, 'connection once per session');
       } finally {
@@ -70,11 +58,7 @@ describe('resume: the authsocket client against the gate', () => {
     const { socket, sessions, stream } = client({ heartbeat: { interval: 100, timeout: 300 } });
     try {
       await untilState(socket, 'open');
-      const sent = traffic(socket);
-      await streamReaches(socket, 100);
-      proxy.freeze();
-      await sent;
-      await assertExactlyOnce(socket, stream);
+      await assertExactlyOnceAcross(socket, stream, [100], () => proxy.freeze());
       assert.deepEqual(sessions, ['new', 'resumed']);
     } finally {
       socket.close();

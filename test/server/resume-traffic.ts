@@ -1,5 +1,6 @@
 // Numbered traffic both ways for the resume tests that drive the authsocket
 // client (on Node's `ws`) against gates running test/server/resume-app.ts.
+import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { AuthSocket } from '../../src/index.ts';
 import { nextEvent } from '../support/interop/client.ts';
@@ -47,4 +48,21 @@ export async function report(socket: AuthSocket<Msg, Msg>): Promise<number[]> {
   const answer = nextEvent<Msg>(socket, 'message', 10_000, (msg) => msg.type === 'report');
   socket.send({ type: 'report' });
   return (await answer).got!;
+}
+
+/**
+ * Numbered traffic both ways, `interrupt` called each time the client has got
+ * the app's number `at[i]`; then asserts that every number arrived exactly
+ * once and in order both ways.
+ */
+export async function assertExactlyOnceAcross(socket: AuthSocket<Msg, Msg>, stream: number[], at: number[], interrupt: () => void): Promise<void> {
+  const sent = traffic(socket);
+  for (const n of at) {
+    await streamReaches(socket, n);
+    interrupt();
+  }
+  await sent;
+  if (stream.length < COUNT) await streamReaches(socket, COUNT);
+  assert.deepEqual(await report(socket), range(COUNT), 'the app got every number once, in order');
+  assert.deepEqual(stream, range(COUNT), 'the client got every number once, in order');
 }

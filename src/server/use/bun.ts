@@ -38,7 +38,11 @@ export interface BunServer {
 /** A frame as Bun delivers it: text as a string, binary as a Buffer. */
 export type BunMessage = string | Uint8Array;
 
-/** Your handlers for admitted sockets (only those: auth frames and refused sockets never reach them). */
+/**
+ * Your handlers for admitted sockets (only those: auth frames and refused sockets never reach
+ * them). With `resume`, a client that asks for a session is served by the session socket
+ * `connection` gives you: its frames and its close go there, not here.
+ */
 export interface BunAppHandlers<User> {
   message?(ws: BunSocket<User>, message: BunMessage): void;
   close?(ws: BunSocket<User>, code: number, reason: string): void;
@@ -75,6 +79,10 @@ export interface BunGate<User> extends RuntimeGate<User, BunSocket<User>, Reques
 interface SocketState {
   decision: UpgradeAccepted<BunSocket<unknown>>;
   handler?: SocketHandler;
+  /** The core is taking the socket over (`open` has not returned yet). */
+  opening?: boolean;
+  /** A close that came while `opening`: handed on once `open` returned. */
+  closedEarly?: [code: number, reason: string];
 }
 const socketStates = new WeakMap<BunSocketData<unknown>, SocketState>();
 
@@ -105,7 +113,9 @@ const socketStates = new WeakMap<BunSocketData<unknown>, SocketState>();
 export function createAuthGate<User>(options: GateOptions<User, Request>): BunGate<User> {
   const core = createGateCore<User, BunSocket<User>, Request>(options);
   const { maxPayload } = resolveSettings(options);
-  core.on('connection', (ws, user) => { ws.data.user = user; });
+  // With `resume` the app gets the session socket (with `info`), not Bun's: it has no `data`,
+  // and its own `message` and `close` replace your handlers for that client.
+  core.on('connection', (ws, user, _req, info) => { if (info === undefined) ws.data.user = user; });
   return {
     ...runtimeGate(core),
     async handle(req, server) {
@@ -121,24 +131,33 @@ export function createAuthGate<User>(options: GateOptions<User, Request>): BunGa
       return notUpgradable();
     },
     websocket(handlers = {}) {
+      const closed = (ws: BunSocket<User>, state: SocketState | undefined, code: number, reason: string) => {
+        socketStates.delete(ws.data);
+        if (state?.handler === undefined) return state?.decision.abandon();
+        if (code === 1009) state.handler.oversized();
+        state.handler.closed(code, reason);
+        if (ws.data.user !== undefined) handlers.close?.(ws, code, reason);
+      };
       return {
         open(ws) {
           const state = socketStates.get(ws.data)!;
+          state.opening = true;
           state.handler = state.decision.open(ws, {
             deliver: (data) => handlers.message?.(ws, data as BunMessage),
             terminate: () => ws.terminate(),
           });
+          state.opening = false;
+          if (state.closedEarly) closed(ws, state, ...state.closedEarly);
         },
         message(ws, message) {
           if (socketStates.get(ws.data)?.handler?.message(message, typeof message !== 'string')) handlers.message?.(ws, message);
         },
         close(ws, code, reason) {
           const state = socketStates.get(ws.data);
-          socketStates.delete(ws.data);
-          if (state?.handler === undefined) return state?.decision.abandon();
-          if (code === 1009) state.handler.oversized();
-          state.handler.closed(code, reason);
-          if (ws.data.user !== undefined) handlers.close?.(ws, code, reason);
+          // Bun runs `close` at once when the socket is closed during `open` (a refused
+          // credential, a `connection` listener that threw): the core hears of it once it holds the socket.
+          if (state?.opening) state.closedEarly = [code, reason];
+          else closed(ws, state, code, reason);
         },
         drain(ws) {
           if (ws.data.user !== undefined) handlers.drain?.(ws);

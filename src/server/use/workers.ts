@@ -40,6 +40,8 @@ export interface WorkersGate<User> extends RuntimeGate<User, WebSocket, Request>
  * (the usual pattern, below). A gate in a Worker itself admits and watches
  * sockets just as well, but workerd lets only the request that opened a
  * socket close it: there `revoke` and `close` from another request fail.
+ * With `resume`, use a Durable Object: in a plain Worker what runs for a
+ * connection (the session's `window` timer, your timers) ends with its request.
  *
  * Shutdown: Workers have none; `await gate.close()` (in a Durable Object)
  * closes every socket with 1001.

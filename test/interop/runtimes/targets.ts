@@ -13,6 +13,8 @@ export interface Target {
   seesClientLeave: boolean;
   /** Whether one request may close another's socket (revoke): not in a plain Worker, where each socket belongs to its request. */
   sharesSockets: boolean;
+  /** Whether what runs for a socket outlives its request (timers: the app's, a session's window): not in a plain Worker, where they end with the request. */
+  outlivesRequest: boolean;
   start(origins: readonly string[]): Promise<RunningRuntime>;
 }
 
@@ -26,8 +28,8 @@ const startWorker = async (origins: readonly string[]) =>
   startWorkerd({ module: (await bundledWorker()).code, durableObjects: { Room: 'Room' }, text: { ORIGINS: origins.join(',') } });
 
 export const TARGETS: readonly Target[] = [
-  { name: 'Bun.serve', runtime: 'bun', prefix: '', seesClientLeave: true, sharesSockets: true, start: (origins) => startBun(fixture('gate-bun.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
-  { name: 'Deno.serve', runtime: 'deno', prefix: '', seesClientLeave: false, sharesSockets: true, start: (origins) => startDeno(fixture('gate-deno.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
-  { name: 'a Worker (workerd)', runtime: 'workerd', prefix: '', seesClientLeave: false, sharesSockets: false, start: startWorker },
-  { name: 'a Durable Object (workerd)', runtime: 'workerd', prefix: '/room', seesClientLeave: false, sharesSockets: true, start: startWorker },
+  { name: 'Bun.serve', runtime: 'bun', prefix: '', seesClientLeave: true, sharesSockets: true, outlivesRequest: true, start: (origins) => startBun(fixture('gate-bun.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
+  { name: 'Deno.serve', runtime: 'deno', prefix: '', seesClientLeave: false, sharesSockets: true, outlivesRequest: true, start: (origins) => startDeno(fixture('gate-deno.ts'), { AUTHSOCKET_ORIGINS: origins.join(',') }) },
+  { name: 'a Worker (workerd)', runtime: 'workerd', prefix: '', seesClientLeave: false, sharesSockets: false, outlivesRequest: false, start: startWorker },
+  { name: 'a Durable Object (workerd)', runtime: 'workerd', prefix: '/room', seesClientLeave: false, sharesSockets: true, outlivesRequest: true, start: startWorker },
 ];
