@@ -367,3 +367,36 @@ describe('resume: a connection listener that throws', () => {
     }
   });
 });
+
+describe('resume: text the app gives as bytes', () => {
+  let g: ResumeGate;
+  before(async () => { g = await startResumeGate(); });
+  after(() => g.close());
+
+  /** A raw resume connection (`entry`: the resume subprotocol entry) and every frame it gets, with its kind. */
+  async function connect(entry: string) {
+    const frames: Array<[string, boolean]> = [];
+    const ws = new WebSocket(g.url, ['authsocket', 'base64url.bearer.Z29vZA', entry], { origin: ORIGIN });
+    ws.on('message', (data, isBinary) => frames.push([isBinary ? `bytes:${[...(data as Buffer)].join(',')}` : data.toString(), isBinary]));
+    await until(() => frames.length > 0, 3_000, 'the answer');
+    return { ws, frames, id: JSON.parse(frames[0]![0]).id as string };
+  }
+
+  test("send(buffer, { binary: false }) goes out as text, as sent and when replayed; bytes that look like a control frame are wrapped", async () => {
+    const first = await connect('authsocket.resume');
+    const app = g.sessions.get(first.id)!;
+    app.socket.send(Buffer.from('héllo'), { binary: false });
+    app.socket.send(Buffer.from([1, 2, 3]));
+    app.socket.send(Buffer.from('{"$":"x"}'), { binary: false });
+    const expected: Array<[string, boolean]> = [['héllo', false], ['bytes:1,2,3', true], [JSON.stringify({ $: 'msg', d: '{"$":"x"}' }), false]];
+    await until(() => first.frames.length === 4, 3_000, 'three frames');
+    assert.deepEqual(first.frames.slice(1), expected);
+    first.ws.terminate();
+    await until(() => app.events.includes('suspended'), 3_000, 'suspended');
+    const again = await connect(`authsocket.resume.${first.id}.0`);
+    await until(() => again.frames.length === 4, 3_000, 'the replay');
+    assert.deepEqual(again.frames.slice(1), expected, 'replayed with the same kinds');
+    again.ws.send('{"$":"end"}');
+    again.ws.close();
+  });
+});

@@ -46,7 +46,12 @@ export interface GateSocket {
   readonly readyState: number;
   send(data: string): void;
   close(code: number, reason: string): void;
+  /** UTF-8 bytes sent as a text frame as they are (Node `ws`); elsewhere the core decodes them and calls `send`. */
+  [SEND_TEXT_BYTES]?(bytes: Uint8Array): void;
 }
+
+/** The key of {@link GateSocket}'s optional text-bytes `send`: a symbol, so that it never shadows a runtime's own method. */
+export const SEND_TEXT_BYTES: unique symbol = Symbol('authsocket.sendTextBytes');
 
 /**
  * What the core may ask of a runtime's socket beyond {@link GateSocket}:

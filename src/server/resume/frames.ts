@@ -2,11 +2,38 @@
 // key is "$". App frames travel unchanged, except a text app frame that itself
 // starts like a control frame, which travels wrapped in `msg` so that it can
 // never be taken for one.
-import type { FrameData } from '../core/runtime.ts';
+import { type FrameData, type GateSocket, SEND_TEXT_BYTES } from '../core/runtime.ts';
 import { RESUME_CONTROL_PREFIX, RESUME_FRAME, RESUME_UNCOUNTED, type ResumeStatus } from '../../wire.ts';
 
-/** A frame as it travels: text, or binary bytes (never a control frame). */
-export type WireFrame = string | Uint8Array;
+/**
+ * Text the app gave as UTF-8 bytes (`send(buffer, { binary: false })`), kept
+ * as bytes: where the runtime can send bytes as a text frame (Node `ws`),
+ * nothing is decoded and encoded again.
+ */
+export class TextBytes {
+  constructor(readonly bytes: Uint8Array) {}
+
+  get text(): string {
+    return utf8.decode(this.bytes);
+  }
+}
+
+/** A frame as it travels: text (a string, or UTF-8 bytes), or binary bytes (never a control frame). */
+export type WireFrame = string | Uint8Array | TextBytes;
+
+/** The frame as a store keeps it: text as a string, binary as bytes. */
+export const storedFrame = (frame: WireFrame): string | Uint8Array => (frame instanceof TextBytes ? frame.text : frame);
+
+/** Writes `frame` on `link`; a closed connection's throw is ignored (the frame is kept: replayed on resume). */
+export function sendFrame(link: GateSocket, frame: WireFrame): void {
+  try {
+    if (!(frame instanceof TextBytes)) (link.send as (data: string | Uint8Array) => void)(frame);
+    else if (link[SEND_TEXT_BYTES]) link[SEND_TEXT_BYTES](frame.bytes);
+    else link.send(frame.text);
+  } catch {
+    // kept: replayed on resume
+  }
+}
 
 /** What a frame from the client is. */
 export type ClientFrame =
@@ -34,7 +61,9 @@ export const ASK_FRAME = `{"$":"${RESUME_FRAME.ASK}"}`;
 
 /** The wire form of an app frame the gate sends: text that looks like a control frame is wrapped. */
 export function encodeAppFrame(data: WireFrame): WireFrame {
-  if (typeof data === 'string' && data.startsWith(RESUME_CONTROL_PREFIX)) return JSON.stringify({ $: RESUME_FRAME.MSG, d: data });
+  if (data instanceof TextBytes ? startsWith(data.bytes, CONTROL_BYTES) : typeof data === 'string' && data.startsWith(RESUME_CONTROL_PREFIX)) {
+    return JSON.stringify({ $: RESUME_FRAME.MSG, d: data instanceof TextBytes ? data.text : data });
+  }
   return data;
 }
 

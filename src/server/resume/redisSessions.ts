@@ -19,7 +19,6 @@
 // before the taker reads it.
 import { invalidOption } from '../core/errors.ts';
 import type { RedisCommands } from '../redisTicketStore.ts';
-import type { WireFrame } from './frames.ts';
 import type { SessionLimits, SessionOwner, SessionState, SessionStore } from './store.ts';
 
 /**
@@ -257,7 +256,7 @@ function toRecord(reply: unknown): Record<string, string> {
   return reply && typeof reply === 'object' ? Object.fromEntries(Object.entries(reply).map(([k, v]) => [k, String(v)])) : {};
 }
 
-function toFrame(field: string, value: string): WireFrame {
+function toFrame(field: string, value: string): string | Uint8Array {
   return field === 'b' ? Uint8Array.from(atob(value), (char) => char.charCodeAt(0)) : value;
 }
 

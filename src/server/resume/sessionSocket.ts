@@ -4,9 +4,9 @@
 // has not acknowledged, and the timers (acknowledgement, window).
 import type { FrameData, GateSocket } from '../core/runtime.ts';
 import { RESUME_ACK_DELAY, RESUME_MOVED, RESUME_UNCOUNTED, type ResumeStatus } from '../../wire.ts';
-import { ackFrame, ASK_FRAME, encodeAppFrame, readClientFrame, sessionFrame, type WireFrame } from './frames.ts';
+import { ackFrame, ASK_FRAME, encodeAppFrame, readClientFrame, sendFrame, sessionFrame, storedFrame, TextBytes, type WireFrame } from './frames.ts';
 import { SessionEvents } from './sessionEvents.ts';
-import type { SessionLimits, SessionState, SessionStore } from './store.ts';
+import { recordsFrames, type SessionLimits, type SessionState, type SessionStore } from './store.ts';
 
 /** What a session socket needs from its gate. */
 export interface SessionDeps {
@@ -74,6 +74,8 @@ export class SessionSocket extends SessionEvents {
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #windowTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #deps: SessionDeps;
+  /** Whether the store keeps each frame (another instance may continue the session), or only the owner does (in memory). */
+  readonly #recordsFrames: boolean;
 
   /** @internal Made by the gate. */
   constructor(
@@ -90,6 +92,7 @@ export class SessionSocket extends SessionEvents {
     this.#sent = state.sent;
     this.#kept = state.kept.slice(-deps.limits.maxBuffered);
     this.#deps = deps;
+    this.#recordsFrames = recordsFrames(deps.store);
   }
 
   /** `OPEN` while the session lives (also while suspended), `CLOSED` once it ended. */
@@ -129,13 +132,13 @@ export class SessionSocket extends SessionEvents {
     this.#kept.push(frame);
     // Bounded: past `maxBuffered` the oldest goes, and a client lacking it gets `lost`.
     if (this.#kept.length > this.#deps.limits.maxBuffered) this.#kept.shift();
-    this.#deps.store.sent(this.session, n, frame);
+    if (this.#recordsFrames) this.#deps.store.sent(this.session, n, storedFrame(frame));
     const link = this.#link;
-    if (link) send(link, frame);
+    if (link) sendFrame(link, frame);
     if (cb) queueMicrotask(() => cb());
     if (link && !this.#asked && this.#kept.length >= this.#deps.limits.maxBuffered / 2) {
       this.#asked = true;
-      send(link, ASK_FRAME);
+      sendFrame(link, ASK_FRAME);
     }
   }
 
@@ -172,9 +175,9 @@ export class SessionSocket extends SessionEvents {
     clearTimeout(this.#windowTimer);
     this.#windowTimer = undefined;
     this.#acknowledged(received);
-    send(link, sessionFrame(this.session, status, this.#received));
+    sendFrame(link, sessionFrame(this.session, status, this.#received));
     this.#ackSent = this.#received;
-    for (const frame of this.#kept) send(link, frame);
+    for (const frame of this.#kept) sendFrame(link, frame);
     this.#link = link;
     if (wasSuspended) this.emit('resumed');
     // The connection may have gone while the gate was busy: the session waits for the next one.
@@ -195,7 +198,7 @@ export class SessionSocket extends SessionEvents {
         this.#deps.store.received(this.session, this.#received);
         return;
       case 'ping':
-        return send(link, RESUME_UNCOUNTED.PONG);
+        return sendFrame(link, RESUME_UNCOUNTED.PONG);
       case 'ask':
         return this.#sendAck();
       case 'ack':
@@ -224,7 +227,7 @@ export class SessionSocket extends SessionEvents {
   /** @internal Another instance continues the session: stop serving it, hand over its state. */
   release(): SessionState | undefined {
     if (this.#readyState !== this.OPEN) return undefined;
-    const state = { received: this.#received, sent: this.#sent, kept: [...this.#kept] };
+    const state = { received: this.#received, sent: this.#sent, kept: this.#kept.map(storedFrame) };
     if (this.#link) this.#dropLink(SESSION_CLOSE.moved);
     this.#end();
     this.#emitClose(SESSION_CLOSE.moved.code, SESSION_CLOSE.moved.reason);
@@ -252,7 +255,7 @@ export class SessionSocket extends SessionEvents {
     this.#ackTimer = undefined;
     if (!this.#link || this.#ackSent === this.#received) return;
     this.#ackSent = this.#received;
-    send(this.#link, ackFrame(this.#received));
+    sendFrame(this.#link, ackFrame(this.#received));
   }
 
   /** Stops listening to the current connection and closes it. */
@@ -297,13 +300,6 @@ const OPEN = 1;
  * that is closing may throw (some runtimes do): the frame is kept until
  * acknowledged, so the next connection gets it.
  */
-function send(link: GateSocket, frame: WireFrame): void {
-  try {
-    (link.send as (data: WireFrame) => void)(frame);
-  } catch {
-    // kept: replayed on resume
-  }
-}
 
 /** The close reason as `ws` gives it (a Buffer) where there is one, else as text. */
 function reasonOf(reason: string): unknown {
@@ -312,7 +308,6 @@ function reasonOf(reason: string): unknown {
 }
 
 /** Text stays text, bytes become a Uint8Array; `binary` says which the frame is. */
-const utf8 = new TextDecoder();
 const utf8Encoder = new TextEncoder();
 
 function toWireFrame(data: unknown, binary: boolean | undefined): WireFrame {
@@ -323,7 +318,7 @@ function toWireFrame(data: unknown, binary: boolean | undefined): WireFrame {
   else if (Array.isArray(data) && data.every((part) => ArrayBuffer.isView(part))) frame = joinBytes(data);
   else throw new TypeError('send: data must be a string, an ArrayBuffer or an ArrayBuffer view');
   if (binary === true && typeof frame === 'string') return utf8Encoder.encode(frame);
-  if (binary === false && typeof frame !== 'string') return utf8.decode(frame);
+  if (binary === false && typeof frame !== 'string') return new TextBytes(frame);
   return frame;
 }
 

@@ -72,9 +72,14 @@ export interface SessionStore {
  * The default store: this process's memory. A session can move between gates
  * of this process; it is lost when the process ends.
  */
+/** Stores that keep no frames (in memory: the session socket has them): nothing is converted for them. */
+const keepsNoFrames = new WeakSet<SessionStore>();
+/** Whether `store` keeps each frame sent (`sent` does something). */
+export const recordsFrames = (store: SessionStore): boolean => !keepsNoFrames.has(store);
+
 export function createMemorySessions(): SessionStore {
   const sessions = new Map<string, { key: string; owner: SessionOwner }>();
-  return {
+  const store: SessionStore = {
     create(id, key, owner) {
       sessions.set(id, { key, owner });
     },
@@ -99,4 +104,6 @@ export function createMemorySessions(): SessionStore {
       for (const [id, record] of sessions) if (record.owner === owner) sessions.delete(id);
     },
   };
+  keepsNoFrames.add(store);
+  return store;
 }

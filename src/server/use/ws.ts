@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createGateCore } from '../core/gateCore.ts';
 import { resolvePaths } from '../core/handshake.ts';
 import type { SocketHandler, UpgradeAccepted } from '../core/contract.ts';
-import type { FrameData, SocketControls } from '../core/runtime.ts';
+import { type FrameData, SEND_TEXT_BYTES, type SocketControls } from '../core/runtime.ts';
 import { resolveSettings } from '../core/settings.ts';
 import type { AuthGate, AuthGateOptions } from '../types.ts';
 import { attachedListener, isGone, nodeRequest, refuseUpgrade } from './nodeUpgrades.ts';
@@ -36,6 +36,11 @@ class GateWebSocket extends WebSocket implements SocketControls {
 
   capFrames(bytes: number): () => void {
     return capFrames(this, bytes);
+  }
+
+  /** Text the app gave as bytes goes out as it is (`resume` keeps it so): no decoding, no encoding again. */
+  [SEND_TEXT_BYTES](bytes: Uint8Array): void {
+    this.send(bytes, { binary: false });
   }
 }
 
