@@ -25,6 +25,7 @@ export const BYE = 8;
 export const KEPT = 9;
 export const ACKED = 10;
 export const SESSION = 11;
+export const SETTLED = 12;
 
 /** A follower's request, done by the leader on the shared connection. */
 export type Ask = 'open' | 'reconnect' | 'reauthenticate';
@@ -66,7 +67,14 @@ export type Relayed =
    */
   | { k: typeof KEPT; frame: Frame }
   | { k: typeof ACKED; n: number }
-  | { k: typeof SESSION; session: SessionState | undefined };
+  | { k: typeof SESSION; session: SessionState | undefined }
+  /**
+   * An instance that won the leader's lock posts this to itself from a second
+   * channel object: the browser forwards a channel's messages in the order it
+   * got them, so once it arrives, everything the previous leader posted
+   * before its page went has arrived too.
+   */
+  | { k: typeof SETTLED; to: string };
 
 /** One kind of message, by its `k`. */
 export type RelayedOf<K extends Relayed['k']> = Extract<Relayed, { k: K }>;

@@ -4,7 +4,7 @@ import { stateTransitions, type StateMachine } from '../core/stateMachine.ts';
 import { type AuthSocketError, fail, invalid, queueFull } from '../errors/AuthSocketError.ts';
 import type { AuthSocketEvents, Frame, State } from '../types.ts';
 import { holdLock, webLocks } from '../utils/webLock.ts';
-import { ACKED, ASK, type Ask, BYE, DONE, EVENT, fromWire, HELLO, KEPT, LEAD, type OpenEvent, openRelay, type Relayed, type RelayedOf, SEND, SESSION, STATUS, toWire, WROTE } from './relay.ts';
+import { ACKED, ASK, type Ask, BYE, DONE, EVENT, fromWire, HELLO, KEPT, LEAD, type OpenEvent, openRelay, type Relayed, type RelayedOf, SEND, SESSION, SETTLED, STATUS, toWire, WROTE } from './relay.ts';
 
 /** What the instance lends its tab group: the one seam between `AuthSocket` and the sharing. */
 export interface TabHost<In> {
@@ -41,6 +41,9 @@ export interface TabGroup<_In = unknown> {
   /** `reauthenticate()` of a follower, done by the leader. */
   reauthenticate(): Promise<void> | undefined;
 }
+
+/** The page's events where there is a page (not in a worker). */
+const page = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
 
 const EVENTS = ['state', 'connecting', 'open', 'message', 'close', 'reconnecting', 'unauthorized', 'error', 'reauthenticated'] as const;
 
@@ -94,11 +97,35 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
   };
 
   const post = (message: Relayed) => relay?.postMessage(message);
+  const leaving = () => post({ k: BYE, from: id });
+  const back = (event: Event) => (event as PageTransitionEvent).persisted && post({ k: HELLO, from: id });
   const following = () => !leader && relay !== undefined;
 
   function ask(op: Ask): number {
     post({ k: ASK, from: id, n: ++lastAsk, op });
     return lastAsk;
+  }
+
+  /** Set while this instance, having won the lock, waits to have heard what the previous leader posted. */
+  let settled: (() => void) | undefined;
+
+  /**
+   * Runs `then` once every message the previous leader posted has been
+   * received (its last frames, acknowledgements, confirmations: a new leader
+   * that acted before would send some twice): a message posted to this
+   * instance from a second channel arrives after them. At most 1 s.
+   */
+  function settle(then: () => void): void {
+    const probe = new BroadcastChannel(name);
+    const done = () => {
+      settled = undefined;
+      clearTimeout(timer);
+      probe.close();
+      then();
+    };
+    const timer = setTimeout(done, 1000);
+    settled = done;
+    probe.postMessage({ k: SETTLED, to: id } satisfies Relayed);
   }
 
   /** What this instance sent while following and no leader wrote yet goes back to its own queue, in order. */
@@ -140,6 +167,9 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
 
   function receive(message: Relayed): void {
     if ('to' in message && message.to !== id) return; // a reply to another instance
+    // Outside this transition: the end of the old leader's connection is this
+    // instance's own news, emitted before it leads and relays its events.
+    if (message.k === SETTLED) return queueMicrotask(() => settled?.());
     if (message.k === HELLO) members.add(message.from);
     if (message.k === BYE) members.delete(message.from);
     if (leader) serve(message);
@@ -281,11 +311,14 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
         // when its page goes away the browser releases it and the next waiting instance leads.
         // (Not one transition: the end of the old leader's connection is this
         // instance's own news, emitted before it leads and relays its events.)
-        // Leading waits one task, so that what the previous leader posted before it
-        // went (its last frames, acknowledgements) is heard first.
         const joined = relay;
-        resign = holdLock(locks, `${name}:leader`, () => setTimeout(() => relay === joined && lead()));
+        resign = holdLock(locks, `${name}:leader`, () => settle(() => relay === joined && lead()));
         post({ k: HELLO, from: id });
+        // A tab closed by the user never calls close(): it says goodbye as its page goes
+        // (and hello again back from the back/forward cache), so that a leader's close()
+        // hands the session to instances still there, or ends it.
+        page.addEventListener?.('pagehide', leaving);
+        page.addEventListener?.('pageshow', back);
       }
       return true;
     },
@@ -307,6 +340,8 @@ function joinGroup<In>(locks: LockManager, name: string, max: number, host: TabH
       resign?.();
       failCalls();
       post({ k: BYE, from: id });
+      page.removeEventListener?.('pagehide', leaving);
+      page.removeEventListener?.('pageshow', back);
       relay?.close();
       relay = resign = undefined;
       leader = synced = false;

@@ -108,6 +108,16 @@ async function assertExactlyOnce(tabs: Page[], messages: string[]): Promise<void
 }
 
 describe(`shared with resume in ${engine.name}: the session outlives its leader`, () => {
+  test("followers' tabs closed by the user (no close()): the leader's close() ends the session at once, handing it to nobody", async () => {
+    const { context, tabs, app } = await groupOfThree();
+    await tabs[1]!.close();
+    await tabs[2]!.close();
+    await tabs[0]!.evaluate(() => (window as any).sockets.s.close());
+    await serverUntil(() => app.events.some((event) => event.startsWith('close')), 3_000, `the session ends (${app.events.join(', ')})`);
+    assert.deepEqual(app.events, ['connection', 'close 1000 ']);
+    await context.close();
+  });
+
   for (const [how, leave] of [
     ["the leader's tab closes", (tab: Page) => tab.close()],
     ["the leader's close()", (tab: Page) => tab.evaluate(() => (window as any).sockets.s.close())],
