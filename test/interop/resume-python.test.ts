@@ -7,15 +7,10 @@
 // says 'lost' and the client's unacknowledged frames arrive at least once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WebSocket } from 'ws';
-import { AuthSocket } from '../../src/index.ts';
+import type { AuthSocket } from '../../src/index.ts';
 import { nextEvent, untilState } from '../support/interop/client.ts';
+import { assertExactlyOnceAcross, COUNT, type Msg, range, report, resumeClient, streamReaches, traffic } from '../server/resume-traffic.ts';
 import { needsPython, startCuttableProxy, startResumeServer, type CuttableProxy, type ResumeServer } from './resume-python-rig.ts';
-
-type Msg = { type: string; n?: number; got?: number[] };
-const FAST = { minDelay: 20, maxDelay: 100 };
-const COUNT = 300;
-const range = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 
 describe('resume against the Python reference server', needsPython, () => {
   let server: ResumeServer;
@@ -30,45 +25,12 @@ describe('resume against the Python reference server', needsPython, () => {
   });
 
   /** A client through the proxy, recording `open` statuses and the server's stream numbers. */
-  function client(options: Record<string, unknown> = {}) {
-    const socket = new AuthSocket<Msg, Msg>(`ws://127.0.0.1:${proxy.port}/`, {
-      WebSocket: WebSocket as never,
-      auth: { via: 'subprotocol', token: 'good:alice' },
-      resume: true,
-      reconnect: FAST,
-      ...options,
-    });
-    const sessions: string[] = [];
-    const stream: number[] = [];
-    socket.on('open', ({ session }) => sessions.push(session!));
-    socket.on('message', (msg) => msg.type === 's' && stream.push(msg.n!));
-    return { socket, sessions, stream };
-  }
-
-  /** Sends n = 1…COUNT every `every` ms while the server streams COUNT numbers; resolves when all were sent. */
-  function traffic(socket: AuthSocket<Msg, Msg>, every = 4): Promise<void> {
-    socket.send({ type: 'stream', n: 0, count: COUNT, every } as Msg);
-    let n = 0;
-    return new Promise((resolve) => {
-      const timer = setInterval(() => {
-        socket.send({ type: 'n', n: ++n });
-        if (n === COUNT) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, every);
-    });
-  }
-
-  const streamReaches = (socket: AuthSocket<Msg, Msg>, n: number, ms = 15_000) =>
-    nextEvent<Msg>(socket, 'message', ms, (msg) => msg.type === 's' && msg.n! >= n);
+  const client = (options: Record<string, unknown> = {}) => resumeClient(`ws://127.0.0.1:${proxy.port}/`, { auth: { via: 'subprotocol', token: 'good:alice' }, ...options });
 
   /** Both directions complete: the server's record of the client's numbers, and the client's of the server's. */
   async function assertExactlyOnce(socket: AuthSocket<Msg, Msg>, stream: number[]): Promise<void> {
     if (stream.length < COUNT) await streamReaches(socket, COUNT);
-    const report = nextEvent<Msg>(socket, 'message', 10_000, (msg) => msg.type === 'report');
-    socket.send({ type: 'report' });
-    assert.deepEqual((await report).got, range(COUNT), 'the server got every number once, in order');
+    assert.deepEqual(await report(socket), range(COUNT), 'the server got every number once, in order');
     assert.deepEqual(stream, range(COUNT), 'the client got every number once, in order');
   }
 
@@ -82,13 +44,7 @@ describe('resume against the Python reference server', needsPython, () => {
       const { socket, sessions, stream } = client();
       try {
         await untilState(socket, 'open');
-        const sent = traffic(socket);
-        await streamReaches(socket, 80);
-        interrupt(socket);
-        await streamReaches(socket, 180);
-        interrupt(socket);
-        await sent;
-        await assertExactlyOnce(socket, stream);
+        await assertExactlyOnceAcross(socket, stream, [80, 180], () => interrupt(socket));
         assert.deepEqual(sessions, ['new', 'resumed', 'resumed']);
       } finally {
         socket.close();
@@ -100,11 +56,7 @@ describe('resume against the Python reference server', needsPython, () => {
     const { socket, sessions, stream } = client({ heartbeat: { interval: 100, timeout: 300 } });
     try {
       await untilState(socket, 'open');
-      const sent = traffic(socket);
-      await streamReaches(socket, 100);
-      proxy.freeze();
-      await sent;
-      await assertExactlyOnce(socket, stream);
+      await assertExactlyOnceAcross(socket, stream, [100], () => proxy.freeze());
       assert.deepEqual(sessions, ['new', 'resumed']);
     } finally {
       socket.close();
@@ -171,9 +123,7 @@ describe('resume against the Python reference server', needsPython, () => {
       for (const line of before.lines) if (line.startsWith('{')) record(line);
       assert.equal((await relost).session, 'lost');
       await sent;
-      const report = nextEvent<Msg>(socket, 'message', 10_000, (msg) => msg.type === 'report');
-      socket.send({ type: 'report' });
-      for (const n of (await report).got!) got.add(n);
+      for (const n of await report(socket)) got.add(n);
       assert.deepEqual([...got].sort((a, b) => a - b), range(COUNT), 'every number reached one of the two servers');
       assert.deepEqual(sessions, ['new', 'lost']);
     } finally {
