@@ -24,6 +24,7 @@ AUTH_TIMED_OUT = (4401, "auth timeout")      # the same: no auth frame in time
 FORBIDDEN = (4403, "forbidden")              # the client stops: `unauthorized`
 NOT_AN_AUTH_FRAME = (1008, "auth message expected")  # counted as an auth failure
 AUTH_FRAME_TOO_BIG = (1009, "auth frame too big")
+SESSION_MOVED = (1001, "session moved")     # resume: the session went on on a newer connection
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import websockets
 
-from authsocket_wire import DEFAULT_PROTOCOL, PARAM, admit, credential, offered_protocols
+from authsocket_wire import DEFAULT_PROTOCOL, PARAM, SESSION_MOVED, admit, credential, offered_protocols
 
 RESUME = "authsocket.resume"          # the request's subprotocol entry, never selected
 CONTROL = '{"$":'                     # every control frame starts so; app frames that do are escaped
@@ -154,7 +154,7 @@ class Gate:
         if old is not None:
             # The old connection counts nothing more from here (its loop sees the move), so the
             # answer's count is final; its close need not be awaited (a dead peer would stall it).
-            asyncio.ensure_future(quietly(old.close(1000, "session moved")))
+            asyncio.ensure_future(quietly(old.close(*SESSION_MOVED)))
         session.acknowledged(client_received)
         await websocket.send(control(**{"$": "session", "id": session.id, "status": status, "received": session.received}))
         number = client_received

@@ -75,8 +75,9 @@ describe('resume against the Python reference server', needsPython, () => {
       await traffic(socket, 6);
       await assertExactlyOnce(socket, stream);
       assert.ok(switches.length >= 2, `switched ${switches.length} times; errors: ${errors.join(' | ')}`);
-      assert.deepEqual(sessions.filter((status) => status !== 'resumed'), ['new']);
-      console.log(`make-before-break: ${switches.length} switches, ${sessions.length - 1} reconnections, errors: ${errors.join(' | ') || 'none'}`);
+      // The server closes the old connection with 1001 `session moved`, which may reach the
+      // client before the new connection's answer: a switch, never a reconnection.
+      assert.deepEqual(sessions, ['new'], `reconnected ${sessions.length - 1} times; errors: ${errors.join(' | ') || 'none'}`);
     } finally {
       socket.close();
     }
