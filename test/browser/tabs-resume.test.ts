@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { memoryAppState, serveSession } from '../server/resume-app.ts';
 import { startResumeGate, type ResumeGate } from '../server/resume-wire.ts';
+import { BYE } from '../../src/tabs/relay.ts';
 import { engine, launchBrowser } from '../support/browser.ts';
 import { until as serverUntil } from '../support/server-socket.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
@@ -110,8 +111,16 @@ async function assertExactlyOnce(tabs: Page[], messages: string[]): Promise<void
 describe(`shared with resume in ${engine.name}: the session outlives its leader`, () => {
   test("followers' tabs closed by the user (no close()): the leader's close() ends the session at once, handing it to nobody", async () => {
     const { context, tabs, app } = await groupOfThree();
+    // A listener on the group's channel in the leader's page, made after the socket's own:
+    // a channel delivers to a page's listeners in the order they were made, so once this
+    // one has both goodbyes, the leader has them too (the browser may deliver them late).
+    const goodbyes = tabs[0]!.evaluate(({ name, bye }) => new Promise<void>((resolve) => {
+      let count = 0;
+      new BroadcastChannel(name).onmessage = ({ data }) => data?.k === bye && ++count === 2 && resolve();
+    }), { name: `authsocket::${gate.url}`, bye: BYE });
     await tabs[1]!.close();
     await tabs[2]!.close();
+    await Promise.race([goodbyes, new Promise((_, reject) => setTimeout(() => reject(new Error('no goodbye from the closed tabs within 5 s')), 5_000))]);
     await tabs[0]!.evaluate(() => (window as any).sockets.s.close());
     await serverUntil(() => app.events.some((event) => event.startsWith('close')), 3_000, `the session ends (${app.events.join(', ')})`);
     assert.deepEqual(app.events, ['connection', 'close 1000 ']);
