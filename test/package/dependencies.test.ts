@@ -73,3 +73,10 @@ test('no build step reads or rewrites a dependency\'s source', () => {
     assert.doesNotMatch(code, /reconnecting-websocket\.ts|js\.cookie\.mjs|readFileSync\([^)]*node_modules/);
   }
 });
+
+test("the ws peer range starts where the gate works: WebSocketServer's WebSocket option (ws 8.5), as docs/server.md says (8.6)", () => {
+  // With ws 8.4 the gate cannot read frames before the app (its own socket class is ignored):
+  // it refuses every connection loudly. The range and the docs name the same floor.
+  assert.equal(pkg.peerDependencies.ws, '^8.6.0');
+  assert.match(read(join(root, 'docs', 'server.md')), /optional peer\s+dependency, 8\.6 or later/);
+});

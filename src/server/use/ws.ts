@@ -99,7 +99,7 @@ export function createAuthGate<User>(options: AuthGateOptions<User>): AuthGate<U
         decision.abandon();
         ws.terminate();
         queueMicrotask(() => {
-          throw new Error('createAuthGate: this version of `ws` ignores WebSocketServer\'s `WebSocket` option; update ws (8.23 is tested)');
+          throw new Error('createAuthGate: this version of `ws` ignores WebSocketServer\'s `WebSocket` option (added in ws 8.5); use ws 8.6 or later');
         });
         return;
       }
