@@ -114,13 +114,14 @@ describe(`shared with resume in ${engine.name}: the session outlives its leader`
     // A listener on the group's channel in the leader's page, made after the socket's own:
     // a channel delivers to a page's listeners in the order they were made, so once this
     // one has both goodbyes, the leader has them too (the browser may deliver them late).
-    const goodbyes = tabs[0]!.evaluate(({ name, bye }) => new Promise<void>((resolve) => {
-      let count = 0;
-      new BroadcastChannel(name).onmessage = ({ data }) => data?.k === bye && ++count === 2 && resolve();
-    }), { name: `authsocket::${gate.url}`, bye: BYE });
+    await tabs[0]!.evaluate(({ name, bye }) => {
+      const w = window as any;
+      w.goodbyes = 0;
+      new BroadcastChannel(name).onmessage = ({ data }) => data?.k === bye && w.goodbyes++;
+    }, { name: `authsocket::${gate.url}`, bye: BYE });
     await tabs[1]!.close();
     await tabs[2]!.close();
-    await Promise.race([goodbyes, new Promise((_, reject) => setTimeout(() => reject(new Error('no goodbye from the closed tabs within 5 s')), 5_000))]);
+    await until(tabs[0]!, () => (window as any).goodbyes === 2, undefined, 5_000);
     await tabs[0]!.evaluate(() => (window as any).sockets.s.close());
     await serverUntil(() => app.events.some((event) => event.startsWith('close')), 3_000, `the session ends (${app.events.join(', ')})`);
     assert.deepEqual(app.events, ['connection', 'close 1000 ']);
