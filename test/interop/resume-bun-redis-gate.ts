@@ -62,11 +62,14 @@ const gate = createAuthGate<string>({
   verify: (token) => (token === 'good' ? 'alice' : null),
   resume: { store },
 });
-gate.on('connection', (socket, _user, _req, info) => {
+/** With `resume`, `connection` gives the session socket (typed as Bun's socket, which has no `on`). */
+type SessionSocket = { readonly readyState: number; send(data: string): void; on(event: string, listener: (...args: any[]) => void): unknown };
+gate.on('connection', (bunSocket, _user, _req, info) => {
+  const socket = bunSocket as unknown as SessionSocket;
   const { session = '', moved = false } = info ?? {};
   log({ connection: session, moved });
   socket.on('close', (code: number, reason: unknown) => log({ close: session, code, reason: String(reason) }));
-  serveSession(socket as never, session, state, moved, () => {});
+  serveSession(socket, session, state, moved, () => {});
   socket.on('message', (data: unknown) => {
     const msg = JSON.parse(String(data)) as { type?: string; n?: number };
     if (msg.type === 'n') log({ got: msg.n });

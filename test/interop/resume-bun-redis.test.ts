@@ -20,6 +20,7 @@ import { start, type Child } from '../support/interop/processes.ts';
 import { REDIS_BIN, startRedis, type TestRedis } from '../support/server-redis.ts';
 import { ORIGIN } from '../support/server-gate.ts';
 import { until } from '../support/server-socket.ts';
+import { within } from '../support/server-timeout.ts';
 import { requireTool } from '../support/tools.ts';
 import { assertExactlyOnceAcross, COUNT, range, report, resumeClient, streamReaches, traffic } from '../server/resume-traffic.ts';
 import { WireClient } from '../server/resume-wire.ts';
@@ -38,7 +39,6 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
   const gates: Child[] = [];
   const ports: number[] = [];
   const lines = (child: Child): Line[] => child.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
-  const all = () => gates.flatMap(lines);
   /** Each instance's lines after `mark` (one count per instance). */
   const since = (mark: number[]) => gates.flatMap((gate, i) => lines(gate).slice(mark[i]));
   const mark = () => gates.map((gate) => lines(gate).length);
@@ -56,7 +56,8 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
   });
   after(async () => {
     await proxy?.close();
-    for (const gate of gates) await gate.stop();
+    // Bounded: a gate that does not exit within 5 s of SIGTERM is killed.
+    for (const gate of gates) await within(gate.stop(), 5_000, 'gate exit').catch(() => gate.process.kill('SIGKILL'));
     await redis?.stop();
   });
 
@@ -139,7 +140,7 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
     const onB = Object.assign(new WireClient(b!, { ackWithin: false }), { session: id });
     const answer = await onB.connect();
     order.push(`B answered ${answer.status}`);
-    await oldClosed;
+    await within(oldClosed, 5_000, 'the old connection closes');
     assert.deepEqual(answer, { $: 'session', id, status: 'resumed', received: 0 });
     assert.ok(order.includes('old connection 1001 session moved'), order.join(' | '));
     // A's session socket closed (moved), B's emitted connection with moved.
