@@ -18,6 +18,7 @@ interface BunRedis {
   subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<number>;
   duplicate(): Promise<BunRedis>;
   onclose: ((error: Error) => void) | null;
+  onconnect: (() => void) | null;
   close(): void;
 }
 declare const Bun: {
@@ -35,10 +36,17 @@ const log = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stri
 
 const client = new Bun.RedisClient(`redis://127.0.0.1:${redisPort}`);
 const subscriber = await client.duplicate();
+// Bun's client reconnects after a Redis restart but does not subscribe again (Bun 1.4.5; it keeps
+// the listeners): on every connection, SUBSCRIBE again (a no-op listener, so nothing runs twice).
+const channels = new Set<string>();
+subscriber.onconnect = () => { for (const channel of channels) void subscriber.subscribe(channel, () => {}).catch(() => {}); };
 const store = createRedisSessions({
   redis: {
     command: ([name, ...args]) => client.send(name!, args),
-    subscribe: (channel, onMessage) => subscriber.subscribe(channel, (message) => onMessage(message)),
+    subscribe: (channel, onMessage) => {
+      channels.add(channel);
+      return subscriber.subscribe(channel, (message) => onMessage(message));
+    },
     onError: (report) => { client.onclose = report; subscriber.onclose = report; },
   },
   onError: (error) => log({ error: String(error) }),

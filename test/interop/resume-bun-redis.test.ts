@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { untilState } from '../support/interop/client.ts';
 import { start, type Child } from '../support/interop/processes.ts';
-import { REDIS_BIN, startRedis, type TestRedis } from '../support/server-redis.ts';
+import { connectResp, REDIS_BIN } from '../support/server-redis.ts';
+import { restartableRedis, type RestartableRedis } from '../support/server-redis-restart.ts';
 import { ORIGIN } from '../support/server-gate.ts';
 import { until } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
@@ -34,7 +35,7 @@ const NAMES = ['A', 'B'] as const;
 type Line = { instance: string; got?: number; connection?: string; moved?: boolean; close?: string; link?: string; code?: number; reason?: string; error?: string };
 
 describe('resume across two Bun gate instances, sessions in Redis through Bun\'s RedisClient', needs, () => {
-  let redis: TestRedis;
+  let redis: RestartableRedis;
   let proxy: CuttableProxy;
   const gates: Child[] = [];
   const ports: number[] = [];
@@ -46,7 +47,7 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
   const next = (ahead = 0) => NAMES[(proxy.accepted + ahead) % 2]!;
 
   before(async () => {
-    redis = await startRedis();
+    redis = await restartableRedis();
     for (const name of NAMES) {
       const { child, line } = await start(binary('bun'), ['run', GATE, String(redis.port), name, ORIGIN], /^READY \d+$/, 20_000);
       gates.push(child);
@@ -58,7 +59,7 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
     await proxy?.close();
     // Bounded: a gate that does not exit within 5 s of SIGTERM is killed.
     for (const gate of gates) await within(gate.stop(), 5_000, 'gate exit').catch(() => gate.process.kill('SIGKILL'));
-    await redis?.stop();
+    await redis?.kill();
   });
 
   const client = (options: Record<string, unknown> = {}) => resumeClient(`ws://127.0.0.1:${proxy.port}/`, options);
@@ -130,7 +131,8 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
     }
   });
 
-  test('the old connection still open on one instance: it closes its session socket before the other answers; the old connection gets 1001 session moved', async () => {
+  /** A WireClient's session on A, continued through B while its connection to A is still open. */
+  async function moveWithOldConnectionOpen() {
     const [a, b] = [0, 1].map((i) => `ws://127.0.0.1:${ports[i]}/`);
     const before = mark();
     const onA = new WireClient(a!, { ackWithin: false });
@@ -149,7 +151,32 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
     assert.deepEqual(found.filter((line) => line.connection === id).map(({ instance, moved }) => `${instance} ${moved}`), ['A false', 'B true']);
     onB.end();
     await until(() => since(before).some((line) => line.instance === 'B' && line.close === id), 5_000, 'B ends the session');
-    assert.deepEqual(await (await redis.client()).command(['KEYS', `authsocket:session:${id}*`]), [], 'the end deleted the session from Redis');
+    const check = await connectResp(redis.port);
+    try {
+      assert.deepEqual(await check.command(['KEYS', `authsocket:session:${id}*`]), [], 'the end deleted the session from Redis');
+    } finally {
+      check.close();
+    }
+  }
+
+  test('the old connection still open on one instance: it closes its session socket before the other answers; the old connection gets 1001 session moved', moveWithOldConnectionOpen);
+
+  test('after a Redis restart both instances subscribe again (as the gate script wires Bun\'s client): a move still closes the old connection with 1001 session moved', async () => {
+    await redis.kill();
+    await redis.start();
+    // Each instance's store listens on two channels (move, moved): wait (bounded) until all four are back.
+    const check = await connectResp(redis.port);
+    try {
+      const deadline = Date.now() + 10_000;
+      let channels: string[] = [];
+      while ((channels = (await check.command(['PUBSUB', 'CHANNELS', 'authsocket:session:*'])) as string[]).length < 4) {
+        if (Date.now() > deadline) assert.fail(`subscribed again after the restart: ${JSON.stringify(channels)} after 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      check.close();
+    }
+    await moveWithOldConnectionOpen();
   });
 
   test('an instance killed mid-stream: the session continues on the other one; what is delivered again is measured', async () => {
