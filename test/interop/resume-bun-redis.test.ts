@@ -9,8 +9,10 @@
 // mid-stream) the old connection is still open on the instance left, which
 // closes it with 1001 'session moved' and the client switches without
 // reconnecting. Every number of continuous traffic both ways arrives exactly
-// once and in order. Then an instance is killed mid-stream (as
-// resume-instances.test.ts does with two Node gates behind HAProxy).
+// once and in order. Redis is restarted (Bun's client must be made to subscribe
+// again, see the gate script), and a move still closes the old connection. Then
+// an instance is killed mid-stream (as resume-instances.test.ts does with two
+// Node gates behind HAProxy).
 // Needs the build (npm run build): the gates import dist/server/bun.js.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
