@@ -83,6 +83,9 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
       await untilState(socket, 'open', 10_000);
       await assertExactlyOnceAcross(socket, stream, [80, 180], () => proxy.cut()); // the apps of both instances
       assert.deepEqual(sessions, ['new', 'resumed', 'resumed']);
+      // The instances' stdout may trail what the client got: wait (bounded) until it has every line expected.
+      const count = (what: keyof Line) => since(before).filter((line) => line[what] !== undefined).length;
+      await until(() => count('connection') >= 3 && count('close') >= 2 && count('got') >= COUNT, 5_000, 'the instances\' logs').catch(() => {});
       const found = since(before);
       const connections = found.filter((line) => line.connection !== undefined);
       assert.equal(connections.length, 3, 'connection once per arrival on an instance');
@@ -122,6 +125,7 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
       const closedLinks = () => since(before).filter((line) => line.link !== undefined);
       await until(() => closedLinks().length >= switches.length, 5_000, `every old connection closed on its instance: ${JSON.stringify(closedLinks())}`);
       assert.deepEqual(closedLinks().map(({ code, reason }) => `${code} ${reason}`), switches.map(() => '1001 session moved'), 'what Bun\'s `close` handler got for each old connection');
+      await until(() => since(before).filter((line) => line.close !== undefined).length >= switches.length, 5_000, 'the session sockets\' closes logged').catch(() => {});
       const found = since(before);
       const moves = found.filter((line) => line.close !== undefined);
       assert.deepEqual(moves.map(({ code, reason }) => `${code} ${reason}`), switches.map(() => '1001 session moved'), 'one session socket closed per move');
@@ -147,7 +151,10 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
     await within(oldClosed, 5_000, 'the old connection closes');
     assert.deepEqual(answer, { $: 'session', id, status: 'resumed', received: 0 });
     assert.ok(order.includes('old connection 1001 session moved'), order.join(' | '));
-    // A's session socket closed (moved), B's emitted connection with moved.
+    // A's session socket closed (moved), B's emitted connection with moved. Their stdout may trail
+    // what the client got on its sockets: wait (bounded) for both lines.
+    await until(() => since(before).some((line) => line.close === id) && since(before).filter((line) => line.connection === id).length === 2,
+      5_000, 'A\'s close and B\'s connection logged');
     const found = since(before);
     assert.deepEqual(found.filter((line) => line.close === id).map(({ instance, code, reason }) => `${instance} ${code} ${reason}`), ['A 1001 session moved']);
     assert.deepEqual(found.filter((line) => line.connection === id).map(({ instance, moved }) => `${instance} ${moved}`), ['A false', 'B true']);
