@@ -47,13 +47,14 @@ export interface CuttableProxy {
   close(): Promise<void>;
 }
 
-/** A TCP proxy on 127.0.0.1 to `targetPort`. */
-export async function startCuttableProxy(targetPort: number): Promise<CuttableProxy> {
+/** A TCP proxy on 127.0.0.1 to `target`; given several ports, each new connection goes to the next one, round-robin. */
+export async function startCuttableProxy(target: number | readonly number[]): Promise<CuttableProxy> {
+  const targets = typeof target === 'number' ? [target] : target;
   const pairs = new Set<[Socket, Socket]>();
   let accepted = 0;
   const server: Server = createServer((client) => {
     accepted += 1;
-    const upstream = connect(targetPort, '127.0.0.1');
+    const upstream = connect(targets[(accepted - 1) % targets.length]!, '127.0.0.1');
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
     client.pipe(upstream);

@@ -14,6 +14,8 @@ import { resolveSettings } from '../core/settings.ts';
 export * from './runtimeExports.ts';
 // Revocations between instances over Redis pub/sub, with the runtime's own Redis client.
 export { createRedisRevocations, RevocationNotShared, type RedisPubSub, type RedisRevocations, type RedisRevocationsOptions } from '../redisRevocations.ts';
+// Sessions shared by instances (`resume.store`) over Redis, with Bun's RedisClient (docs/resume.md).
+export { createRedisSessions, type RedisSessions, type RedisSessionsClient, type RedisSessionsOptions } from '../resume/redisSessions.ts';
 
 /** What the gate keeps in each socket's `ws.data`: the user, once admitted. */
 export interface BunSocketData<User> {
