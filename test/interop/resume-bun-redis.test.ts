@@ -25,7 +25,7 @@ import { ORIGIN } from '../support/server-gate.ts';
 import { until } from '../support/server-socket.ts';
 import { within } from '../support/server-timeout.ts';
 import { requireTool } from '../support/tools.ts';
-import { assertExactlyOnceAcross, COUNT, range, report, resumeClient, streamReaches, traffic } from '../server/resume-traffic.ts';
+import { assertExactlyOnceAcross, assertKilledInstanceContinues, COUNT, range, recordRefreshes, report, resumeClient, shortLivedAuth, streamReaches, traffic } from '../server/resume-traffic.ts';
 import { WireClient } from '../server/resume-wire.ts';
 import { startCuttableProxy, type CuttableProxy } from './resume-python-rig.ts';
 import { binary, requireRuntime } from './runtimes/harness.ts';
@@ -106,12 +106,8 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
   test('make-before-break refreshes mid-stream: each new connection takes the session on the other instance, which closes the old one with 1001 session moved; the client switches, never reconnects', async () => {
     const before = mark();
     const accepted = proxy.accepted;
-    const token = async () => ({ token: 'good', expiresAt: Date.now() + 1_000 }); // a refresh every ~500 ms
-    const { socket, sessions, stream } = client({ auth: { via: 'subprotocol', token } });
-    const switches: string[] = [];
-    socket.on('reauthenticated', ({ via }) => switches.push(via));
-    const errors: string[] = [];
-    socket.on('error', (error) => errors.push(error.message));
+    const { socket, sessions, stream } = client({ auth: shortLivedAuth('good') });
+    const { switches, errors } = recordRefreshes(socket);
     try {
       await untilState(socket, 'open', 10_000);
       await traffic(socket, 8); // 2.4 s: four or five switches
@@ -190,33 +186,15 @@ describe('resume across two Bun gate instances, sessions in Redis through Bun\'s
 
   test('an instance killed mid-stream: the session continues on the other one; what is delivered again is measured', async () => {
     const before = mark();
-    const { socket, sessions, stream } = client();
+    const running = client();
     try {
-      await untilState(socket, 'open', 10_000);
-      const sent = traffic(socket, 3);
-      await streamReaches(socket, 100);
-      const serving = since(before).find((line) => line.connection !== undefined)!.instance;
-      const victim = gates[serving === 'A' ? 0 : 1]!;
-      victim.process.kill('SIGKILL');
-      const at = stream.length;
-      await sent;
-      if (stream.length < COUNT) await streamReaches(socket, COUNT, 30_000);
-      const recorded = await report(socket);
-      // The apps' stdout lines may trail their Redis record: wait (bounded) until they cover it.
-      const gotLines = () => since(before).filter((line) => line.got !== undefined).map((line) => line.got!);
-      await until(() => recorded.every((n) => gotLines().includes(n)), 5_000, 'the apps\' logs').catch(() => {});
-      const seen = gotLines();
-      const twice = (list: number[]) => list.filter((n, i) => list.indexOf(n) !== i).length;
-      const missing = (list: number[]) => range(COUNT).filter((n) => !list.includes(n)).length;
-      console.log(`# killed instance ${serving} with ${at} stream numbers received: sessions ${sessions.join(',')}; ` +
-        `client→apps: ${twice(seen)} delivered twice, ${missing(seen)} missing (apps' Redis record: ${twice(recorded)} twice, ${missing(recorded)} missing); ` +
-        `apps→client: ${twice(stream)} twice, ${missing(stream)} missing`);
-      assert.deepEqual(sessions, ['new', 'resumed'], 'the other instance had the session');
-      assert.equal(missing(seen), 0, 'every client number reached an app (at least once)');
-      assert.deepEqual([...new Set(stream)], range(COUNT), 'the client got every number, in order');
-      assert.ok(twice(stream) <= 2, `${twice(stream)} numbers twice`);
+      await assertKilledInstanceContinues(running, () => {
+        const serving = since(before).find((line) => line.connection !== undefined)!.instance;
+        gates[serving === 'A' ? 0 : 1]!.process.kill('SIGKILL');
+        return serving;
+      }, () => since(before).filter((line) => line.got !== undefined).map((line) => line.got!));
     } finally {
-      await closeClient(socket, before);
+      await closeClient(running.socket, before);
     }
   });
 });

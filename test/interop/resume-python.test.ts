@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AuthSocket } from '../../src/index.ts';
 import { nextEvent, untilState } from '../support/interop/client.ts';
-import { assertExactlyOnceAcross, COUNT, type Msg, range, report, resumeClient, streamReaches, traffic } from '../server/resume-traffic.ts';
+import { assertExactlyOnceAcross, COUNT, type Msg, range, recordRefreshes, report, resumeClient, shortLivedAuth, streamReaches, traffic } from '../server/resume-traffic.ts';
 import { needsPython, startCuttableProxy, startResumeServer, type CuttableProxy, type ResumeServer } from './resume-python-rig.ts';
 
 describe('resume against the Python reference server', needsPython, () => {
@@ -64,12 +64,8 @@ describe('resume against the Python reference server', needsPython, () => {
   });
 
   test('make-before-break refreshes before expiry mid-stream: every number exactly once and in order both ways', async () => {
-    const token = async () => ({ token: 'good:alice', expiresAt: Date.now() + 1000 }); // a refresh every ~500 ms
-    const { socket, sessions, stream } = client({ auth: { via: 'subprotocol', token } });
-    const switches: string[] = [];
-    socket.on('reauthenticated', ({ via }) => switches.push(via));
-    const errors: string[] = [];
-    socket.on('error', (error) => errors.push(error.message));
+    const { socket, sessions, stream } = client({ auth: shortLivedAuth('good:alice') });
+    const { switches, errors } = recordRefreshes(socket);
     try {
       await untilState(socket, 'open');
       await traffic(socket, 6);
