@@ -225,7 +225,9 @@ test('"Re-authenticate now" in place (message carrier): the gate acknowledges a 
 test('make-before-break: after the switch, the old connection\'s close 1000 appears in the wire view', async () => {
   let from = await mark(pageA);
   await pageA.selectOption('#refresh', 'reconnect'); // reconnects with refresh 'reconnect'
-  await pageA.check('input[name=carrier][value=subprotocol]');
+  await pageA.check('input[name=carrier][value=subprotocol]'); // and again, when the carrier was another
+  // The socket both settings made: an earlier one (the first change's) may open in between.
+  from = await waitForLog(pageA, from, 'new', "AuthSocket via 'subprotocol', refresh 'reconnect'");
   from = await waitForLog(pageA, from, 'open');
   await pageA.click('#reauth');
   const switched = await waitForLog(pageA, from, 'reauthenticated', 'via reconnect');
