@@ -87,7 +87,15 @@ export function resumeSuite(name: string, backend: ResumeBackend, options: TestO
     const streamReaches = (page: Page, n: number) => until(page, (n: number) => (window as any).run.stream.length >= n, n);
 
     async function assertExactlyOnce(page: Page): Promise<void> {
-      await until(page, (count: number) => (window as any).run.sent === count && (window as any).run.stream.length >= count, COUNT);
+      await until(page, (count: number) => (window as any).run.sent === count && (window as any).run.stream.length >= count, COUNT).catch(async (error) => {
+        // Where it stopped: the page's counts, its socket's state and the events it saw.
+        const seen = await page.evaluate(() => {
+          const { run, sockets, logs } = window as any;
+          const events = logs.s.map((e: any) => (e.type === 'close' ? `close:${e.payload.code}:${e.payload.reason}` : e.type === 'state' ? `state:${e.payload.to}` : e.type));
+          return { sent: run.sent, streamed: run.stream.length, last: run.stream.slice(-3), sessions: run.sessions, state: sockets.s.state, events: events.filter((e: string) => e !== 'message').slice(-40) };
+        }).catch(() => 'the page did not answer');
+        throw new Error(`${error}\n${JSON.stringify(seen)}`);
+      });
       await page.evaluate(() => (window as any).sockets.s.send({ type: 'report' }));
       await until(page, () => (window as any).run.report !== undefined);
       const run = await page.evaluate(() => (window as any).run);
